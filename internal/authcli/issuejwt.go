@@ -1,0 +1,162 @@
+package authcli
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/ablyauth"
+	"github.com/ably/ably-suite/pkg/config"
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/output"
+	"github.com/ably/ably-suite/pkg/plugin"
+)
+
+const defaultTTL = "3600"
+
+func issueJWTTokenCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "issue-jwt-token",
+		Usage: "Create an Ably JWT with the given capabilities, signed with an API key",
+		Description: `Signs an Ably JWT locally with the app's API key: no network call is made.
+The key comes from --api-key, ABLY_API_KEY, or the selected profile's key for the app.
+
+Examples:
+   ably auth issue-jwt-token
+   ably auth issue-jwt-token --capability '{"my-channel":["publish","subscribe"]}'
+   ably auth issue-jwt-token --token-only
+   ably auth issue-jwt-token --capability '{"chat:*":["publish","subscribe"], "status:*":["subscribe"]}' --ttl 3600
+   ably auth issue-jwt-token --client-id client123 --ttl 86400
+   ABLY_TOKEN="$(ably auth issue-jwt-token --token-only)" ably channels publish my-channel "Hello"
+   ably auth issue-jwt-token --json
+   ably auth issue-jwt-token --pretty-json`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "app", Usage: "the app ID to issue the token for (default: the key's app, or the profile's current app) (env ABLY_APP_ID)"},
+			&cli.StringFlag{Name: "api-key", Usage: "the API key APPID.KEYID:SECRET to sign with (default: ABLY_API_KEY, or the profile's key for the app)"},
+			&cli.StringFlag{Name: "capability", Value: ablyauth.DefaultCapability, Usage: "the token's capabilities as JSON, resource to operations"},
+			&cli.StringFlag{Name: "client-id", Usage: `the client ID of the token; "none" for no client ID (default: a generated ably-cli-<8 hex>)`},
+			&cli.StringFlag{Name: "ttl", Value: defaultTTL, Usage: "the token's time to live in seconds"},
+			&cli.BoolFlag{Name: "token-only", Usage: "output only the token string"},
+		},
+		Action: issueJWTToken,
+	}
+}
+
+// jwtResult is the --json form of an issued JWT (documented in README.md).
+type jwtResult struct {
+	Token      string              `json:"token"`
+	Type       string              `json:"type"`
+	AppID      string              `json:"appId"`
+	KeyName    string              `json:"keyName"`
+	ClientID   *string             `json:"clientId"`
+	Capability ablyauth.Capability `json:"capability"`
+	IssuedAt   string              `json:"issuedAt"`
+	ExpiresAt  string              `json:"expiresAt"`
+	TTL        int64               `json:"ttl"`
+}
+
+func issueJWTToken(c *cli.Context) error {
+	out := plugin.Printer(c)
+	env := plugin.EnvOf(c)
+	if c.Args().Present() {
+		return exitcode.Usagef("unexpected argument %q: issue-jwt-token takes only flags", c.Args().First())
+	}
+	if c.Bool("token-only") && out.IsJSON() {
+		return exitcode.Usagef("--token-only cannot be combined with --json or --pretty-json: choose one")
+	}
+	ttl, err := parseTTL(c.String("ttl"))
+	if err != nil {
+		return err
+	}
+	capability, err := ablyauth.ParseCapability(c.String("capability"))
+	if err != nil {
+		return exitcode.Usagef("--capability: %v", err)
+	}
+	clientID := c.String("client-id")
+	if c.IsSet("client-id") && clientID == "" {
+		return exitcode.Usagef(`--client-id is empty: give a client ID, or "none" for a token without one`)
+	}
+	key, err := signingKey(c, env, out)
+	if err != nil {
+		return err
+	}
+
+	issuer := ablyauth.Issuer{Now: env.Now, Rand: env.Rand}
+	tok, err := issuer.Issue(key, ablyauth.JWTRequest{Capability: capability, ClientID: clientID, TTL: ttl})
+	if err != nil {
+		return err
+	}
+	out.Verbosef("signed JWT with key %s: ttl %ds, client ID %q, capability %s", tok.KeyName, int64(ttl/time.Second), tok.ClientID, tok.Capability.JSON())
+
+	if c.Bool("token-only") {
+		_, err := fmt.Fprintln(out.Out, tok.Token)
+		return err
+	}
+	res := jwtResult{
+		Token: tok.Token, Type: "jwt", AppID: tok.AppID, KeyName: tok.KeyName,
+		Capability: tok.Capability, TTL: int64(ttl / time.Second),
+		IssuedAt: tok.IssuedAt.UTC().Format(time.RFC3339), ExpiresAt: tok.ExpiresAt.UTC().Format(time.RFC3339),
+	}
+	if tok.ClientID != "" {
+		res.ClientID = &tok.ClientID
+	}
+	if out.IsJSON() {
+		return out.JSON(res)
+	}
+	clientShown := tok.ClientID
+	if clientShown == "" {
+		clientShown = "none"
+	}
+	out.Heading("Ably JWT issued")
+	return out.Details([]output.Field{
+		{Label: "Token", Value: tok.Token},
+		{Label: "Type", Value: "JWT"},
+		{Label: "App", Value: tok.AppID},
+		{Label: "Key name", Value: tok.KeyName},
+		{Label: "Client ID", Value: clientShown},
+		{Label: "Capability", Value: tok.Capability.JSON()},
+		{Label: "Issued", Value: res.IssuedAt},
+		{Label: "Expires", Value: res.ExpiresAt},
+		{Label: "TTL", Value: fmt.Sprintf("%d seconds (%s)", res.TTL, ttl)},
+	})
+}
+
+// signingKey resolves and parses the API key, and checks it belongs to the app asked for.
+func signingKey(c *cli.Context, env plugin.Env, out *output.Printer) (ablyauth.Key, error) {
+	rk, err := config.ResolveAPIKey(config.KeyQuery{
+		APIKeyFlag: c.String("api-key"),
+		AppFlag:    c.String("app"),
+		Profile:    plugin.Profile(c),
+		Getenv:     env.Getenv,
+	})
+	if err != nil {
+		return ablyauth.Key{}, err
+	}
+	key, err := ablyauth.ParseKey(rk.APIKey)
+	if err != nil {
+		return ablyauth.Key{}, exitcode.Usagef("API key from %s: %v", rk.Source, err)
+	}
+	out.Verbosef("using API key %s from %s", key.Name(), rk.Source)
+	if rk.App != "" && key.AppID != rk.App {
+		return ablyauth.Key{}, exitcode.Usagef("the API key from %s is for app %q, but the app from %s is %q: use a key of app %q, or ask for app %q",
+			rk.Source, key.AppID, rk.AppSource, rk.App, rk.App, key.AppID)
+	}
+	return key, nil
+}
+
+// maxTTLSeconds keeps iat+ttl within time.Duration.
+const maxTTLSeconds = math.MaxInt64 / int64(time.Second)
+
+func parseTTL(s string) (time.Duration, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, exitcode.Usagef("--ttl must be a positive whole number of seconds, e.g. 3600; got %q", s)
+	}
+	if n > maxTTLSeconds {
+		return 0, exitcode.Usagef("--ttl %d is too large: at most %d seconds", n, maxTTLSeconds)
+	}
+	return time.Duration(n) * time.Second, nil
+}

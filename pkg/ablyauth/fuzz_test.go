@@ -1,0 +1,47 @@
+package ablyauth
+
+import (
+	"strings"
+	"testing"
+)
+
+func FuzzParseKey(f *testing.F) {
+	for _, s := range []string{"xVLyHw.A-pwh7:Tq5c", "a.b:c", "", ":", ".:", "a.b:c:d", "a.b.c:d", "é.b:c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, err := ParseKey(s)
+		if err != nil {
+			if _, secret, ok := strings.Cut(s, ":"); ok && len(secret) > 3 && strings.Contains(err.Error(), secret) {
+				t.Fatalf("error %q reveals the secret", err)
+			}
+			return
+		}
+		if k.Name()+":"+k.Secret != s {
+			t.Fatalf("ParseKey(%q) = %+v does not round-trip", s, k)
+		}
+		if k.AppID == "" || k.KeyID == "" || k.Secret == "" {
+			t.Fatalf("ParseKey(%q) accepted an empty part: %+v", s, k)
+		}
+	})
+}
+
+func FuzzParseCapability(f *testing.F) {
+	for _, s := range []string{`{"*":["*"]}`, `{"a":["publish","subscribe"]}`, `{"a":[]}`, `[]`, `null`, `{"a":"x"}`, `{`, "{\n\"a\":[1]}", `{"a":["publish"]} {}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseCapability(s)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error for %q is not one line: %q", s, err)
+			}
+			return
+		}
+		// What was accepted must parse again to the same thing.
+		again, err := ParseCapability(c.JSON())
+		if err != nil || again.JSON() != c.JSON() {
+			t.Fatalf("capability %s does not round-trip: %v", c.JSON(), err)
+		}
+	})
+}

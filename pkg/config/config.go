@@ -1,0 +1,246 @@
+// Package config reads and writes the suite's profiles: the TOML file shared with Ably's
+// official CLI ($ABLY_CLI_CONFIG_DIR/config, default ~/.ably/config).
+//
+// A profile is an account alias. The file is read into two views: a raw tree, so that every
+// table and key this suite does not know survives a rewrite, and the typed Account values
+// commands use. Writes are atomic (temp file, fsync, rename), 0600 in a 0700 directory, and
+// serialised between processes by a lock file, so parallel commands never lose an update.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
+)
+
+// App is what a profile keeps about one app: its name and the API key in use for it.
+type App struct {
+	AppName string `toml:"appName,omitempty"`
+	APIKey  string `toml:"apiKey,omitempty"`
+	KeyID   string `toml:"keyId,omitempty"`
+	KeyName string `toml:"keyName,omitempty"`
+}
+
+// Account is one profile: an account's access token and what the suite knows of it.
+type Account struct {
+	AccessToken  string         `toml:"accessToken,omitempty"`
+	AccountID    string         `toml:"accountId,omitempty"`
+	AccountName  string         `toml:"accountName,omitempty"`
+	UserEmail    string         `toml:"userEmail,omitempty"`
+	CurrentAppID string         `toml:"currentAppId,omitempty"`
+	Apps         map[string]App `toml:"apps,omitempty"`
+}
+
+// model is the typed view of the file.
+type model struct {
+	Current struct {
+		Account string `toml:"account"`
+	} `toml:"current"`
+	Accounts map[string]Account `toml:"accounts"`
+}
+
+// File is a loaded config file. Read it with the accessors; change it only inside Update.
+type File struct {
+	Path   string
+	raw    map[string]any
+	typed  model
+	exists bool
+}
+
+// Dir is the config directory: ABLY_CLI_CONFIG_DIR, else ~/.ably.
+func Dir(getenv func(string) string) (string, error) {
+	if d := getenv("ABLY_CLI_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	home := getenv("HOME")
+	if home == "" {
+		var err error
+		if home, err = os.UserHomeDir(); err != nil {
+			return "", fmt.Errorf("cannot find the config directory: set ABLY_CLI_CONFIG_DIR or HOME")
+		}
+	}
+	return filepath.Join(home, ".ably"), nil
+}
+
+// PathIn is the config file's path in dir.
+func PathIn(dir string) string { return filepath.Join(dir, "config") }
+
+// Load reads the config file at path. A missing file is an empty config, not an error.
+// A file that does not parse is an error naming the file and line.
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return parse(path, nil, false)
+	}
+	if err != nil {
+		return nil, exitcode.New(exitcode.Failure, "cannot read config file: %v", err)
+	}
+	return parse(path, data, true)
+}
+
+func parse(path string, data []byte, exists bool) (*File, error) {
+	f := &File{Path: path, raw: map[string]any{}, exists: exists}
+	if _, err := toml.Decode(string(data), &f.raw); err != nil {
+		return nil, parseError(path, data, err)
+	}
+	if _, err := toml.Decode(string(data), &f.typed); err != nil {
+		return nil, parseError(path, data, err)
+	}
+	if f.typed.Accounts == nil {
+		f.typed.Accounts = map[string]Account{}
+	}
+	return f, nil
+}
+
+func parseError(path string, data []byte, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		// The line of the offending byte: the parser counts a newline it choked on as the
+		// start of the next line.
+		line := pe.Position.Line
+		if start := pe.Position.Start; start >= 0 && start <= len(data) {
+			line = 1 + bytes.Count(data[:start], []byte("\n"))
+		}
+		return exitcode.New(exitcode.Failure,
+			"config file %s, line %d: %s (the file was left as it is: fix or remove it)",
+			path, line, pe.Message)
+	}
+	return exitcode.New(exitcode.Failure,
+		"config file %s: %v (the file was left as it is: fix or remove it)", path, err)
+}
+
+// Exists reports whether the file was on disk when loaded.
+func (f *File) Exists() bool { return f.exists }
+
+// CurrentAlias is the alias of the current account ("" when none is set).
+func (f *File) CurrentAlias() string { return f.typed.Current.Account }
+
+// Aliases lists the account aliases, sorted.
+func (f *File) Aliases() []string {
+	as := make([]string, 0, len(f.typed.Accounts))
+	for a := range f.typed.Accounts {
+		as = append(as, a)
+	}
+	sort.Strings(as)
+	return as
+}
+
+// Account returns the account stored under alias.
+func (f *File) Account(alias string) (Account, bool) {
+	a, ok := f.typed.Accounts[alias]
+	return a, ok
+}
+
+// SetCurrent makes alias the current account.
+func (f *File) SetCurrent(alias string) {
+	f.typed.Current.Account = alias
+	current := subTable(f.raw, "current")
+	if alias == "" {
+		delete(current, "account")
+	} else {
+		current["account"] = alias
+	}
+}
+
+// PutAccount stores a under alias. Keys of the account's table that Account does not model
+// are kept as they were.
+func (f *File) PutAccount(alias string, a Account) error {
+	fields, err := toTable(a)
+	if err != nil {
+		return err
+	}
+	table := subTable(subTable(f.raw, "accounts"), alias)
+	mergeKnown(table, fields, knownKeys(reflect.TypeOf(Account{})))
+	// Apps: merge each app's table the same way, and drop apps no longer present.
+	rawApps := subTable(table, "apps")
+	typedApps, _ := fields["apps"].(map[string]any)
+	for id := range rawApps {
+		if _, ok := a.Apps[id]; !ok {
+			delete(rawApps, id)
+		}
+	}
+	for id := range a.Apps {
+		appFields, _ := typedApps[id].(map[string]any)
+		mergeKnown(subTable(rawApps, id), appFields, knownKeys(reflect.TypeOf(App{})))
+	}
+	if len(rawApps) == 0 {
+		delete(table, "apps")
+	}
+	f.typed.Accounts[alias] = a
+	return nil
+}
+
+// DeleteAccount removes the account stored under alias, and clears it as current.
+func (f *File) DeleteAccount(alias string) {
+	delete(f.typed.Accounts, alias)
+	delete(subTable(f.raw, "accounts"), alias)
+	if f.CurrentAlias() == alias {
+		f.SetCurrent("")
+	}
+}
+
+// encode renders the raw tree, unknown tables included.
+func (f *File) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(f.raw); err != nil {
+		return nil, fmt.Errorf("encoding config: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// subTable returns m[key] as a table, creating it (or replacing a non-table) when needed.
+func subTable(m map[string]any, key string) map[string]any {
+	if t, ok := m[key].(map[string]any); ok {
+		return t
+	}
+	t := map[string]any{}
+	m[key] = t
+	return t
+}
+
+// mergeKnown sets each known key of dst from src, deleting known keys src leaves out; other
+// keys of dst are not touched. Nested tables (apps) are merged by the caller.
+func mergeKnown(dst, src map[string]any, known []string) {
+	for _, k := range known {
+		if k == "apps" {
+			continue
+		}
+		if v, ok := src[k]; ok {
+			dst[k] = v
+		} else {
+			delete(dst, k)
+		}
+	}
+}
+
+// toTable converts a typed value to the TOML tree it would be written as.
+func toTable(v any) (map[string]any, error) {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(v); err != nil {
+		return nil, fmt.Errorf("encoding config: %w", err)
+	}
+	m := map[string]any{}
+	if _, err := toml.Decode(buf.String(), &m); err != nil {
+		return nil, fmt.Errorf("encoding config: %w", err)
+	}
+	return m, nil
+}
+
+// knownKeys lists the TOML keys a struct type models.
+func knownKeys(t reflect.Type) []string {
+	keys := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ",")
+		keys = append(keys, name)
+	}
+	return keys
+}

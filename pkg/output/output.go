@@ -1,0 +1,169 @@
+// Package output prints what commands produce: human text (aligned tables, labelled details,
+// colour only on a terminal), compact or indented JSON, and errors, on injected writers.
+package output
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/term"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
+)
+
+// Format is how a command prints its result.
+type Format int
+
+const (
+	Human      Format = iota // aligned text for people
+	JSON                     // one compact JSON document (or NDJSON for streams)
+	PrettyJSON               // the same, indented
+)
+
+// Printer writes results to Out and diagnostics (warnings, verbose logs, errors) to Err.
+type Printer struct {
+	Out     io.Writer
+	Err     io.Writer
+	Format  Format
+	Color   bool // colour escape codes in human output
+	Verbose bool // Verbosef writes only when set
+	Prog    string
+}
+
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// ColorAllowed reports whether colour may be used on w: a terminal, and NO_COLOR unset
+// (https://no-color.org) and TERM not "dumb".
+func ColorAllowed(w io.Writer, getenv func(string) string) bool {
+	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+		return false
+	}
+	return IsTerminal(w)
+}
+
+// IsJSON reports whether the printer produces JSON.
+func (p *Printer) IsJSON() bool { return p.Format == JSON || p.Format == PrettyJSON }
+
+// JSON writes v as one JSON document on Out, compact or indented by the printer's format.
+func (p *Printer) JSON(v any) error {
+	enc := json.NewEncoder(p.Out)
+	enc.SetEscapeHTML(false)
+	if p.Format == PrettyJSON {
+		enc.SetIndent("", "  ")
+	}
+	return enc.Encode(v)
+}
+
+// Field is one labelled value of a details block.
+type Field struct {
+	Label string
+	Value string
+}
+
+// Details writes labelled values with the values aligned in one column.
+func (p *Printer) Details(fields []Field) error {
+	width := 0
+	for _, f := range fields {
+		width = max(width, len(f.Label))
+	}
+	var b strings.Builder
+	for _, f := range fields {
+		label := f.Label + ":"
+		fmt.Fprintf(&b, "%s%s %s\n", p.bold(label), strings.Repeat(" ", width+1-len(label)), f.Value)
+	}
+	_, err := io.WriteString(p.Out, b.String())
+	return err
+}
+
+// Table writes rows under a header, columns aligned.
+func (p *Printer) Table(header []string, rows [][]string) error {
+	tw := tabwriter.NewWriter(p.Out, 0, 0, 2, ' ', 0)
+	if len(header) > 0 {
+		h := make([]string, len(header))
+		for i, s := range header {
+			h[i] = strings.ToUpper(s)
+		}
+		fmt.Fprintln(tw, strings.Join(h, "\t"))
+	}
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	return tw.Flush()
+}
+
+// Heading writes a title line for human output.
+func (p *Printer) Heading(title string) {
+	fmt.Fprintln(p.Out, p.bold(title))
+}
+
+// Verbosef writes a diagnostic line on Err when verbose output was asked for.
+func (p *Printer) Verbosef(format string, args ...any) {
+	if p.Verbose {
+		fmt.Fprintf(p.Err, p.dim("[verbose] ")+format+"\n", args...)
+	}
+}
+
+// Warnf writes a warning line on Err.
+func (p *Printer) Warnf(format string, args ...any) {
+	fmt.Fprintf(p.Err, "%s: warning: "+format+"\n", append([]any{p.Prog}, args...)...)
+}
+
+// errorBody is the JSON form of an error on stderr (DESIGN §6).
+type errorBody struct {
+	Error errorFields `json:"error"`
+}
+
+type errorFields struct {
+	Message    string `json:"message"`
+	Code       int    `json:"code,omitempty"`
+	StatusCode int    `json:"statusCode,omitempty"`
+	Href       string `json:"href,omitempty"`
+	ExitCode   int    `json:"exitCode"`
+}
+
+// Error writes err on Err: one line "prog: message" for people, or with a JSON format the
+// object {"error":{"message","code","statusCode","href","exitCode"}}.
+func (p *Printer) Error(err error) {
+	f := errorFields{Message: err.Error(), ExitCode: exitcode.Of(err)}
+	var e *exitcode.Error
+	if errors.As(err, &e) {
+		f.Code, f.StatusCode, f.Href = e.AblyCode, e.StatusCode, e.Href
+	}
+	if p.IsJSON() {
+		enc := json.NewEncoder(p.Err)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(errorBody{f})
+		return
+	}
+	msg := f.Message
+	if f.Code != 0 {
+		msg += fmt.Sprintf(" (Ably error %d)", f.Code)
+	}
+	if f.Href != "" {
+		msg += " " + f.Href
+	}
+	fmt.Fprintf(p.Err, "%s: %s\n", p.Prog, msg)
+}
+
+func (p *Printer) bold(s string) string {
+	if !p.Color {
+		return s
+	}
+	return "\x1b[1m" + s + "\x1b[0m"
+}
+
+func (p *Printer) dim(s string) string {
+	if !p.Color {
+		return s
+	}
+	return "\x1b[2m" + s + "\x1b[0m"
+}
