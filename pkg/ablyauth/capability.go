@@ -109,7 +109,10 @@ func knownOperation(op string) bool {
 
 // suggestOperation names the closest known operation to op, and where the full list is.
 func suggestOperation(op string) string {
-	if best, ok := suggest.Closest(strings.ToLower(op), operations[:]); ok {
+	if lower := strings.ToLower(op); lower != op && knownOperation(lower) {
+		return fmt.Sprintf("did you mean %q? (operations are lower case)", lower)
+	}
+	if best, ok := suggest.Closest(op, operations[:]); ok {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	return fmt.Sprintf("known operations are %s, or \"*\"", strings.Join(operations[:], ", "))

@@ -1,0 +1,18 @@
+# Conveniences; CI (.ci/run) needs only Go.
+FUZZTIME ?= 30s
+
+.PHONY: install test bench fuzz
+install:
+	GOBIN=$(CURDIR)/bin go install ./cmd/...
+
+test:
+	go test -race ./...
+
+bench:
+	go run ./bench -n 50
+
+# Each fuzz target for FUZZTIME; crashers land in testdata/fuzz/ and stay as regression cases.
+fuzz:
+	go test -run '^$$' -fuzz '^FuzzParseKey$$' -fuzztime $(FUZZTIME) ./pkg/ablyauth
+	go test -run '^$$' -fuzz '^FuzzParseCapability$$' -fuzztime $(FUZZTIME) ./pkg/ablyauth
+	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./pkg/config

@@ -1,0 +1,167 @@
+// Command bench measures the suite's speed, side by side in one run:
+//
+//	go run ./bench [-n 50]
+//
+// It builds ably and ably-auth as `go install` would, then runs `ably auth issue-jwt-token
+// --token-only` and `ably-auth issue-jwt-token --token-only` alternately n times each and
+// prints the medians, their ratio and difference (the dispatcher's overhead), peak memory,
+// binary sizes, and in-process JWT issuing per token. Targets (from the foundation issue):
+// dispatch adds at most 1 ms at the median (ratio at most 1.5), end to end at most 10 ms,
+// in-process issuing at most 20 µs a token.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ably/ably-suite/pkg/ablyauth"
+)
+
+func main() {
+	n := flag.Int("n", 50, "runs of each command (at least 30)")
+	flag.Parse()
+	if *n < 30 {
+		fmt.Fprintln(os.Stderr, "bench: -n must be at least 30")
+		os.Exit(2)
+	}
+	if err := run(*n); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n int) error {
+	dir, err := os.MkdirTemp("", "ably-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "./cmd/ably", "./cmd/ably-auth")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building: %w", err)
+	}
+	env := []string{
+		"PATH=" + bin, "HOME=" + filepath.Join(dir, "home"),
+		"ABLY_API_KEY=benchApp.benchKey:0123456789abcdef0123456789abcdef",
+		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
+	}
+	args := []string{"issue-jwt-token", "--token-only"}
+	viaDispatcher := command{name: "ably auth issue-jwt-token --token-only", path: filepath.Join(bin, "ably"), args: append([]string{"auth"}, args...)}
+	direct := command{name: "ably-auth issue-jwt-token --token-only", path: filepath.Join(bin, "ably-auth"), args: args}
+
+	fmt.Printf("ably bench: %d runs each, alternating; %s %s/%s, %d CPUs\n\n", n, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	for range 3 { // warm the page cache
+		_, _ = viaDispatcher.run(env)
+		_, _ = direct.run(env)
+	}
+	var a, b samples
+	for range n {
+		for _, c := range []struct {
+			cmd *command
+			s   *samples
+		}{{&viaDispatcher, &a}, {&direct, &b}} {
+			r, err := c.cmd.run(env)
+			if err != nil {
+				return err
+			}
+			c.s.add(r)
+		}
+	}
+	fmt.Printf("%-42s %9s %9s %9s %10s\n", "command", "median", "p10", "p90", "peak RSS")
+	for _, row := range []struct {
+		name string
+		s    samples
+	}{{viaDispatcher.name, a}, {direct.name, b}} {
+		fmt.Printf("%-42s %9s %9s %9s %7.1f MB\n", row.name, ms(row.s.quantile(0.5)), ms(row.s.quantile(0.1)), ms(row.s.quantile(0.9)), row.s.medianRSS())
+	}
+	ma, mb := a.quantile(0.5), b.quantile(0.5)
+	fmt.Printf("\ndispatcher overhead at the median: %s (target <= 1 ms); ratio %.2f (target <= 1.5)\n", ms(ma-mb), float64(ma)/float64(mb))
+	fmt.Printf("end to end through ably: median %s (target <= 10 ms)\n", ms(ma))
+
+	res := testing.Benchmark(benchmarkIssue)
+	fmt.Printf("in-process JWT issuing: %.1f µs a token, %d allocs (target <= 20 µs)\n", float64(res.NsPerOp())/1e3, res.AllocsPerOp())
+
+	fmt.Println("\nbinary sizes:")
+	for _, name := range []string{"ably", "ably-auth"} {
+		if st, err := os.Stat(filepath.Join(bin, name)); err == nil {
+			fmt.Printf("  %-10s %6.1f MB\n", name, float64(st.Size())/(1<<20))
+		}
+	}
+	return nil
+}
+
+type command struct {
+	name string
+	path string
+	args []string
+}
+
+type result struct {
+	wall   time.Duration
+	maxRSS int64 // KiB
+}
+
+func (c *command) run(env []string) (result, error) {
+	cmd := exec.Command(c.path, c.args...)
+	cmd.Env = env
+	start := time.Now()
+	out, err := cmd.Output()
+	wall := time.Since(start)
+	if err != nil {
+		return result{}, fmt.Errorf("%s: %v", c.name, err)
+	}
+	if len(out) < 20 {
+		return result{}, fmt.Errorf("%s printed no token", c.name)
+	}
+	r := result{wall: wall}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = int64(ru.Maxrss)
+	}
+	return r, nil
+}
+
+type samples struct {
+	walls []time.Duration
+	rss   []int64
+}
+
+func (s *samples) add(r result) {
+	s.walls = append(s.walls, r.wall)
+	s.rss = append(s.rss, r.maxRSS)
+}
+
+func (s samples) quantile(q float64) time.Duration {
+	w := slices.Clone(s.walls)
+	slices.Sort(w)
+	return w[int(q*float64(len(w)-1)+0.5)]
+}
+
+func (s samples) medianRSS() float64 {
+	r := slices.Clone(s.rss)
+	slices.Sort(r)
+	return float64(r[len(r)/2]) / 1024
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
+
+func benchmarkIssue(b *testing.B) {
+	is := ablyauth.NewIssuer()
+	key := ablyauth.Key{AppID: "app", KeyID: "key", Secret: "0123456789abcdef0123456789abcdef"}
+	req := ablyauth.JWTRequest{Capability: ablyauth.Capability{"chat:*": {"publish", "subscribe"}}, TTL: time.Hour}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := is.Issue(key, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

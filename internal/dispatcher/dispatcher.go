@@ -1,0 +1,202 @@
+// Package dispatcher is the `ably` command. `ably [global flags] <group> [args...]` finds the
+// executable ably-<group> (see SearchDirs and Find) and replaces itself with it; a few
+// built-in words (help, version, plugin, completion) are handled here instead.
+//
+// The common path, running a plugin, must stay cheap: no config read, no metadata call, no
+// network. Only `ably help`, `ably plugin list` and completion look at every plugin.
+package dispatcher
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/suggest"
+)
+
+// Env is everything Run takes from the outside world. Main fills it from the process; tests
+// fill it by hand.
+type Env struct {
+	Args           []string // the arguments after the program name
+	Stdout, Stderr io.Writer
+	Environ        []string // KEY=VALUE pairs, as os.Environ returns them
+	Executable     string   // absolute path of this ably binary; "" when unknown
+	CacheDir       string   // the user's cache directory; "" disables the metadata cache
+
+	// Exec runs the plugin at path with argv (argv[0] its base name) and environment env. On
+	// Unix it replaces the process and returns only on failure; elsewhere it runs the plugin
+	// to completion and returns its exit code. Tests replace it to record the call.
+	Exec func(path string, argv, env []string) (int, error)
+}
+
+// Main is the ably binary: it runs the command line of the process and exits.
+func Main() {
+	exe, err := os.Executable()
+	if err == nil {
+		// Plugins installed next to the real binary are found even when ably is reached
+		// through a symlink (e.g. from /usr/local/bin).
+		if resolved, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = resolved
+		}
+	} else {
+		exe = ""
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = ""
+	}
+	os.Exit(Run(&Env{
+		Args:       os.Args[1:],
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		Environ:    os.Environ(),
+		Executable: exe,
+		CacheDir:   cache,
+		Exec:       execPlugin,
+	}))
+}
+
+// Run runs one ably command line and returns the exit status. Errors are printed on Stderr as
+// one "ably: " line (plus hints for an unknown group).
+func Run(e *Env) int {
+	code, err := run(e)
+	if err != nil {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintf(e.Stderr, "ably: %s\n", msg)
+		}
+		return exitcode.Of(err)
+	}
+	return code
+}
+
+func run(e *Env) (int, error) {
+	g, args, err := parseGlobals(e.Args)
+	if err != nil {
+		return 0, err
+	}
+	if len(args) == 0 {
+		return 0, cmdHelp(e, g, nil)
+	}
+	word, rest := args[0], args[1:]
+	if b, ok := builtins[word]; ok {
+		return b.run(e, g, rest)
+	}
+	if err := checkGroup(word); err != nil {
+		return 0, err
+	}
+	return dispatch(e, g, word, rest)
+}
+
+// dispatch runs ably-<group> with args: stat, then exec. Nothing else happens on this path.
+func dispatch(e *Env, g globals, group string, args []string) (int, error) {
+	path, err := Find(group, searchDirs(e))
+	if errors.Is(err, errNoPlugin) {
+		return 0, unknownGroup(e, group)
+	}
+	if err != nil {
+		return 0, err
+	}
+	argv := append([]string{filepath.Base(path)}, args...)
+	return e.Exec(path, argv, childEnv(e, g))
+}
+
+// checkGroup refuses a word that cannot be a group name, so that `ably ../x` or
+// `ably /bin/sh` never becomes a path to run.
+func checkGroup(word string) error {
+	if plugin.ValidGroupName(word) {
+		return nil
+	}
+	return exitcode.Usagef("%q is not a command group: a group is lower-case letters, digits and '-', starting with a letter (run 'ably help')", word)
+}
+
+// unknownGroup is the error for a group no plugin provides, with suggestions from the
+// plugins that do exist and the built-ins.
+func unknownGroup(e *Env, group string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "unknown command group %q: no executable ably-%s in the plugin search path", group, group)
+	if s := suggest.Candidates(group, knownNames(e)); len(s) > 0 {
+		b.WriteString("\n\nDid you mean this?\n")
+		for _, name := range s {
+			fmt.Fprintf(&b, "\t%s\n", name)
+		}
+	} else {
+		b.WriteString("\n")
+	}
+	b.WriteString("\nRun 'ably help' to list the command groups, or 'ably plugin list' to see every plugin found.")
+	return exitcode.New(exitcode.NoPlugin, "%s", b.String())
+}
+
+// knownNames is every word `ably <word>` can run: the built-ins and the plugins found.
+func knownNames(e *Env) []string {
+	names := builtinNames()
+	seen := map[string]bool{}
+	for _, c := range Discover(searchDirs(e)) {
+		if c.runnable() && !seen[c.Name] {
+			seen[c.Name] = true
+			names = append(names, c.Name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// searchDirs is SearchDirs for this process.
+func searchDirs(e *Env) []string {
+	exeDir := ""
+	if e.Executable != "" {
+		exeDir = filepath.Dir(e.Executable)
+	}
+	return SearchDirs(getenv(e.Environ, "ABLY_PLUGIN_PATH"), exeDir, getenv(e.Environ, "PATH"))
+}
+
+// childEnv is the environment a plugin runs with: ours, with the global flags turned into
+// variables and ABLY_BIN pointing back at this binary (so a plugin can call `ably` itself).
+func childEnv(e *Env, g globals) []string {
+	set := append([]string(nil), g.env...)
+	if e.Executable != "" {
+		set = append(set, "ABLY_BIN="+e.Executable)
+	}
+	return setenv(e.Environ, set)
+}
+
+// getenv is os.Getenv over an environment list; the last definition wins, as for exec.
+func getenv(environ []string, key string) string {
+	for i := len(environ) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(environ[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// setenv returns environ with each KEY=VALUE of set replacing any other definition of KEY
+// (the last one in set wins). syscall.Exec does not remove duplicates, so this must.
+func setenv(environ, set []string) []string {
+	if len(set) == 0 {
+		return environ
+	}
+	last := map[string]int{}
+	for i, kv := range set {
+		k, _, _ := strings.Cut(kv, "=")
+		last[k] = i
+	}
+	out := make([]string, 0, len(environ)+len(set))
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if _, replaced := last[k]; !replaced {
+			out = append(out, kv)
+		}
+	}
+	for i, kv := range set {
+		if k, _, _ := strings.Cut(kv, "="); last[k] == i {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
