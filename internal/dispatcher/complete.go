@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
-	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/protocol"
 )
 
 // Shell completion.
@@ -171,7 +171,7 @@ func completions(e *Env, done []string, cur string) []string {
 		}
 		return nil
 	}
-	if isBuiltin(group) || !plugin.ValidGroupName(group) {
+	if isBuiltin(group) || !protocol.ValidGroupName(group) {
 		return nil
 	}
 	return pluginCompletions(e, done[:i], group, args, cur)

@@ -16,7 +16,7 @@ import (
 	"strings"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
-	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/protocol"
 	"github.com/ably/ably-suite/pkg/suggest"
 )
 
@@ -109,7 +109,7 @@ func dispatch(e *Env, g globals, group string, args []string) (int, error) {
 // checkGroup refuses a word that cannot be a group name, so that `ably ../x` or
 // `ably /bin/sh` never becomes a path to run.
 func checkGroup(word string) error {
-	if plugin.ValidGroupName(word) {
+	if protocol.ValidGroupName(word) {
 		return nil
 	}
 	return exitcode.Usagef("%q is not a command group: a group is lower-case letters, digits and '-', starting with a letter (run 'ably help')", word)

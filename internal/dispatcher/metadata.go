@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/protocol"
 )
 
 const (
@@ -92,7 +92,7 @@ func fetchMetadata(cands []*Candidate, opts metadataOptions) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cl.out, cl.err = runCapped(context.Background(), c.Path, []string{plugin.MetadataCommand}, opts.env, opts.timeout)
+			cl.out, cl.err = runCapped(context.Background(), c.Path, []string{protocol.MetadataCommand}, opts.env, opts.timeout)
 		}()
 	}
 	wg.Wait()
@@ -111,7 +111,7 @@ func fetchMetadata(cands []*Candidate, opts metadataOptions) {
 
 // applyMetadata checks a plugin's answer and records it on c.
 func applyMetadata(c *Candidate, out []byte) {
-	m, err := plugin.ParseMetadata(out, c.Name)
+	m, err := protocol.ParseMetadata(out, c.Name)
 	if err != nil {
 		c.Status, c.Reason = statusInvalid, "bad metadata: "+err.Error()
 		return

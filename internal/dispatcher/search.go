@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
-	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/protocol"
 )
 
 // pluginPrefix starts the file name of every plugin: `ably auth` runs ably-auth.
@@ -105,7 +105,7 @@ type Candidate struct {
 	Status string // statusOK or statusInvalid
 	Reason string // why it is invalid
 
-	Meta plugin.Metadata // filled in by fetchMetadata for a plugin that answered well
+	Meta protocol.Metadata // filled in by fetchMetadata for a plugin that answered well
 
 	info fs.FileInfo // from os.Stat: the metadata cache key is path, size and mtime
 }
@@ -137,7 +137,7 @@ func Discover(dirs []string) []*Candidate {
 			}
 			c := &Candidate{Name: name, Path: path, Status: statusInvalid}
 			switch {
-			case !plugin.ValidGroupName(name):
+			case !protocol.ValidGroupName(name):
 				c.Reason = "bad name: the part after ably- must be lower-case letters, digits and '-', starting with a letter"
 			case isBuiltin(name):
 				c.Reason = "name is a built-in command: 'ably " + name + "' never runs it"
