@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -24,6 +25,8 @@ func issueJWTTokenCommand() *cli.Command {
 		Description: `Signs an Ably JWT locally with the app's API key: no network call is made.
 The key comes from --api-key, ABLY_API_KEY, or the selected profile's key for the app.
 
+Capability operations: ` + strings.Join(ablyauth.Operations(), ", ") + `, or "*" for all.
+
 Examples:
    ably auth issue-jwt-token
    ably auth issue-jwt-token --capability '{"my-channel":["publish","subscribe"]}'
@@ -34,11 +37,11 @@ Examples:
    ably auth issue-jwt-token --json
    ably auth issue-jwt-token --pretty-json`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "app", Usage: "the app ID to issue the token for (default: the key's app, or the profile's current app) (env ABLY_APP_ID)"},
-			&cli.StringFlag{Name: "api-key", Usage: "the API key APPID.KEYID:SECRET to sign with (default: ABLY_API_KEY, or the profile's key for the app)"},
-			&cli.StringFlag{Name: "capability", Value: ablyauth.DefaultCapability, Usage: "the token's capabilities as JSON, resource to operations"},
-			&cli.StringFlag{Name: "client-id", Usage: `the client ID of the token; "none" for no client ID (default: a generated ably-cli-<8 hex>)`},
-			&cli.StringFlag{Name: "ttl", Value: defaultTTL, Usage: "the token's time to live in seconds"},
+			&cli.StringFlag{Name: "app", Usage: "the `ID` of the app to issue the token for (default: the key's app, or the profile's current app) (env ABLY_APP_ID)"},
+			&cli.StringFlag{Name: "api-key", Usage: "sign with `KEY`, an API key APPID.KEYID:SECRET (default: ABLY_API_KEY, or the profile's key for the app)"},
+			&cli.StringFlag{Name: "capability", Value: ablyauth.DefaultCapability, DefaultText: ablyauth.DefaultCapability, Usage: "the token's capabilities as `JSON`: resource name to operations (listed above)"},
+			&cli.StringFlag{Name: "client-id", Usage: `the client ` + "`ID`" + ` of the token; "none" for no client ID (default: a generated ably-cli-<8 hex>)`},
+			&cli.StringFlag{Name: "ttl", Value: defaultTTL, DefaultText: defaultTTL, Usage: "the token's time to live in `SECONDS`"},
 			&cli.BoolFlag{Name: "token-only", Usage: "output only the token string"},
 		},
 		Action: issueJWTToken,

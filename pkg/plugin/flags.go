@@ -21,7 +21,7 @@ const (
 // flags (ably --profile work apps list).
 func StandardFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: FlagProfile, Usage: "use the named profile (account alias) instead of the current one (env ABLY_PROFILE)"},
+		&cli.StringFlag{Name: FlagProfile, Usage: "use the profile (account alias) `NAME` instead of the current one (env ABLY_PROFILE)"},
 		&cli.BoolFlag{Name: FlagJSON, Usage: "output results as compact JSON (mutually exclusive with --pretty-json)"},
 		&cli.BoolFlag{Name: FlagPrettyJSON, Usage: "output results as formatted JSON (mutually exclusive with --json)"},
 		&cli.BoolFlag{Name: FlagVerbose, Aliases: []string{"v"}, Usage: "log what the command does on stderr (env ABLY_VERBOSE)"},

@@ -1,0 +1,54 @@
+package output
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestTableAndDetailsAlign(t *testing.T) {
+	var out bytes.Buffer
+	p := &Printer{Out: &out}
+	if err := p.Table([]string{"id", "name"}, [][]string{{"a1", "First app"}, {"abcdef", "Second"}}); err != nil {
+		t.Fatal(err)
+	}
+	want := "ID      NAME\na1      First app\nabcdef  Second\n"
+	if out.String() != want {
+		t.Fatalf("table:\n%q\nwant\n%q", out.String(), want)
+	}
+	out.Reset()
+	_ = p.Details([]Field{{"App", "a1"}, {"Key name", "a1.k"}})
+	if want := "App:      a1\nKey name: a1.k\n"; out.String() != want {
+		t.Fatalf("details %q, want %q", out.String(), want)
+	}
+}
+
+func TestColorOnlyWhenAllowed(t *testing.T) {
+	var buf bytes.Buffer
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if ColorAllowed(&buf, env(nil)) {
+		t.Error("a buffer is not a terminal")
+	}
+	if ColorAllowed(&buf, env(map[string]string{"NO_COLOR": "1"})) {
+		t.Error("NO_COLOR must turn colour off")
+	}
+	p := &Printer{Out: &buf, Color: false}
+	p.Heading("Title")
+	if strings.Contains(buf.String(), "\x1b") {
+		t.Error("escape codes without colour")
+	}
+}
+
+func TestVerboseOnlyWhenAsked(t *testing.T) {
+	var errOut bytes.Buffer
+	p := &Printer{Err: &errOut}
+	p.Verbosef("hidden %d", 1)
+	if errOut.Len() != 0 {
+		t.Fatal("verbose line written without --verbose")
+	}
+	p.Verbose = true
+	p.Verbosef("shown %d", 2)
+	if errOut.String() != "[verbose] shown 2\n" {
+		t.Fatalf("got %q", errOut.String())
+	}
+}
