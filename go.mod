@@ -3,12 +3,12 @@ module github.com/ably/ably-suite
 go 1.26.8
 
 require (
-	github.com/BurntSushi/toml v1.6.0
-	github.com/gofrs/flock v0.13.2
-	github.com/golang-jwt/jwt/v5 v5.3.1
-	github.com/rogpeppe/go-internal v1.16.0
-	github.com/urfave/cli/v2 v2.27.7
-	golang.org/x/term v0.47.0
+	github.com/BurntSushi/toml v1.6.0 // the config file is TOML, shared with Ably's official CLI
+	github.com/gofrs/flock v0.13.2 // inter-process lock around config read-modify-write (Unix and Windows)
+	github.com/golang-jwt/jwt/v5 v5.3.1 // signs Ably JWTs (HS256); tests verify them
+	github.com/rogpeppe/go-internal v1.16.0 // testscript: end-to-end tests of the real binaries
+	github.com/urfave/cli/v2 v2.27.7 // every plugin's commands, flags and help
+	golang.org/x/term v0.47.0 // TTY detection for colour and prompts
 )
 
 require (
