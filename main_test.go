@@ -8,6 +8,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/ably/ably-suite/internal/accountscli"
 	"github.com/ably/ably-suite/internal/authcli"
 	"github.com/ably/ably-suite/internal/dispatcher"
 	"github.com/ably/ably-suite/internal/scripttest"
@@ -17,8 +18,9 @@ import (
 // discovers and runs the real plugins.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"ably":      dispatcher.Main,
-		"ably-auth": authcli.Main,
+		"ably":          dispatcher.Main,
+		"ably-auth":     authcli.Main,
+		"ably-accounts": accountscli.Main,
 	})
 }
 

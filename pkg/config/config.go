@@ -38,6 +38,16 @@ type Account struct {
 	UserEmail    string         `toml:"userEmail,omitempty"`
 	CurrentAppID string         `toml:"currentAppId,omitempty"`
 	Apps         map[string]App `toml:"apps,omitempty"`
+
+	// This suite's additions: where the account's Control API is, and what GET /me said of
+	// the token (capabilities and expiry), cached so that most commands make no extra call.
+	ControlHost       string   `toml:"controlHost,omitempty"`
+	UserID            int64    `toml:"userId,omitempty"`
+	TokenID           string   `toml:"tokenId,omitempty"`
+	TokenName         string   `toml:"tokenName,omitempty"`
+	TokenCapabilities []string `toml:"tokenCapabilities,omitempty"`
+	TokenExpiresAt    string   `toml:"tokenExpiresAt,omitempty"` // RFC 3339; "" never expires
+	TokenCheckedAt    string   `toml:"tokenCheckedAt,omitempty"` // RFC 3339: when GET /me was read
 }
 
 // model is the typed view of the file.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"golang.org/x/term"
 
@@ -62,6 +63,9 @@ func (p *Printer) JSON(v any) error {
 	}
 	return enc.Encode(v)
 }
+
+// Time renders a time as the suite shows times: ISO 8601, in UTC.
+func Time(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // Field is one labelled value of a details block.
 type Field struct {

@@ -45,7 +45,7 @@ func printerFromFlags(c *cli.Context, env Env) *output.Printer {
 	case c.Bool(FlagPrettyJSON):
 		format = output.PrettyJSON
 	}
-	verbose := c.Bool(FlagVerbose) || truthy(env.Getenv("ABLY_VERBOSE"))
+	verbose := c.Bool(FlagVerbose) || Truthy(env.Getenv("ABLY_VERBOSE"))
 	return newPrinter(env, format, verbose, c.App.HelpName)
 }
 
@@ -72,7 +72,8 @@ func jsonFormatIn(args []string) output.Format {
 	return output.Human
 }
 
-func truthy(s string) bool {
+// Truthy reports whether an environment value means "on" (1, true, ...).
+func Truthy(s string) bool {
 	b, err := strconv.ParseBool(s)
 	return err == nil && b
 }

@@ -1,0 +1,125 @@
+package accountscli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/control"
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/output"
+	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
+)
+
+func currentCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "current",
+		Usage: "Show the current account, user and access token, and what the token may do",
+		Description: `Shows the account, user, token name and expiry, and the table of access-token
+capabilities with which ones this token has and the commands each unlocks. The token's details
+are read with GET /me when the profile's copy is older than an hour, or with --refresh.
+
+Examples:
+   ably accounts current
+   ably accounts current --refresh --json
+   ably --profile work accounts current`,
+		Flags: append(session.Flags(), &cli.BoolFlag{Name: "refresh", Usage: "read the token's details from the Control API now"}),
+		Action: current,
+	}
+}
+
+// currentResult is the --json form of `accounts current`.
+type currentResult struct {
+	Alias        *string          `json:"alias"` // null when the token came from flag or environment
+	Account      idName           `json:"account"`
+	User         user             `json:"user"`
+	Token        currentToken     `json:"token"`
+	Capabilities []capabilityLine `json:"capabilities"`
+}
+
+type currentToken struct {
+	tokenOut
+	Expired   bool   `json:"expired"`
+	CheckedAt string `json:"checkedAt"`
+	Source    string `json:"source"`
+}
+
+type capabilityLine struct {
+	control.CapabilityInfo
+	Granted bool `json:"granted"`
+}
+
+func current(c *cli.Context) error {
+	out := plugin.Printer(c)
+	env := plugin.EnvOf(c)
+	if c.Args().Present() {
+		return exitcode.Usagef("unexpected argument %q: current takes no arguments (use --profile to pick a profile)", c.Args().First())
+	}
+	s, err := session.Open(c)
+	if err != nil {
+		return err
+	}
+	var info *control.TokenInfo
+	if c.Bool("refresh") {
+		info, err = s.Client.Me(c.Context)
+	} else {
+		info, err = s.Client.TokenInfo(c.Context)
+	}
+	if err != nil {
+		return err
+	}
+	now := env.Now()
+	res := currentResult{
+		Account: idName{ID: info.AccountID, Name: info.AccountName},
+		User:    user{ID: info.UserID, Email: info.UserEmail},
+		Token: currentToken{
+			tokenOut:  profileResult("", false, info).Token,
+			Expired:   info.Expired(now),
+			CheckedAt: output.Time(info.FetchedAt),
+			Source:    s.TokenSource,
+		},
+	}
+	if s.TokenSource == "profile "+s.Alias {
+		res.Alias = &s.Alias
+	}
+	for _, ci := range control.Capabilities() {
+		res.Capabilities = append(res.Capabilities, capabilityLine{CapabilityInfo: ci, Granted: info.Has(ci.Capability)})
+	}
+	if out.IsJSON() {
+		return out.JSON(res)
+	}
+
+	profile := "none (token from " + s.TokenSource + ")"
+	if res.Alias != nil {
+		profile = *res.Alias
+	}
+	expires := "never"
+	if info.ExpiresAt != nil {
+		expires = output.Time(*info.ExpiresAt)
+		if res.Token.Expired {
+			expires += " (EXPIRED: rotate it on " + control.AccessTokensPage + ")"
+		}
+	}
+	if err := out.Details([]output.Field{
+		{Label: "Profile", Value: profile},
+		{Label: "Account", Value: fmt.Sprintf("%s (%s)", info.AccountName, info.AccountID)},
+		{Label: "User", Value: info.UserEmail},
+		{Label: "Token", Value: fmt.Sprintf("%s (%s)", info.TokenName, info.TokenID)},
+		{Label: "Expires", Value: expires},
+		{Label: "Checked", Value: since(now, info.FetchedAt)},
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintln(out.Out)
+	rows := make([][]string, 0, len(res.Capabilities))
+	for _, l := range res.Capabilities {
+		granted := "no"
+		if l.Granted {
+			granted = "yes"
+		}
+		rows = append(rows, []string{l.Label, string(l.Capability), granted, strings.Join(l.Commands, ", ")})
+	}
+	return out.Table([]string{"capability", "api name", "granted", "unlocks"}, rows)
+}

@@ -1,0 +1,113 @@
+// Package session sets up what a Control API command needs: the selected profile, the access
+// token, the Control API host and a capability-aware client whose token details are cached in
+// the profile. Every command group (ours and third parties') opens one the same way.
+package session
+
+import (
+	"context"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/config"
+	"github.com/ably/ably-suite/pkg/control"
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin"
+)
+
+// Flag names shared by every Control API command.
+const (
+	FlagAccessToken         = "access-token"
+	FlagControlHost         = "control-host"
+	FlagSkipCapabilityCheck = "skip-capability-check"
+)
+
+// Flags are the flags of every Control API command.
+func Flags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: FlagAccessToken, Usage: "the account access `TOKEN` (default: ABLY_ACCESS_TOKEN, else the profile's); prefer the environment, as arguments are visible to other users"},
+		&cli.StringFlag{Name: FlagControlHost, Usage: "Control API `HOST`: a host name, or a full URL used as the base (default: ABLY_CONTROL_HOST, the profile's, else control.ably.net)"},
+		&cli.BoolFlag{Name: FlagSkipCapabilityCheck, Usage: "send requests without first checking the token's capabilities (for tokens whose details cannot be read) (env ABLY_SKIP_CAPABILITY_CHECK)"},
+	}
+}
+
+// Session is an opened Control API session.
+type Session struct {
+	Client      *control.Client
+	Alias       string         // the profile used ("" when the token came from flag or environment)
+	Account     config.Account // the profile's account (zero when none)
+	ConfigPath  string
+	TokenSource string // "--access-token", "ABLY_ACCESS_TOKEN" or "profile <alias>"
+}
+
+// Open resolves profile, token and host from the command's flags, environment and config
+// file (DESIGN §3) and returns a session. It makes no request.
+func Open(c *cli.Context) (*Session, error) {
+	env := plugin.EnvOf(c)
+	out := plugin.Printer(c)
+	dir, err := config.Dir(env.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{ConfigPath: config.PathIn(dir)}
+
+	token, host := c.String(FlagAccessToken), c.String(FlagControlHost)
+	s.TokenSource = "--" + FlagAccessToken
+	if token == "" {
+		token, s.TokenSource = env.Getenv("ABLY_ACCESS_TOKEN"), "ABLY_ACCESS_TOKEN"
+	}
+	if host == "" {
+		host = env.Getenv("ABLY_CONTROL_HOST")
+	}
+	// The config file is read only when needed: for the token, or for the profile's host.
+	f, err := config.Load(s.ConfigPath)
+	if err != nil {
+		return nil, err
+	}
+	alias, acct, found, err := f.Select(plugin.Profile(c))
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		s.Alias, s.Account = alias, acct
+		if host == "" {
+			host = acct.ControlHost
+		}
+	}
+	if token == "" {
+		if !found || acct.AccessToken == "" {
+			return nil, exitcode.New(exitcode.Auth, "no access token: run 'ably accounts login', set ABLY_ACCESS_TOKEN, or pass --access-token (create a token on %s)", control.AccessTokensPage)
+		}
+		token, s.TokenSource = acct.AccessToken, "profile "+alias
+	}
+	base, err := control.BaseURL(host)
+	if err != nil {
+		return nil, err
+	}
+	opt := control.Options{
+		BaseURL:             base,
+		Token:               token,
+		Logf:                out.Verbosef,
+		SkipCapabilityCheck: c.Bool(FlagSkipCapabilityCheck) || plugin.Truthy(env.Getenv("ABLY_SKIP_CAPABILITY_CHECK")),
+		Now:                 env.Now,
+	}
+	if found && token == acct.AccessToken {
+		opt.TokenStore = profileStore{path: s.ConfigPath, alias: alias, token: token}
+	}
+	out.Verbosef("Control API %s, access token from %s", base, s.TokenSource)
+	if s.Client, err = control.New(opt); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// AccountID is the account the session acts on: the profile's, else the token's (GET /me).
+func (s *Session) AccountID(ctx context.Context) (string, error) {
+	if s.Alias != "" && s.TokenSource == "profile "+s.Alias && s.Account.AccountID != "" {
+		return s.Account.AccountID, nil
+	}
+	info, err := s.Client.TokenInfo(ctx)
+	if err != nil {
+		return "", err
+	}
+	return info.AccountID, nil
+}
