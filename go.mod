@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/BurntSushi/toml v1.6.0 // the config file is TOML, shared with Ably's official CLI
+	github.com/getkin/kin-openapi v0.153.0 // pkg/controltest checks requests and responses against the Control API's OpenAPI spec
 	github.com/gofrs/flock v0.13.2 // inter-process lock around config read-modify-write (Unix and Windows)
 	github.com/golang-jwt/jwt/v5 v5.3.1 // signs Ably JWTs (HS256); tests verify them
 	github.com/rogpeppe/go-internal v1.16.0 // testscript: end-to-end tests of the real binaries
@@ -13,8 +14,14 @@ require (
 
 require (
 	github.com/cpuguy83/go-md2man/v2 v2.0.7 // indirect
+	github.com/go-openapi/jsonpointer v0.22.5 // indirect
+	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
+	github.com/gorilla/mux v1.8.0 // indirect
 	github.com/russross/blackfriday/v2 v2.1.0 // indirect
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	github.com/xrash/smetrics v0.0.0-20240521201337-686a1a2994c1 // indirect
+	go.yaml.in/yaml/v4 v4.0.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/text v0.14.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )

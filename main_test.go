@@ -27,14 +27,16 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	suiteBin := suiteBinDir(t)
 	examplesBin := buildExamples(t)
+	spec := scripttest.LoadSpec(t) // parsed once; every script's fake validates against it
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
-			return scripttest.Seal(env, suiteBin, examplesBin)
+			return scripttest.Seal(env, suiteBin, examplesBin, spec)
 		},
-		Cmds: scripttest.Commands(),
+		Condition: scripttest.Condition(spec),
+		Cmds:      scripttest.Commands(),
 	})
 }
 

@@ -25,7 +25,7 @@ Examples:
    ably accounts current
    ably accounts current --refresh --json
    ably --profile work accounts current`,
-		Flags: append(session.Flags(), &cli.BoolFlag{Name: "refresh", Usage: "read the token's details from the Control API now"}),
+		Flags:  append(session.Flags(), &cli.BoolFlag{Name: "refresh", Usage: "read the token's details from the Control API now"}),
 		Action: current,
 	}
 }

@@ -91,7 +91,11 @@ func login(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	client, err := control.New(control.Options{BaseURL: base, Token: token, Logf: out.Verbosef, Now: env.Now})
+	timeout, err := session.Timeout(env.Getenv)
+	if err != nil {
+		return err
+	}
+	client, err := control.New(control.Options{BaseURL: base, Token: token, Timeout: timeout, Logf: out.Verbosef, Now: env.Now})
 	if err != nil {
 		return err
 	}

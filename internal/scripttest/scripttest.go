@@ -1,22 +1,39 @@
-// Package scripttest holds what the suite's testscript files run in: a sealed environment and
-// the extra script commands (exact exit codes, JWT verification).
+// Package scripttest holds what the suite's testscript files run in: a sealed environment
+// with a fake Control API, and the extra script commands (exact exit codes, JWT verification,
+// driving and inspecting the fake).
 package scripttest
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ably/ably-suite/pkg/controltest"
 )
+
+// serverKey is where Seal leaves the script's fake Control API in Env.Values.
+type serverKey struct{}
 
 // Seal gives a script a sealed environment: HOME, the config directory and the cache under
 // $WORK, PATH holding only the suite's binaries and $WORK/bin, and no ABLY_* variable from
 // the outside. $EXAMPLES is the directory of the compiled examples.
-func Seal(env *testscript.Env, suiteBin, examplesBin string) error {
+//
+// Each script gets its own fake Control API (pkg/controltest), checking every request and
+// response against spec unless spec is nil. The script sees:
+//
+//	ABLY_CONTROL_HOST  the fake's base URL (http://127.0.0.1:PORT/v1), so clients use it
+//	FAKE_URL           the same, for the http command and for scripts
+//	ACCESS_TOKEN       the fake's default token, holding every capability (not exported as
+//	                   ABLY_ACCESS_TOKEN: a script chooses how its commands get a token)
+func Seal(env *testscript.Env, suiteBin, examplesBin string, spec *controltest.Spec) error {
 	work := env.Getenv("WORK")
 	home := filepath.Join(work, "home")
 	env.Setenv("HOME", home)
@@ -30,7 +47,45 @@ func Seal(env *testscript.Env, suiteBin, examplesBin string) error {
 	// Race-enabled binaries otherwise wait a second on exit, which makes every script slow
 	// and pushes metadata calls towards their timeout.
 	env.Setenv("GORACE", "atexit_sleep_ms=0")
+
+	srv := controltest.New(controltest.WithSpec(spec))
+	env.Defer(srv.Close)
+	env.Values[serverKey{}] = srv
+	env.Setenv("ABLY_CONTROL_HOST", srv.URL)
+	env.Setenv("FAKE_URL", srv.URL)
+	env.Setenv("ACCESS_TOKEN", controltest.DefaultToken)
 	return nil
+}
+
+// LoadSpec loads the Control API spec (../shared/spec/control-v1.yaml beside the module) once
+// for all scripts. When it is missing, the test fails under CI (CI set) and otherwise runs
+// the scripts without spec validation, saying so.
+func LoadSpec(t testing.TB) *controltest.Spec {
+	t.Helper()
+	path, err := controltest.SpecPath()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Logf("%v; the scripts' fake Control API will not check requests against it", err)
+		return nil
+	}
+	spec, err := controltest.LoadSpec(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+// Condition answers the scripts' own conditions: [spec] holds when the fake Control API
+// validates against the spec, for scripts (such as those showing a violation) that need it.
+func Condition(spec *controltest.Spec) func(cond string) (bool, error) {
+	return func(cond string) (bool, error) {
+		if cond == "spec" {
+			return spec != nil, nil
+		}
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
 }
 
 // Commands are the script commands the suite's scripts use besides testscript's own:
@@ -38,10 +93,19 @@ func Seal(env *testscript.Env, suiteBin, examplesBin string) error {
 //	exitcode N prog [args...]   run prog like exec, and require exit status N
 //	                            (128+S when killed by signal S, as a shell reports it)
 //	jwt [-json] secret [check...]  verify the JWT printed by the last command (see jwtCmd)
+//	fake SUBCOMMAND ...         arrange and inspect the script's fake Control API (see fakeCmd)
+//	http METHOD PATH [BODY]     call the fake directly (see httpCmd)
+//
+// fake and http write what they print to the script's stdout buffer, replacing it as exec
+// does, so `stdout` and `cmp stdout` check it. Subcommands of fake that print nothing (token,
+// fault, app, requests -count, ...) leave the buffer alone, so the checks of an exec may
+// come after them.
 func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"exitcode": exitcodeCmd,
 		"jwt":      jwtCmd,
+		"fake":     fakeCmd,
+		"http":     httpCmd,
 	}
 }
 

@@ -5,6 +5,7 @@ package session
 
 import (
 	"context"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -83,9 +84,14 @@ func Open(c *cli.Context) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	timeout, err := Timeout(env.Getenv)
+	if err != nil {
+		return nil, err
+	}
 	opt := control.Options{
 		BaseURL:             base,
 		Token:               token,
+		Timeout:             timeout,
 		Logf:                out.Verbosef,
 		SkipCapabilityCheck: c.Bool(FlagSkipCapabilityCheck) || plugin.Truthy(env.Getenv("ABLY_SKIP_CAPABILITY_CHECK")),
 		Now:                 env.Now,
@@ -98,6 +104,20 @@ func Open(c *cli.Context) (*Session, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// Timeout is the per-request timeout from ABLY_CONTROL_TIMEOUT (a duration such as 10s),
+// or 0 for the client's default.
+func Timeout(getenv func(string) string) (time.Duration, error) {
+	v := getenv("ABLY_CONTROL_TIMEOUT")
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, exitcode.Usagef("ABLY_CONTROL_TIMEOUT=%q: want a positive duration such as 10s or 1m", v)
+	}
+	return d, nil
 }
 
 // AccountID is the account the session acts on: the profile's, else the token's (GET /me).
