@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -47,12 +46,16 @@ func run(n int) error {
 	bin := filepath.Join(dir, "bin")
 	// Built as README.md installs the suite: without urfave/cli's doc generator (and the
 	// markdown library it links, whose init costs every start).
-	build := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", bin+string(filepath.Separator), "./cmd/ably", "./cmd/ably-auth")
+	build := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", bin+string(filepath.Separator), "./cmd/...")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("building: %w", err)
 	}
-	floorPath, err := buildExecFloor(dir, filepath.Join(bin, "ably-auth"))
+	floorPath, err := buildTool(dir, "exec-floor", execFloorSource)
+	if err != nil {
+		return err
+	}
+	probe, err := buildTool(dir, "rss-probe", rssProbeSource)
 	if err != nil {
 		return err
 	}
@@ -60,6 +63,7 @@ func run(n int) error {
 		"PATH=" + bin, "HOME=" + filepath.Join(dir, "home"),
 		"ABLY_API_KEY=benchApp.benchKey:0123456789abcdef0123456789abcdef",
 		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
+		"FLOOR_TARGET=" + filepath.Join(bin, "ably-auth"),
 	}
 	args := []string{"issue-jwt-token", "--token-only"}
 	viaDispatcher := command{name: "ably auth issue-jwt-token --token-only", path: filepath.Join(bin, "ably"), args: append([]string{"auth"}, args...)}
@@ -85,38 +89,47 @@ func run(n int) error {
 			c.s.add(r)
 		}
 	}
-	fmt.Printf("%-42s %9s %9s %9s %10s\n", "command", "median", "p10", "p90", "peak RSS")
+	fmt.Printf("%-42s %9s %9s %9s\n", "command", "median", "p10", "p90")
 	for _, row := range []struct {
 		name string
 		s    samples
 	}{{viaDispatcher.name, a}, {direct.name, b}, {floor.name, f}} {
-		fmt.Printf("%-42s %9s %9s %9s %7.1f MB\n", row.name, ms(row.s.quantile(0.5)), ms(row.s.quantile(0.1)), ms(row.s.quantile(0.9)), row.s.medianRSS())
+		fmt.Printf("%-42s %9s %9s %9s\n", row.name, ms(row.s.quantile(0.5)), ms(row.s.quantile(0.1)), ms(row.s.quantile(0.9)))
 	}
 	ma, mb := a.quantile(0.5), b.quantile(0.5)
 	fmt.Printf("\ndispatcher overhead at the median: %s (target <= 1 ms); ratio %.2f (target <= 1.5)\n", ms(ma-mb), float64(ma)/float64(mb))
 	fmt.Printf("the same overhead for a Go program that does nothing but exec the plugin: %s\n", ms(f.quantile(0.5)-mb))
 	fmt.Printf("end to end through ably: median %s (target <= 10 ms)\n", ms(ma))
+	for _, c := range []command{viaDispatcher, direct} {
+		rss, err := peakRSS(probe, c, env, 9)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("peak RSS of %s: %.1f MB (median of 9)\n", c.name, rss)
+	}
 
 	res := testing.Benchmark(benchmarkIssue)
 	fmt.Printf("in-process JWT issuing: %.1f µs a token, %d allocs (target <= 20 µs)\n", float64(res.NsPerOp())/1e3, res.AllocsPerOp())
 
+	if err := requestsPerCommand(bin, filepath.Join(dir, "req-home")); err != nil {
+		return err
+	}
+	if err := clientOverhead(); err != nil {
+		return err
+	}
+
 	fmt.Println("\nbinary sizes:")
-	for _, name := range []string{"ably", "ably-auth"} {
+	for _, name := range []string{"ably", "ably-auth", "ably-accounts"} {
 		if st, err := os.Stat(filepath.Join(bin, name)); err == nil {
-			fmt.Printf("  %-10s %6.1f MB\n", name, float64(st.Size())/(1<<20))
+			fmt.Printf("  %-14s %6.1f MB\n", name, float64(st.Size())/(1<<20))
 		}
 	}
 	return nil
 }
 
-// buildExecFloor builds the smallest Go dispatcher possible: one that execs target at once.
+// The exec floor is the smallest Go dispatcher possible: one that execs the plugin at once.
 // Its overhead is the floor any Go dispatcher that execs in place can reach on this machine.
-func buildExecFloor(dir, target string) (string, error) {
-	src := filepath.Join(dir, "floor")
-	if err := os.MkdirAll(src, 0o755); err != nil {
-		return "", err
-	}
-	prog := fmt.Sprintf(`package main
+const execFloorSource = `package main
 
 import (
 	"os"
@@ -124,24 +137,73 @@ import (
 )
 
 func main() {
-	err := syscall.Exec(%q, append([]string{"ably-auth"}, os.Args[1:]...), os.Environ())
+	err := syscall.Exec(os.Getenv("FLOOR_TARGET"), append([]string{"ably-auth"}, os.Args[1:]...), os.Environ())
 	panic(err)
 }
-`, target)
-	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte(prog), 0o644); err != nil {
+`
+
+// The RSS probe runs a command and prints its peak RSS in KiB. Linux charges a child with
+// the peak RSS of the process it was started from (the vfork shares its memory until exec),
+// so peak memory is measured from this small program rather than from the bench itself.
+const rssProbeSource = `package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+)
+
+func main() {
+	cmd := exec.Command(os.Args[1], os.Args[2:]...)
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)
+}
+`
+
+// buildTool compiles a one-file Go program into dir/name.
+func buildTool(dir, name, source string) (string, error) {
+	src := filepath.Join(dir, name+"-src")
+	if err := os.MkdirAll(src, 0o755); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module floor\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte(source), 0o644); err != nil {
 		return "", err
 	}
-	out := filepath.Join(dir, "bin-floor")
+	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module "+name+"\n"), 0o644); err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, name)
 	build := exec.Command("go", "build", "-o", out, ".")
 	build.Dir = src
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
-		return "", fmt.Errorf("building the exec floor: %w", err)
+		return "", fmt.Errorf("building %s: %w", name, err)
 	}
 	return out, nil
+}
+
+// peakRSS is the median peak RSS of n runs of c, in MiB, measured through the probe.
+func peakRSS(probe string, c command, env []string, n int) (float64, error) {
+	var kib []int64
+	for range n {
+		cmd := exec.Command(probe, append([]string{c.path}, c.args...)...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			return 0, fmt.Errorf("%s: %v", c.name, err)
+		}
+		var v int64
+		if _, err := fmt.Sscan(string(out), &v); err != nil {
+			return 0, fmt.Errorf("%s: probe said %q", c.name, out)
+		}
+		kib = append(kib, v)
+	}
+	slices.Sort(kib)
+	return float64(kib[len(kib)/2]) / 1024, nil
 }
 
 type command struct {
@@ -151,8 +213,7 @@ type command struct {
 }
 
 type result struct {
-	wall   time.Duration
-	maxRSS int64 // KiB
+	wall time.Duration
 }
 
 func (c *command) run(env []string) (result, error) {
@@ -167,33 +228,19 @@ func (c *command) run(env []string) (result, error) {
 	if len(out) < 20 {
 		return result{}, fmt.Errorf("%s printed no token", c.name)
 	}
-	r := result{wall: wall}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = int64(ru.Maxrss)
-	}
-	return r, nil
+	return result{wall: wall}, nil
 }
 
 type samples struct {
 	walls []time.Duration
-	rss   []int64
 }
 
-func (s *samples) add(r result) {
-	s.walls = append(s.walls, r.wall)
-	s.rss = append(s.rss, r.maxRSS)
-}
+func (s *samples) add(r result) { s.walls = append(s.walls, r.wall) }
 
 func (s samples) quantile(q float64) time.Duration {
 	w := slices.Clone(s.walls)
 	slices.Sort(w)
 	return w[int(q*float64(len(w)-1)+0.5)]
-}
-
-func (s samples) medianRSS() float64 {
-	r := slices.Clone(s.rss)
-	slices.Sort(r)
-	return float64(r[len(r)/2]) / 1024
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
