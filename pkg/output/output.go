@@ -67,6 +67,27 @@ func (p *Printer) JSON(v any) error {
 // Time renders a time as the suite shows times: ISO 8601, in UTC.
 func Time(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+// Millis renders a time given in milliseconds since the epoch (as the Control API gives
+// them); 0 is "-".
+func Millis(ms int64) string {
+	if ms == 0 {
+		return "-"
+	}
+	return Time(time.UnixMilli(ms))
+}
+
+// MaskSecret hides the secret of an API key APPID.KEYID:SECRET, keeping the public key name
+// so the key can still be recognised: "xVLyHw.A-pwh7:****". Anything else is masked whole.
+func MaskSecret(key string) string {
+	if name, _, ok := strings.Cut(key, ":"); ok {
+		return name + ":****"
+	}
+	if key == "" {
+		return ""
+	}
+	return "****"
+}
+
 // Field is one labelled value of a details block.
 type Field struct {
 	Label string

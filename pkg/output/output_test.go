@@ -52,3 +52,15 @@ func TestVerboseOnlyWhenAsked(t *testing.T) {
 		t.Fatalf("got %q", errOut.String())
 	}
 }
+
+func TestMaskSecretAndMillis(t *testing.T) {
+	if got := MaskSecret("xVLyHw.A-pwh7:Tq5cSecret"); got != "xVLyHw.A-pwh7:****" {
+		t.Errorf("MaskSecret = %q", got)
+	}
+	if got := MaskSecret("opaque"); got != "****" || MaskSecret("") != "" {
+		t.Errorf("MaskSecret(opaque) = %q", got)
+	}
+	if got := Millis(1602844091815); got != "2020-10-16T10:28:11Z" || Millis(0) != "-" {
+		t.Errorf("Millis = %q", got)
+	}
+}
