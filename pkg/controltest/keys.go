@@ -78,17 +78,7 @@ func (s *Server) addKey(appID string, k Key) *Key {
 func (s *Server) listKeys(c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.ownApp(c, c.r.PathValue("app_id"))
-	if a == nil {
-		return
-	}
-	out := []Key{}
-	for _, k := range s.keys {
-		if k.AppID == a.ID {
-			out = append(out, *k)
-		}
-	}
-	writeJSON(c.w, http.StatusOK, out)
+	listForApp(s, c, s.keys, func(k *Key) string { return k.AppID })
 }
 
 func (s *Server) createKey(c *call) {

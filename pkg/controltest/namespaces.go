@@ -80,17 +80,7 @@ func (s *Server) namespace(appID, id string) *Namespace {
 func (s *Server) listNamespaces(c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.ownApp(c, c.r.PathValue("app_id"))
-	if a == nil {
-		return
-	}
-	out := []Namespace{}
-	for _, n := range s.namespaces {
-		if n.AppID == a.ID {
-			out = append(out, *n)
-		}
-	}
-	writeJSON(c.w, http.StatusOK, out)
+	listForApp(s, c, s.namespaces, func(n *Namespace) string { return n.AppID })
 }
 
 func (s *Server) createNamespace(c *call) {

@@ -110,17 +110,7 @@ func (s *Server) addQueue(appID string, q Queue) *Queue {
 func (s *Server) listQueues(c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.ownApp(c, c.r.PathValue("app_id"))
-	if a == nil {
-		return
-	}
-	out := []Queue{}
-	for _, q := range s.queues {
-		if q.AppID == a.ID {
-			out = append(out, *q)
-		}
-	}
-	writeJSON(c.w, http.StatusOK, out)
+	listForApp(s, c, s.queues, func(q *Queue) string { return q.AppID })
 }
 
 func (s *Server) createQueue(c *call) {
