@@ -194,7 +194,14 @@ func loadConfig(c *cli.Context) (*config.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return config.Load(path)
+	f, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range f.Warnings {
+		plugin.Printer(c).Warnf("%s", w)
+	}
+	return f, nil
 }
 
 func dash(s string) string {

@@ -138,6 +138,9 @@ func signingKey(c *cli.Context, env plugin.Env, out *output.Printer) (ablyauth.K
 	if err != nil {
 		return ablyauth.Key{}, err
 	}
+	for _, w := range rk.Warnings {
+		out.Warnf("%s", w)
+	}
 	key, err := ablyauth.ParseKey(rk.APIKey)
 	if err != nil {
 		return ablyauth.Key{}, exitcode.Usagef("API key from %s: %v", rk.Source, err)

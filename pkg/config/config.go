@@ -64,6 +64,9 @@ type File struct {
 	raw    map[string]any
 	typed  model
 	exists bool
+	// Warnings are problems worth telling the user that do not stop the command, such as a
+	// file other users can read.
+	Warnings []string
 }
 
 // Dir is the config directory: ABLY_CLI_CONFIG_DIR, else ~/.ably.
@@ -94,7 +97,26 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, exitcode.New(exitcode.Failure, "cannot read config file: %v", err)
 	}
-	return parse(path, data, true)
+	f, err := parse(path, data, true)
+	if err != nil {
+		return nil, err
+	}
+	f.Warnings = permissionWarnings(path)
+	return f, nil
+}
+
+// permissionWarnings says when the config file, which holds access tokens and API keys, or
+// its directory can be read by other users.
+func permissionWarnings(path string) []string {
+	var w []string
+	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		w = append(w, fmt.Sprintf("config file %s is readable by other users (mode %04o) and holds secrets: run 'chmod 600 %s'", path, st.Mode().Perm(), path))
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err == nil && st.Mode().Perm()&0o077 != 0 {
+		w = append(w, fmt.Sprintf("config directory %s is open to other users (mode %04o): run 'chmod 700 %s'", dir, st.Mode().Perm(), dir))
+	}
+	return w
 }
 
 func parse(path string, data []byte, exists bool) (*File, error) {

@@ -16,10 +16,11 @@ type KeyQuery struct {
 
 // ResolvedKey is the API key chosen, the app asked for, and where each came from.
 type ResolvedKey struct {
-	APIKey    string // APPID.KEYID:SECRET; never print it
-	Source    string // "--api-key", "ABLY_API_KEY" or "profile <alias>"
-	App       string // the app asked for by --app or ABLY_APP_ID, or the profile's current app
-	AppSource string // "--app", "ABLY_APP_ID", "profile <alias>" or "" when none was asked for
+	APIKey    string   // APPID.KEYID:SECRET; never print it
+	Source    string   // "--api-key", "ABLY_API_KEY" or "profile <alias>"
+	App       string   // the app asked for by --app or ABLY_APP_ID, or the profile's current app
+	AppSource string   // "--app", "ABLY_APP_ID", "profile <alias>" or "" when none was asked for
+	Warnings  []string // the config file's, when it was read
 }
 
 // ResolveAPIKey finds the API key to use, highest first: --api-key, ABLY_API_KEY, the
@@ -50,6 +51,7 @@ func ResolveAPIKey(q KeyQuery) (ResolvedKey, error) {
 	if err != nil {
 		return r, err
 	}
+	r.Warnings = f.Warnings
 	alias, acct, found, err := f.Select(q.Profile)
 	if err != nil {
 		return r, err

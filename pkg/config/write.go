@@ -21,6 +21,7 @@ func Update(path string, fn func(*File) error) error {
 		return fmt.Errorf("locking config file: %w", err)
 	}
 	defer lock.Unlock()
+	removeStaleTemps(dir)
 
 	f, err := Load(path)
 	if err != nil {
@@ -36,11 +37,23 @@ func Update(path string, fn func(*File) error) error {
 	return writeAtomic(path, data)
 }
 
+// tempPattern names the temporary files writeAtomic makes beside the config file.
+const tempPattern = ".config-*.tmp"
+
+// removeStaleTemps deletes temporary files left by writers that died before their rename
+// (kill -9, power loss). Called under the lock, so no live writer owns one.
+func removeStaleTemps(dir string) {
+	stale, _ := filepath.Glob(filepath.Join(dir, tempPattern))
+	for _, p := range stale {
+		_ = os.Remove(p)
+	}
+}
+
 // writeAtomic replaces path with data so that a reader (or a crash at any point) sees either
 // the old file or the new one, never a partial one.
 func writeAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".config-*.tmp")
+	tmp, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return fmt.Errorf("writing config: %w", err)
 	}

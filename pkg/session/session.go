@@ -64,6 +64,9 @@ func Open(c *cli.Context) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, w := range f.Warnings {
+		out.Warnf("%s", w)
+	}
 	alias, acct, found, err := f.Select(plugin.Profile(c))
 	if err != nil {
 		return nil, err
