@@ -106,6 +106,9 @@ func upperFirst(s string) string {
 // (for its metadata).
 func cmdHelp(e *Env, g globals, _ []string) error {
 	cands := discoverWithMetadata(e, g)
+	for _, d := range OpenDirs(searchDirs(e)) {
+		fmt.Fprintf(e.Stderr, "ably: warning: %s\n", openDirWarning(d))
+	}
 	w := tabwriter.NewWriter(e.Stdout, 0, 0, 3, ' ', 0)
 	fmt.Fprintf(w, "Usage: ably [global flags] <group> [args...]\n")
 	fmt.Fprintf(w, "       ably <built-in command>\n\n")
@@ -242,6 +245,7 @@ func writeJSON(w io.Writer, v any) error {
 type pluginList struct {
 	SearchPath []string          `json:"searchPath"`
 	Plugins    []pluginListEntry `json:"plugins"`
+	Warnings   []string          `json:"warnings"`
 }
 
 type pluginListEntry struct {
@@ -273,9 +277,12 @@ func cmdPlugin(e *Env, g globals, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	list := pluginList{SearchPath: searchDirs(e), Plugins: []pluginListEntry{}}
+	list := pluginList{SearchPath: searchDirs(e), Plugins: []pluginListEntry{}, Warnings: []string{}}
 	if list.SearchPath == nil {
 		list.SearchPath = []string{}
+	}
+	for _, d := range OpenDirs(list.SearchPath) {
+		list.Warnings = append(list.Warnings, openDirWarning(d))
 	}
 	for _, c := range discoverWithMetadata(e, g) {
 		entry := pluginListEntry{Name: c.Name, Path: c.Path, Status: c.Status, Reason: c.Reason}
@@ -286,6 +293,9 @@ func cmdPlugin(e *Env, g globals, args []string) (int, error) {
 	}
 	if asJSON {
 		return 0, writeJSON(e.Stdout, list)
+	}
+	for _, w := range list.Warnings {
+		fmt.Fprintf(e.Stderr, "ably: warning: %s\n", w)
 	}
 	if len(list.Plugins) == 0 {
 		_, err := fmt.Fprintf(e.Stdout, "No plugins found. Searched: %s\n", strings.Join(list.SearchPath, string(filepath.ListSeparator)))

@@ -171,3 +171,21 @@ func pluginName(file string) (string, bool) {
 	}
 	return name, true
 }
+
+// OpenDirs returns the directories of dirs that other users can write to: anyone with an
+// account on the machine could put an ably-<group> there, or replace one, and so run code as
+// whoever runs ably. `ably help` and `ably plugin list` warn about them.
+func OpenDirs(dirs []string) []string {
+	var open []string
+	for _, d := range dirs {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() && fi.Mode().Perm()&0o002 != 0 {
+			open = append(open, d)
+		}
+	}
+	return open
+}
+
+// openDirWarning is the warning for one directory of OpenDirs.
+func openDirWarning(dir string) string {
+	return "plugin directory " + dir + " is writable by other users: anyone could add or replace an ably-<group> plugin there (fix: chmod o-w " + dir + ", or remove it from ABLY_PLUGIN_PATH/PATH)"
+}
