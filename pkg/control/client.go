@@ -210,13 +210,24 @@ func (c *Client) attempt(ctx context.Context, method string, u *url.URL, payload
 	defer res.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading the response: %w", err)
+		return nil, &brokenBodyError{status: res.StatusCode, err: err}
 	}
 	if len(data) > maxResponseBytes {
 		return nil, errTooLarge
 	}
 	return &response{status: res.StatusCode, header: res.Header, body: data}, nil
 }
+
+// brokenBodyError is a connection that broke while the answer was being read.
+type brokenBodyError struct {
+	status int
+	err    error
+}
+
+func (e *brokenBodyError) Error() string {
+	return fmt.Sprintf("the connection broke while reading the %d answer: %v", e.status, e.err)
+}
+func (e *brokenBodyError) Unwrap() error { return e.err }
 
 var errTooLarge = fmt.Errorf("the response is larger than %d MiB, far beyond any real one", maxResponseBytes>>20)
 
@@ -230,6 +241,11 @@ func (c *Client) transportError(ctx context.Context, u *url.URL, err error) erro
 	}
 	if errors.Is(err, errTooLarge) {
 		return exitcode.New(exitcode.Network, "unexpected response from the Control API at %s: %v", describe(u), err)
+	}
+	var broken *brokenBodyError
+	if errors.As(err, &broken) {
+		return &exitcode.Error{Code: exitcode.Network, Err: err,
+			Message: fmt.Sprintf("the Control API at %s: %v; try again", describe(c.opt.BaseURL), err)}
 	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
