@@ -8,8 +8,9 @@ install:
 test:
 	go test -race ./...
 
+# BENCHMARKS.md, made by one command.
 bench:
-	go run ./bench -n 50
+	go run ./bench -n 50 -o BENCHMARKS.md
 
 # Each fuzz target for FUZZTIME; crashers land in testdata/fuzz/ and stay as regression cases.
 fuzz:

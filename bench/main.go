@@ -1,13 +1,13 @@
-// Command bench measures the suite's speed, side by side in one run:
+// Command bench measures the suite's speed and writes the report, BENCHMARKS.md:
 //
-//	go run ./bench [-n 50]
+//	go run ./bench -o BENCHMARKS.md [-n 50]
 //
-// It builds ably and ably-auth as `go install` would, then runs `ably auth issue-jwt-token
-// --token-only` and `ably-auth issue-jwt-token --token-only` alternately n times each and
-// prints the medians, their ratio and difference (the dispatcher's overhead), peak memory,
-// binary sizes, and in-process JWT issuing per token. Targets (from the foundation issue):
-// dispatch adds at most 1 ms at the median (ratio at most 1.5), end to end at most 10 ms,
-// in-process issuing at most 20 µs a token.
+// It builds the suite as README.md installs it and measures, side by side in one run: the
+// dispatcher's overhead (`ably auth ...` against `ably-auth ...`, and against the floor, a
+// Go program that does nothing but exec the plugin), `ably auth issue-jwt-token` end to end,
+// `ably help` with 20 plugins (cold and cached), JWT issuing in-process, peak memory, binary
+// sizes, the HTTP requests each Control API command makes, and the client's overhead per
+// call. Every time is the median of n runs (at least 30), commands alternating.
 package main
 
 import (
@@ -17,7 +17,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"testing"
 	"time"
 
@@ -26,224 +25,154 @@ import (
 
 func main() {
 	n := flag.Int("n", 50, "runs of each command (at least 30)")
+	outPath := flag.String("o", "", "also write the report to this file (e.g. BENCHMARKS.md)")
 	flag.Parse()
 	if *n < 30 {
 		fmt.Fprintln(os.Stderr, "bench: -n must be at least 30")
 		os.Exit(2)
 	}
-	if err := run(*n); err != nil {
+	r, err := run(*n)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+	fmt.Print(r)
+	if *outPath != "" {
+		if err := os.WriteFile(*outPath, []byte(r.String()), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+	}
 }
 
-func run(n int) error {
+// bench is one run of the benchmarks: where the suite was built, and the report.
+type bench struct {
+	n       int
+	dir     string // scratch directory
+	bin     string // the suite's binaries
+	probe   string // the RSS probe
+	env     []string
+	helpEnv []string
+	r       *report
+}
+
+func run(n int) (*report, error) {
 	dir, err := os.MkdirTemp("", "ably-bench-")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "bin")
+	b := &bench{n: n, dir: dir, bin: filepath.Join(dir, "bin"), r: &report{}}
 	// Built as README.md installs the suite: without urfave/cli's doc generator (and the
 	// markdown library it links, whose init costs every start).
-	build := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", bin+string(filepath.Separator), "./cmd/...")
+	build := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", b.bin+string(filepath.Separator), "./cmd/...")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
-		return fmt.Errorf("building: %w", err)
+		return nil, fmt.Errorf("building: %w", err)
 	}
-	floorPath, err := buildTool(dir, "exec-floor", execFloorSource)
-	if err != nil {
-		return err
+	if b.probe, err = buildTool(dir, "rss-probe", rssProbeSource); err != nil {
+		return nil, err
 	}
-	probe, err := buildTool(dir, "rss-probe", rssProbeSource)
-	if err != nil {
-		return err
-	}
-	env := []string{
-		"PATH=" + bin, "HOME=" + filepath.Join(dir, "home"),
+	b.env = []string{
+		"PATH=" + b.bin, "HOME=" + filepath.Join(dir, "home"),
 		"ABLY_API_KEY=benchApp.benchKey:0123456789abcdef0123456789abcdef",
 		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
-		"FLOOR_TARGET=" + filepath.Join(bin, "ably-auth"),
+		"FLOOR_TARGET=" + filepath.Join(b.bin, "ably-auth"),
+	}
+
+	fmt.Fprintf(&b.r.b, "# Benchmarks\n\nMade by `go run ./bench -o BENCHMARKS.md` (%d runs of each command, alternating; times are medians) on %s, %s/%s, %d CPUs, %s.\n",
+		n, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
+	for _, step := range []func() error{b.dispatch, b.helpWith20Plugins, b.inProcess, b.memory, b.requestsPerCommand, b.clientOverhead, b.binarySizes} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return b.r, nil
+}
+
+// dispatch times issue-jwt-token through ably, directly, and through the exec floor.
+func (b *bench) dispatch() error {
+	floorPath, err := buildTool(b.dir, "exec-floor", execFloorSource)
+	if err != nil {
+		return err
 	}
 	args := []string{"issue-jwt-token", "--token-only"}
-	viaDispatcher := command{name: "ably auth issue-jwt-token --token-only", path: filepath.Join(bin, "ably"), args: append([]string{"auth"}, args...)}
-	direct := command{name: "ably-auth issue-jwt-token --token-only", path: filepath.Join(bin, "ably-auth"), args: args}
-	floor := command{name: "exec floor (Go program that only execs)", path: floorPath, args: args}
-
-	fmt.Printf("ably bench: %d runs each, alternating; %s %s/%s, %d CPUs\n\n", n, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
-	for range 3 { // warm the page cache
-		_, _ = viaDispatcher.run(env)
-		_, _ = direct.run(env)
-		_, _ = floor.run(env)
-	}
-	var a, b, f samples
-	for range n {
-		for _, c := range []struct {
-			cmd *command
-			s   *samples
-		}{{&viaDispatcher, &a}, {&direct, &b}, {&floor, &f}} {
-			r, err := c.cmd.run(env)
-			if err != nil {
-				return err
-			}
-			c.s.add(r)
-		}
-	}
-	fmt.Printf("%-42s %9s %9s %9s\n", "command", "median", "p10", "p90")
-	for _, row := range []struct {
-		name string
-		s    samples
-	}{{viaDispatcher.name, a}, {direct.name, b}, {floor.name, f}} {
-		fmt.Printf("%-42s %9s %9s %9s\n", row.name, ms(row.s.quantile(0.5)), ms(row.s.quantile(0.1)), ms(row.s.quantile(0.9)))
-	}
-	ma, mb := a.quantile(0.5), b.quantile(0.5)
-	fmt.Printf("\ndispatcher overhead at the median: %s (target <= 1 ms); ratio %.2f (target <= 1.5)\n", ms(ma-mb), float64(ma)/float64(mb))
-	fmt.Printf("the same overhead for a Go program that does nothing but exec the plugin: %s\n", ms(f.quantile(0.5)-mb))
-	fmt.Printf("end to end through ably: median %s (target <= 10 ms)\n", ms(ma))
-	for _, c := range []command{viaDispatcher, direct} {
-		rss, err := peakRSS(probe, c, env, 9)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("peak RSS of %s: %.1f MB (median of 9)\n", c.name, rss)
-	}
-
-	res := testing.Benchmark(benchmarkIssue)
-	fmt.Printf("in-process JWT issuing: %.1f µs a token, %d allocs (target <= 20 µs)\n", float64(res.NsPerOp())/1e3, res.AllocsPerOp())
-
-	if err := requestsPerCommand(bin, filepath.Join(dir, "req-home")); err != nil {
+	via := command{name: "ably auth issue-jwt-token --token-only", path: filepath.Join(b.bin, "ably"), args: append([]string{"auth"}, args...)}
+	direct := command{name: "ably-auth issue-jwt-token --token-only", path: filepath.Join(b.bin, "ably-auth"), args: args}
+	floor := command{name: "exec floor: a Go program that only execs ably-auth", path: floorPath, args: args}
+	s, err := alternate(b.n, b.env, nil, via, direct, floor)
+	if err != nil {
 		return err
 	}
-	if err := clientOverhead(); err != nil {
-		return err
+	ma, mb, mf := s[0].quantile(0.5), s[1].quantile(0.5), s[2].quantile(0.5)
+	b.r.heading("Dispatch and `issue-jwt-token` end to end")
+	rows := [][]string{}
+	for i, c := range []command{via, direct, floor} {
+		rows = append(rows, []string{"`" + c.name + "`", ms(s[i].quantile(0.5)), ms(s[i].quantile(0.1)), ms(s[i].quantile(0.9))})
 	}
-
-	fmt.Println("\nbinary sizes:")
-	for _, name := range []string{"ably", "ably-auth", "ably-accounts"} {
-		if st, err := os.Stat(filepath.Join(bin, name)); err == nil {
-			fmt.Printf("  %-14s %6.1f MB\n", name, float64(st.Size())/(1<<20))
-		}
-	}
+	b.r.table([]string{"command", "median", "p10", "p90"}, rows)
+	b.r.table([]string{"figure", "value", "target", ""}, [][]string{
+		{"dispatcher overhead (median difference)", ms(ma - mb), "≤ 1 ms", verdict(ma-mb <= time.Millisecond)},
+		{"ratio through ably / direct", fmt.Sprintf("%.2f", float64(ma)/float64(mb)), "≤ 1.5", verdict(float64(ma)/float64(mb) <= 1.5)},
+		{"overhead of the exec floor (no dispatcher work at all)", ms(mf - mb), "", ""},
+		{"dispatcher's own work (overhead beyond the floor)", ms(ma - mf), "", ""},
+		{"`ably auth issue-jwt-token` end to end", ms(ma), "≤ 10 ms", verdict(ma <= 10*time.Millisecond)},
+	})
+	b.r.para("The dispatcher execs the plugin in place, so its overhead is one more start of a Go program; the exec floor shows what that costs on this machine with no dispatcher work at all.")
 	return nil
 }
 
-// The exec floor is the smallest Go dispatcher possible: one that execs the plugin at once.
-// Its overhead is the floor any Go dispatcher that execs in place can reach on this machine.
-const execFloorSource = `package main
-
-import (
-	"os"
-	"syscall"
-)
-
-func main() {
-	err := syscall.Exec(os.Getenv("FLOOR_TARGET"), append([]string{"ably-auth"}, os.Args[1:]...), os.Environ())
-	panic(err)
-}
-`
-
-// The RSS probe runs a command and prints its peak RSS in KiB. Linux charges a child with
-// the peak RSS of the process it was started from (the vfork shares its memory until exec),
-// so peak memory is measured from this small program rather than from the bench itself.
-const rssProbeSource = `package main
-
-import (
-	"fmt"
-	"os"
-	"os/exec"
-	"syscall"
-)
-
-func main() {
-	cmd := exec.Command(os.Args[1], os.Args[2:]...)
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fmt.Println(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)
-}
-`
-
-// buildTool compiles a one-file Go program into dir/name.
-func buildTool(dir, name, source string) (string, error) {
-	src := filepath.Join(dir, name+"-src")
-	if err := os.MkdirAll(src, 0o755); err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte(source), 0o644); err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module "+name+"\n"), 0o644); err != nil {
-		return "", err
-	}
-	out := filepath.Join(dir, name)
-	build := exec.Command("go", "build", "-o", out, ".")
-	build.Dir = src
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		return "", fmt.Errorf("building %s: %w", name, err)
-	}
-	return out, nil
+func (b *bench) inProcess() error {
+	res := testing.Benchmark(benchmarkIssue)
+	perToken := float64(res.NsPerOp()) / 1e3
+	b.r.heading("JWT issuing in-process")
+	b.r.table([]string{"figure", "value", "target", ""}, [][]string{
+		{"time a token", fmt.Sprintf("%.1f µs", perToken), "≤ 20 µs", verdict(perToken <= 20)},
+		{"tokens a second (one core)", fmt.Sprintf("%.0f", 1e9/float64(res.NsPerOp())), "", ""},
+		{"allocations a token", fmt.Sprintf("%d (%d B)", res.AllocsPerOp(), res.AllocedBytesPerOp()), "", ""},
+	})
+	return nil
 }
 
-// peakRSS is the median peak RSS of n runs of c, in MiB, measured through the probe.
-func peakRSS(probe string, c command, env []string, n int) (float64, error) {
-	var kib []int64
-	for range n {
-		cmd := exec.Command(probe, append([]string{c.path}, c.args...)...)
-		cmd.Env = env
-		out, err := cmd.Output()
+// memory measures peak RSS of typical commands through the probe (median of 9 runs).
+func (b *bench) memory() error {
+	cmds := []struct {
+		c   command
+		env []string
+	}{
+		{command{name: "ably auth issue-jwt-token --token-only", path: filepath.Join(b.bin, "ably"), args: []string{"auth", "issue-jwt-token", "--token-only"}}, b.env},
+		{command{name: "ably-auth issue-jwt-token --token-only", path: filepath.Join(b.bin, "ably-auth"), args: []string{"issue-jwt-token", "--token-only"}}, b.env},
+		{command{name: "ably help (20 plugins, cached)", path: filepath.Join(b.bin, "ably"), args: []string{"help"}}, b.helpEnv},
+		{command{name: "ably version", path: filepath.Join(b.bin, "ably"), args: []string{"version"}}, b.env},
+	}
+	b.r.heading("Peak memory")
+	rows := [][]string{}
+	for _, x := range cmds {
+		rss, err := peakRSS(b.probe, x.c, x.env, 9)
 		if err != nil {
-			return 0, fmt.Errorf("%s: %v", c.name, err)
+			return err
 		}
-		var v int64
-		if _, err := fmt.Sscan(string(out), &v); err != nil {
-			return 0, fmt.Errorf("%s: probe said %q", c.name, out)
-		}
-		kib = append(kib, v)
+		rows = append(rows, []string{"`" + x.c.name + "`", fmt.Sprintf("%.1f MB", rss), "≤ 20 MB", verdict(rss <= 20)})
 	}
-	slices.Sort(kib)
-	return float64(kib[len(kib)/2]) / 1024, nil
+	b.r.table([]string{"command", "peak RSS", "target", ""}, rows)
+	return nil
 }
 
-type command struct {
-	name string
-	path string
-	args []string
-}
-
-type result struct {
-	wall time.Duration
-}
-
-func (c *command) run(env []string) (result, error) {
-	cmd := exec.Command(c.path, c.args...)
-	cmd.Env = env
-	start := time.Now()
-	out, err := cmd.Output()
-	wall := time.Since(start)
+func (b *bench) binarySizes() error {
+	entries, err := os.ReadDir(b.bin)
 	if err != nil {
-		return result{}, fmt.Errorf("%s: %v", c.name, err)
+		return err
 	}
-	if len(out) < 20 {
-		return result{}, fmt.Errorf("%s printed no token", c.name)
+	rows := [][]string{}
+	for _, e := range entries {
+		if st, err := e.Info(); err == nil {
+			rows = append(rows, []string{"`" + e.Name() + "`", fmt.Sprintf("%.1f MB", float64(st.Size())/(1<<20))})
+		}
 	}
-	return result{wall: wall}, nil
+	b.r.heading("Binary sizes")
+	b.r.table([]string{"binary", "size"}, rows)
+	return nil
 }
-
-type samples struct {
-	walls []time.Duration
-}
-
-func (s *samples) add(r result) { s.walls = append(s.walls, r.wall) }
-
-func (s samples) quantile(q float64) time.Duration {
-	w := slices.Clone(s.walls)
-	slices.Sort(w)
-	return w[int(q*float64(len(w)-1)+0.5)]
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
 
 func benchmarkIssue(b *testing.B) {
 	is := ablyauth.NewIssuer()

@@ -16,7 +16,8 @@ import (
 
 // requestsPerCommand runs Control API commands against an in-process fake and counts the
 // HTTP requests each makes. A warm profile must make no request beyond the call itself.
-func requestsPerCommand(bin, home string) error {
+func (b *bench) requestsPerCommand() error {
+	bin, home := b.bin, filepath.Join(b.dir, "req-home")
 	srv := controltest.New()
 	defer srv.Close()
 	env := []string{
@@ -28,11 +29,11 @@ func requestsPerCommand(bin, home string) error {
 		args []string
 		want int
 	}{
-		{"ably accounts login (checks the token)", []string{"accounts", "login", "--token", controltest.DefaultToken}, 1},
-		{"ably accounts current (warm profile)", []string{"accounts", "current"}, 0},
-		{"ably accounts current --refresh", []string{"accounts", "current", "--refresh"}, 1},
+		{"`ably accounts login` (checks the token)", []string{"accounts", "login", "--token", controltest.DefaultToken}, 1},
+		{"`ably accounts current` (warm profile)", []string{"accounts", "current"}, 0},
+		{"`ably accounts current --refresh`", []string{"accounts", "current", "--refresh"}, 1},
 	}
-	fmt.Println("\nHTTP requests per command (against the fake Control API):")
+	rows := [][]string{}
 	for _, st := range steps {
 		srv.ResetRequests()
 		cmd := exec.Command(filepath.Join(bin, "ably"), st.args...)
@@ -41,18 +42,17 @@ func requestsPerCommand(bin, home string) error {
 			return fmt.Errorf("%s: %v: %s", st.what, err, out)
 		}
 		got := len(srv.Requests())
-		verdict := "ok"
-		if got != st.want {
-			verdict = fmt.Sprintf("EXPECTED %d", st.want)
-		}
-		fmt.Printf("  %-45s %d  %s\n", st.what, got, verdict)
+		rows = append(rows, []string{st.what, fmt.Sprint(got), fmt.Sprint(st.want), verdict(got == st.want)})
 	}
+	b.r.heading("HTTP requests per command")
+	b.r.para("Each command run against an in-process fake Control API; a warm profile (token details cached) makes no request beyond the call itself.")
+	b.r.table([]string{"command", "requests", "expected", ""}, rows)
 	return nil
 }
 
 // clientOverhead compares a warm ListApps through the client with the same GET made with
 // bare net/http against the same local fake: the difference is what the client adds.
-func clientOverhead() error {
+func (b *bench) clientOverhead() error {
 	srv := controltest.New()
 	defer srv.Close()
 	base, err := control.BaseURL(srv.URL)
@@ -87,9 +87,12 @@ func clientOverhead() error {
 			}
 		}
 	})
-	fmt.Printf("\nControl API call against the local fake (warm token cache):\n")
-	fmt.Printf("  bare net/http GET        %7.1f µs\n", float64(raw.NsPerOp())/1e3)
-	fmt.Printf("  control.Client.ListApps  %7.1f µs  (client overhead %.1f µs a call)\n",
-		float64(viaClient.NsPerOp())/1e3, float64(viaClient.NsPerOp()-raw.NsPerOp())/1e3)
+	b.r.heading("Control API client overhead")
+	b.r.para("A warm `ListApps` through the client against the same GET with bare net/http, both against the local fake over loopback.")
+	b.r.table([]string{"call", "time a call"}, [][]string{
+		{"bare net/http GET", fmt.Sprintf("%.1f µs", float64(raw.NsPerOp())/1e3)},
+		{"`control.Client.ListApps`", fmt.Sprintf("%.1f µs", float64(viaClient.NsPerOp())/1e3)},
+		{"client overhead", fmt.Sprintf("%.1f µs", float64(viaClient.NsPerOp()-raw.NsPerOp())/1e3)},
+	})
 	return nil
 }
