@@ -17,3 +17,5 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzParseKey$$' -fuzztime $(FUZZTIME) ./pkg/ablyauth
 	go test -run '^$$' -fuzz '^FuzzParseCapability$$' -fuzztime $(FUZZTIME) ./pkg/ablyauth
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./pkg/config
+	go test -run '^$$' -fuzz '^FuzzParseMetadata$$' -fuzztime $(FUZZTIME) ./pkg/protocol
+	go test -run '^$$' -fuzz '^FuzzValidGroupName$$' -fuzztime $(FUZZTIME) ./pkg/protocol

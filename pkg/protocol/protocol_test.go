@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -40,4 +41,23 @@ func TestParseMetadata(t *testing.T) {
 			t.Errorf("ParseMetadata(%s) = %v, want an error with %q", in, err, want)
 		}
 	}
+}
+
+func FuzzParseMetadata(f *testing.F) {
+	f.Add([]byte(`{"schemaVersion":"1","name":"auth","vendor":"Ably","version":"1","shortDescription":"x"}`), "auth")
+	f.Add([]byte(`{"schemaVersion":1}`), "auth")
+	f.Add([]byte(`[]`), "x")
+	f.Add([]byte("\xff\xfe"), "x")
+	f.Fuzz(func(t *testing.T, data []byte, group string) {
+		m, err := ParseMetadata(data, group)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("reason is not one line: %q", err)
+			}
+			return
+		}
+		if m.SchemaVersion != SchemaVersion || m.Name != group || m.ShortDescription == "" {
+			t.Fatalf("accepted bad metadata %+v for %q", m, group)
+		}
+	})
 }
