@@ -23,11 +23,11 @@ type builtin struct {
 	detail string // more help, for `ably help <builtin>`
 }
 
-var builtins map[string]builtin
-
-func init() {
-	// Assigned in init because the help built-in refers back to this table.
-	builtins = map[string]builtin{
+// builtinTable is the table of built-ins. A function rather than a variable: the help
+// built-in refers back to the table, which a package-level variable could only do through
+// init-time assignment.
+func builtinTable() map[string]builtin {
+	return map[string]builtin{
 		"help": {
 			usage: "[group [args...]]",
 			short: "show this help, or a group's help",
@@ -67,14 +67,14 @@ func init() {
 
 // isBuiltin reports whether name is a built-in word (and so never a plugin).
 func isBuiltin(name string) bool {
-	_, ok := builtins[name]
+	_, ok := builtinTable()[name]
 	return ok
 }
 
 // builtinNames lists the visible built-ins, sorted.
 func builtinNames() []string {
 	var names []string
-	for name, b := range builtins {
+	for name, b := range builtinTable() {
 		if b.short != "" {
 			names = append(names, name)
 		}
@@ -90,7 +90,7 @@ func wantsHelp(args []string) bool {
 
 // builtinHelp prints `ably help <name>` for a built-in.
 func builtinHelp(w io.Writer, name string) {
-	b := builtins[name]
+	b := builtinTable()[name]
 	fmt.Fprintf(w, "Usage: ably %s %s\n\n%s\n\n%s\n", name, b.usage, upperFirst(b.short)+".", b.detail)
 }
 
@@ -129,7 +129,7 @@ func cmdHelp(e *Env, g globals, _ []string) error {
 	}
 	fmt.Fprintf(w, "\nBuilt-in commands:\n")
 	for _, name := range builtinNames() {
-		b := builtins[name]
+		b := builtinTable()[name]
 		fmt.Fprintf(w, "  %s %s\t%s\n", name, b.usage, b.short)
 	}
 	if err := w.Flush(); err != nil {
@@ -155,7 +155,7 @@ func cmdHelp(e *Env, g globals, _ []string) error {
 // (exec'd like a normal dispatch, so the plugin owns its help entirely).
 func helpGroup(e *Env, g globals, args []string) (int, error) {
 	group := args[0]
-	if isBuiltin(group) && builtins[group].short != "" {
+	if isBuiltin(group) && builtinTable()[group].short != "" {
 		builtinHelp(e.Stdout, group)
 		return 0, nil
 	}

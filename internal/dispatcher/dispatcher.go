@@ -84,7 +84,7 @@ func run(e *Env) (int, error) {
 		return 0, cmdHelp(e, g, nil)
 	}
 	word, rest := args[0], args[1:]
-	if b, ok := builtins[word]; ok {
+	if b, ok := builtinTable()[word]; ok {
 		return b.run(e, g, rest)
 	}
 	if err := checkGroup(word); err != nil {
