@@ -9,6 +9,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/ably/ably-suite/internal/accountscli"
+	"github.com/ably/ably-suite/internal/appscli"
 	"github.com/ably/ably-suite/internal/authcli"
 	"github.com/ably/ably-suite/internal/dispatcher"
 	"github.com/ably/ably-suite/internal/scripttest"
@@ -21,6 +22,7 @@ func TestMain(m *testing.M) {
 		"ably":          dispatcher.Main,
 		"ably-auth":     authcli.Main,
 		"ably-accounts": accountscli.Main,
+		"ably-apps":     appscli.Main,
 	})
 }
 

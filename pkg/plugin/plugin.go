@@ -54,7 +54,10 @@ func Main(p Plugin) {
 func Run(ctx context.Context, p Plugin, env Env, args []string) int {
 	st := &state{env: env}
 	app := p.app(st)
-	err := app.RunContext(ctx, args)
+	args, err := interspersed(app, args)
+	if err == nil {
+		err = app.RunContext(ctx, args)
+	}
 	if err == nil {
 		return exitcode.OK
 	}
@@ -107,7 +110,10 @@ func (p Plugin) app(st *state) *cli.App {
 	if desc == "" {
 		desc = m.ShortDescription
 	}
-	cmds := slices.Clone(p.Commands)
+	cmds := make([]*cli.Command, 0, len(p.Commands)+1)
+	for _, c := range p.Commands {
+		cmds = append(cmds, cloneCommand(c))
+	}
 	cmds = append(cmds, metadataCommand(m))
 	app := &cli.App{
 		Name:                 "ably-" + m.Name,
@@ -132,6 +138,18 @@ func (p Plugin) app(st *state) *cli.App {
 		prepare(c)
 	}
 	return app
+}
+
+// cloneCommand copies a command tree, so that preparing it for a run never changes the
+// Plugin's own commands (a Plugin may be run more than once, e.g. by tests and docgen).
+func cloneCommand(c *cli.Command) *cli.Command {
+	cp := *c
+	cp.Flags = slices.Clone(c.Flags)
+	cp.Subcommands = make([]*cli.Command, len(c.Subcommands))
+	for i, sub := range c.Subcommands {
+		cp.Subcommands[i] = cloneCommand(sub)
+	}
+	return &cp
 }
 
 // prepare gives every command the framework's behaviour: leaf commands get the standard flags
@@ -214,12 +232,20 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	}
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		msg = fmt.Sprintf("unknown flag --%s", strings.TrimPrefix(name, "-"))
+		name = strings.TrimPrefix(name, "-")
+		msg = fmt.Sprintf("unknown flag --%s", name)
 		if c.Command != nil {
-			if s := cli.SuggestFlag(c.Command.Flags, name, false); s != "" {
-				msg += fmt.Sprintf(": did you mean %s?", s)
+			var names []string
+			for _, f := range c.Command.Flags {
+				names = append(names, f.Names()...)
+			}
+			if s, ok := suggest.Closest(name, names); ok {
+				msg += fmt.Sprintf(": did you mean --%s?", s)
 			}
 		}
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		msg = missingValue(strings.TrimPrefix(name, "-"))
 	}
 	return exitcode.Usagef("%s (run '%s --help' for usage)", msg, where)
 }

@@ -1,0 +1,68 @@
+package appscli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
+)
+
+func createCommand() *cli.Command {
+	flags := []cli.Flag{&cli.StringFlag{Name: flagName, Usage: "the new app's `NAME` (required)"}}
+	flags = append(flags, appSettingFlags()...)
+	return &cli.Command{
+		Name:  "create",
+		Usage: "Create an app (needs Write App)",
+		Description: `Creates an app in the account; Ably gives it a root API key. Only the settings given are
+sent, the others keep Ably's defaults. Files (PEM certificates and keys, the Firebase service
+account) are read and checked before anything is sent.
+
+Examples:
+   ably apps create --name "My App"
+   ably apps create --name staging --tls-only --status disabled
+   ably apps create --name mobile --fcm-service-account firebase.json --apns-auth-type token \
+      --apns-signing-key AuthKey_ABC123DEFG.p8 --apns-signing-key-id ABC123DEFG \
+      --apns-issuer-key TEAMID1234 --apns-topic-header com.example.app
+   ably apps create --name "My App" --json`,
+		Flags:  append(flags, session.Flags()...),
+		Action: create,
+	}
+}
+
+func create(c *cli.Context) error {
+	out := plugin.Printer(c)
+	if c.Args().Present() {
+		return exitcode.Usagef("unexpected argument %q: give the name with --name", c.Args().First())
+	}
+	if !c.IsSet(flagName) {
+		return exitcode.Usagef("--name is required: the new app's name, e.g. --name \"My App\"")
+	}
+	fields, err := appFieldsFromFlags(c)
+	if err != nil {
+		return err
+	}
+	s, err := session.Open(c)
+	if err != nil {
+		return err
+	}
+	accountID, err := s.AccountID(c.Context)
+	if err != nil {
+		return err
+	}
+	app, err := s.Client.CreateApp(c.Context, accountID, fields)
+	if err != nil {
+		return err
+	}
+	if out.IsJSON() {
+		return out.JSON(app)
+	}
+	fmt.Fprintf(out.Out, "Created app %s.\n", appLabel(app.ID, app.Name))
+	if err := out.Details(appDetails(*app)); err != nil {
+		return err
+	}
+	fmt.Fprintf(out.Err, "Make it the current app with 'ably apps switch %s'.\n", app.ID)
+	return nil
+}

@@ -1,0 +1,69 @@
+package appscli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
+)
+
+func deleteCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "delete",
+		Usage: "Delete an app, with its keys, rules and queues (needs Write App)",
+		Description: `Asks for confirmation on a terminal; elsewhere (scripts, CI) it needs --force. Deleting the
+profile's current app clears it as current and drops it from the profile.
+
+Examples:
+   ably apps delete --app staging
+   ably apps delete --app a1b2c3 --force
+   ably apps delete --app a1b2c3 --force --json`,
+		Flags:  append([]cli.Flag{session.AppFlag(), plugin.ForceFlag()}, session.Flags()...),
+		Action: deleteApp,
+	}
+}
+
+// deletedApp is the --json form of `apps delete`.
+type deletedApp struct {
+	ID         string `json:"id"`
+	Name       string `json:"name,omitempty"`
+	Deleted    bool   `json:"deleted"`
+	WasCurrent bool   `json:"wasCurrent"`
+}
+
+func deleteApp(c *cli.Context) error {
+	out := plugin.Printer(c)
+	if c.Args().Present() {
+		return exitcode.Usagef("unexpected argument %q: name the app with --app", c.Args().First())
+	}
+	s, err := session.Open(c)
+	if err != nil {
+		return err
+	}
+	ref, err := s.App(c.Context, c)
+	if err != nil {
+		return err
+	}
+	label := appLabel(ref.ID, ref.Name)
+	if err := plugin.Confirm(c, "delete app "+label+" with its keys, channel rules, integrations and queues"); err != nil {
+		return err
+	}
+	if err := s.Client.DeleteApp(c.Context, ref.ID); err != nil {
+		return err
+	}
+	wasCurrent, err := forgetApp(s, ref.ID)
+	if err != nil {
+		return fmt.Errorf("app %s was deleted, but updating profile %q failed: %w", label, s.Alias, err)
+	}
+	if out.IsJSON() {
+		return out.JSON(deletedApp{ID: ref.ID, Name: ref.Name, Deleted: true, WasCurrent: wasCurrent})
+	}
+	fmt.Fprintf(out.Out, "Deleted app %s.\n", label)
+	if wasCurrent {
+		fmt.Fprintf(out.Out, "It was the current app of profile %q: choose another with 'ably apps switch NAME|ID'.\n", s.Alias)
+	}
+	return nil
+}

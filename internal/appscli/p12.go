@@ -1,0 +1,85 @@
+package appscli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/control"
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
+)
+
+const (
+	flagCertificate   = "certificate"
+	flagPassword      = "password"
+	flagUseForSandbox = "use-for-sandbox"
+	envP12Password    = "ABLY_APNS_P12_PASSWORD"
+)
+
+func setAPNsP12Command() *cli.Command {
+	return &cli.Command{
+		Name:  "set-apns-p12",
+		Usage: "Upload an app's APNs push certificate from a .p12 file (needs Write App)",
+		Description: `Uploads the certificate and its private key, as exported from Keychain Access in a .p12
+file, for Ably to send push notifications through Apple (APNs). The file's password comes
+from --password or ` + envP12Password + ` (prefer the environment: arguments are visible to
+other users); none means the file has no password. With --use-for-sandbox the app then
+sends to the APNs sandbox (development) endpoint; --use-for-sandbox=false to production.
+
+Examples:
+   ably apps set-apns-p12 --certificate push.p12
+   ` + envP12Password + `=secret ably apps set-apns-p12 --app "My App" --certificate dev.p12 --use-for-sandbox
+   ably apps set-apns-p12 --certificate push.p12 --json`,
+		Flags: append([]cli.Flag{
+			session.AppFlag(),
+			&cli.StringFlag{Name: flagCertificate, Usage: "the .p12 `FILE` holding the certificate and its key (required)"},
+			&cli.StringFlag{Name: flagPassword, Usage: "the .p12 file's `PASSWORD` (default: " + envP12Password + ")"},
+			&cli.BoolFlag{Name: flagUseForSandbox, Usage: "use the certificate with the APNs sandbox endpoint (=false: production)"},
+		}, session.Flags()...),
+		Action: setAPNsP12,
+	}
+}
+
+func setAPNsP12(c *cli.Context) error {
+	out := plugin.Printer(c)
+	if c.Args().Present() {
+		return exitcode.Usagef("unexpected argument %q: give the file with --certificate", c.Args().First())
+	}
+	if !c.IsSet(flagCertificate) {
+		return exitcode.Usagef("--certificate is required: the .p12 file exported with the APNs certificate and its key")
+	}
+	p12, err := readFlagFile(flagCertificate, c.String(flagCertificate))
+	if err != nil {
+		return err
+	}
+	password := c.String(flagPassword)
+	if !c.IsSet(flagPassword) {
+		password = plugin.EnvOf(c).Getenv(envP12Password)
+	}
+	s, err := session.Open(c)
+	if err != nil {
+		return err
+	}
+	ref, err := s.App(c.Context, c)
+	if err != nil {
+		return err
+	}
+	app, err := s.Client.UploadPKCS12(c.Context, ref.ID, p12, password)
+	if err != nil {
+		return err
+	}
+	if sandbox := boolIfSet(c, flagUseForSandbox); sandbox != nil {
+		app, err = s.Client.UpdateApp(c.Context, ref.ID, control.AppFields{APNsUseSandboxEndpoint: sandbox})
+		if err != nil {
+			return fmt.Errorf("the certificate was uploaded to app %s, but choosing the APNs endpoint failed (retry with 'ably apps update --%s=%t'): %w",
+				appLabel(ref.ID, ref.Name), flagAPNsUseSandbox, *sandbox, err)
+		}
+	}
+	if out.IsJSON() {
+		return out.JSON(app)
+	}
+	fmt.Fprintf(out.Out, "Uploaded the APNs certificate of app %s.\n", appLabel(app.ID, app.Name))
+	return out.Details(appDetails(*app))
+}

@@ -1,0 +1,86 @@
+package appscli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/config"
+	"github.com/ably/ably-suite/pkg/control"
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
+)
+
+func updateCommand() *cli.Command {
+	flags := []cli.Flag{session.AppFlag(), &cli.StringFlag{Name: flagName, Usage: "rename the app to `NAME`"}}
+	flags = append(flags, appSettingFlags()...)
+	return &cli.Command{
+		Name:  "update",
+		Usage: "Change an app's name, status, TLS setting or push credentials (needs Write App)",
+		Description: `Sends only the settings given: everything else stays as it is.
+
+Examples:
+   ably apps update --name "New name"
+   ably apps update --app staging --status disabled
+   ably apps update --app a1b2c3 --tls-only=false
+   ably apps update --apns-certificate cert.pem --apns-private-key key.pem --apns-auth-type certificate
+   ably apps update --fcm-service-account firebase.json --fcm-project-id my-project --json`,
+		Flags:  append(flags, session.Flags()...),
+		Action: update,
+	}
+}
+
+func update(c *cli.Context) error {
+	out := plugin.Printer(c)
+	if c.Args().Present() {
+		return exitcode.Usagef("unexpected argument %q: name the app with --app and the new name with --name", c.Args().First())
+	}
+	fields, err := appFieldsFromFlags(c)
+	if err != nil {
+		return err
+	}
+	if fields == (control.AppFields{}) {
+		return exitcode.Usagef("nothing to change: pass %s (see 'ably apps update --help')", appSettingsFlagsForError)
+	}
+	s, err := session.Open(c)
+	if err != nil {
+		return err
+	}
+	ref, err := s.App(c.Context, c)
+	if err != nil {
+		return err
+	}
+	app, err := s.Client.UpdateApp(c.Context, ref.ID, fields)
+	if err != nil {
+		return err
+	}
+	if fields.Name != nil {
+		// The profile resolves --app by the names it knows: keep them true.
+		if err := renameInProfile(s, app.ID, app.Name); err != nil {
+			return err
+		}
+	}
+	if out.IsJSON() {
+		return out.JSON(app)
+	}
+	fmt.Fprintf(out.Out, "Updated app %s.\n", appLabel(app.ID, app.Name))
+	return out.Details(appDetails(*app))
+}
+
+// renameInProfile records an app's new name where the profile already knows the app.
+func renameInProfile(s *session.Session, appID, name string) error {
+	if _, known := s.Account.Apps[appID]; !known || s.Alias == "" {
+		return nil
+	}
+	return config.Update(s.ConfigPath, func(f *config.File) error {
+		a, ok := f.Account(s.Alias)
+		app, known := a.Apps[appID]
+		if !ok || !known || app.AppName == name {
+			return nil
+		}
+		app.AppName = name
+		a.Apps[appID] = app
+		return f.PutAccount(s.Alias, a)
+	})
+}

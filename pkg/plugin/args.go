@@ -1,0 +1,101 @@
+package plugin
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
+)
+
+// interspersed returns args with the flags written after a leaf command's positional
+// arguments moved in front of them. urfave/cli v2 stops reading flags at the first
+// positional argument, but people write `ably apps rules update chat --persisted` and
+// `ably accounts switch work --json`. As with GNU tools, "--" ends the flags: everything
+// after it stays positional. A flag that needs a value but ends the line is an error here,
+// since moved in front of the arguments it would take one of them as its value.
+func interspersed(app *cli.App, args []string) ([]string, error) {
+	if len(args) < 2 {
+		return args, nil
+	}
+	// Walk the command words to the leaf command.
+	cmds, i, helpName := app.Commands, 1, app.HelpName
+	var leaf *cli.Command
+	for i < len(args) && leaf == nil {
+		cmd := findCommand(cmds, args[i])
+		if cmd == nil {
+			return args, nil // a flag of the app, or an unknown command: urfave/cli handles it
+		}
+		i++
+		helpName += " " + cmd.Name
+		if len(cmd.Subcommands) > 0 {
+			cmds = cmd.Subcommands
+			continue
+		}
+		leaf = cmd
+	}
+	if leaf == nil {
+		return args, nil
+	}
+	rest := args[i:]
+	var flags, positional []string
+	ended := false
+	for j := 0; j < len(rest); j++ {
+		tok := rest[j]
+		if tok == "--" {
+			positional, ended = append(positional, rest[j+1:]...), true
+			break
+		}
+		if len(tok) < 2 || tok[0] != '-' {
+			positional = append(positional, tok)
+			continue
+		}
+		flags = append(flags, tok)
+		name := strings.TrimLeft(tok, "-")
+		if !strings.Contains(name, "=") && takesValue(leaf, name) {
+			if j+1 == len(rest) {
+				if len(positional) == 0 {
+					break // nothing moves: urfave/cli reports the missing value itself
+				}
+				return nil, exitcode.Usagef("%s (run '%s --help' for usage)", missingValue(name), helpName)
+			}
+			flags = append(flags, rest[j+1])
+			j++
+		}
+	}
+	out := append(slices.Clone(args[:i]), flags...)
+	if slices.Contains(flags, "--help") || slices.Contains(flags, "-h") {
+		return out, nil // help needs no arguments, and urfave/cli would take one as a topic
+	}
+	if ended || slices.ContainsFunc(positional, func(a string) bool { return strings.HasPrefix(a, "-") }) {
+		out = append(out, "--")
+	}
+	return append(out, positional...), nil
+}
+
+func missingValue(name string) string { return "flag --" + name + " needs a value" }
+
+func findCommand(cmds []*cli.Command, word string) *cli.Command {
+	for _, c := range cmds {
+		if c.HasName(word) {
+			return c
+		}
+	}
+	return nil
+}
+
+// takesValue reports whether the leaf's flag called name reads the next argument as its
+// value. Boolean flags, help and unknown flags (which urfave/cli will reject) do not.
+func takesValue(leaf *cli.Command, name string) bool {
+	for _, f := range leaf.Flags {
+		if !slices.Contains(f.Names(), name) {
+			continue
+		}
+		if _, isBool := f.(*cli.BoolFlag); isBool {
+			return false
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,67 @@
+package plugin
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+func TestInterspersed(t *testing.T) {
+	p := Plugin{Metadata: Metadata{Name: "demo"}, Commands: []*cli.Command{
+		{Name: "rules", Aliases: []string{"r"}, Subcommands: []*cli.Command{{
+			Name:  "update",
+			Flags: []cli.Flag{&cli.BoolFlag{Name: "persisted"}, &cli.IntFlag{Name: "interval", Aliases: []string{"i"}}, &cli.StringFlag{Name: "app"}},
+		}}},
+		{Name: "switch"},
+	}}
+	app := p.app(&state{})
+	cases := map[string]string{
+		"rules update chat --persisted":                   "rules update --persisted chat",
+		"r update chat --interval 20 --app x":             "r update --interval 20 --app x chat",
+		"rules update chat -i=20 --json":                  "rules update -i=20 --json chat",
+		"rules update --persisted chat":                   "rules update --persisted chat",
+		"rules update chat -- --not-a-flag":               "rules update -- chat --not-a-flag",
+		"rules update chat --unknown value":               "rules update --unknown chat value",
+		"switch work --json":                              "switch --json work",
+		"switch work --profile p extra":                   "switch --profile p work extra",
+		"nope a --b":                                      "nope a --b",
+		"--help":                                          "--help",
+		"rules update chat --help":                        "rules update --help",
+		"rules update --app=x chat --verbose --persisted": "rules update --app=x --verbose --persisted chat",
+	}
+	for in, want := range cases {
+		got, err := interspersed(app, append([]string{"ably-demo"}, strings.Fields(in)...))
+		if err != nil || !slices.Equal(got[1:], strings.Fields(want)) {
+			t.Errorf("%q -> %q, want %q", in, strings.Join(got[1:], " "), want)
+		}
+	}
+}
+
+func TestLateValueFlagWithoutValue(t *testing.T) {
+	p := Plugin{Metadata: Metadata{Name: "demo"}, Commands: []*cli.Command{{Name: "update", Flags: []cli.Flag{&cli.StringFlag{Name: "app"}}}}}
+	for _, args := range [][]string{{"update", "chat", "--app"}, {"update", "--app"}} {
+		code, _, stderr := run(t, p, args...)
+		if code != 2 || !strings.Contains(stderr, "flag --app needs a value (run 'ably demo update --help' for usage)") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+}
+
+func TestLateFlagsReachTheCommand(t *testing.T) {
+	var got []string
+	var persisted bool
+	p := Plugin{Metadata: Metadata{Name: "demo"}, Commands: []*cli.Command{{
+		Name:  "update",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "persisted"}},
+		Action: func(c *cli.Context) error {
+			got, persisted = c.Args().Slice(), c.Bool("persisted")
+			return Printer(c).JSON(got)
+		},
+	}}}
+	code, stdout, _ := run(t, p, "update", "chat", "--persisted", "--json")
+	if code != 0 || !persisted || !slices.Equal(got, []string{"chat"}) || stdout != "[\"chat\"]\n" {
+		t.Fatalf("exit %d, args %v, persisted %v, stdout %q", code, got, persisted, stdout)
+	}
+}
