@@ -19,3 +19,5 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./pkg/config
 	go test -run '^$$' -fuzz '^FuzzParseMetadata$$' -fuzztime $(FUZZTIME) ./pkg/protocol
 	go test -run '^$$' -fuzz '^FuzzValidGroupName$$' -fuzztime $(FUZZTIME) ./pkg/protocol
+	go test -run '^$$' -fuzz '^FuzzTime$$' -fuzztime $(FUZZTIME) ./internal/timeparse
+	go test -run '^$$' -fuzz '^FuzzDuration$$' -fuzztime $(FUZZTIME) ./internal/timeparse

@@ -1,0 +1,130 @@
+package docgen
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// moduleRoot is where docs/ lives, seen from this package's directory.
+const moduleRoot = "../.."
+
+// TestDocsUpToDate regenerates the reference in memory and fails when docs/ differs: a
+// command changed without the reference being regenerated.
+func TestDocsUpToDate(t *testing.T) {
+	files, err := Files(Plugins())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := Stale(moduleRoot, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale) > 0 {
+		t.Errorf("docs/ is out of date; run `%s` from the module root. Differs:\n  %s", UpdateCommand, strings.Join(stale, "\n  "))
+	}
+}
+
+func TestFilesAreDeterministicAndComplete(t *testing.T) {
+	// The same plugins twice: documenting them must not change their commands.
+	plugins := Plugins()
+	first, err := Files(plugins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Files(plugins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) != len(second) {
+		t.Fatalf("%d files, then %d", len(first), len(second))
+	}
+	for name, content := range first {
+		if second[name] != content {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+	for _, group := range []string{"accounts", "apps", "auth", "integrations", "queues", "stats"} {
+		for _, name := range []string{ReferenceDir + "/ably-" + group + ".md", ManDir + "/ably-" + group + ".1"} {
+			if _, ok := first[name]; !ok {
+				t.Errorf("no %s", name)
+			}
+		}
+		if !strings.Contains(first[indexFile], "[ably-"+group+".md](ably-"+group+".md)") {
+			t.Errorf("the index does not link ably-%s.md", group)
+		}
+	}
+	stats := first[ReferenceDir+"/ably-stats.md"]
+	for _, want := range []string{
+		"ably stats command [command options]",
+		"## app\n\nShow an app's statistics\n\n`ably stats app [options]`\n\nShows the statistics of one app",
+		"\n\nExamples:\n\n    ably stats app\n",
+		"**--live**",
+	} {
+		if !strings.Contains(stats, want) {
+			t.Errorf("ably-stats.md lacks %q", want)
+		}
+	}
+	if strings.Contains(stats, "ably-plugin-metadata") {
+		t.Error("the hidden metadata command is documented")
+	}
+	if man := first[ManDir+"/ably-stats.1"]; !strings.Contains(man, ".TH ably-stats 1") {
+		t.Errorf("man page lacks its title line:\n%s", man[:min(len(man), 300)])
+	}
+}
+
+func TestDescriptionMarkdown(t *testing.T) {
+	in := `Shows things.
+More about them.
+
+Examples:
+   ably x
+   ably x --json \
+     --more
+
+   ably x --last
+After the examples.`
+	want := "Shows things.\nMore about them.\n\nExamples:\n\n    ably x\n    ably x --json \\\n      --more\n\n    ably x --last\n\nAfter the examples."
+	if got := descriptionMarkdown(in); got != want {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+	if got := descriptionMarkdown(""); got != "" {
+		t.Errorf("empty description gave %q", got)
+	}
+}
+
+func TestWriteRemovesLeftoversAndStaleSeesThem(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{ReferenceDir + "/ably-a.md": "a\n", ManDir + "/ably-a.1": "a\n", indexFile: "index\n"}
+	old := filepath.Join(root, "docs", "reference", "ably-gone.md")
+	keep := filepath.Join(root, "docs", "reference", "notes.md")
+	for _, p := range []string{old, keep} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale, err := Stale(root, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "docs/man/ably-a.1 (missing)|docs/reference/README.md (missing)|docs/reference/ably-a.md (missing)|docs/reference/ably-gone.md (no longer generated)"
+	if strings.Join(stale, "|") != want {
+		t.Errorf("stale %q, want %q", strings.Join(stale, "|"), want)
+	}
+	if err := Write(root, files); err != nil {
+		t.Fatal(err)
+	}
+	if stale, err := Stale(root, files); err != nil || len(stale) != 0 {
+		t.Errorf("after Write: stale %v, %v", stale, err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("ably-gone.md not removed: %v", err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("notes.md, not generated, was touched: %v", err)
+	}
+}

@@ -1,0 +1,135 @@
+package statscli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/control"
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/session"
+)
+
+// What both commands' help says about times, output and --live.
+const commonHelp = `Each row is one interval of --unit: messages, data sent, peak connections and channels, and
+successful API and token requests. --start and --end take an ISO 8601 time (2024-05-01T10:00:00Z,
+2024-05-01; UTC unless an offset is given), Unix milliseconds (1714557600000), or a span before
+now (30m, 1h, 7d, 1h30m).
+With --json or --pretty-json the API's records are printed as the API sent them, every metric
+under "entries" (names as in https://schemas.ably.com/json/app-stats-0.0.5.json).
+
+--live asks again every --interval: on a terminal it redraws the table; otherwise it prints
+each new or updated interval as it comes (with --json one JSON object per line, NDJSON).
+Ctrl-C stops a live view, and that is success: the exit status is 0.`
+
+func accountCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "account",
+		Usage: "Show the account's statistics",
+		Description: `Shows the statistics of the whole account: all its apps together.
+` + commonHelp + `
+
+Examples:
+   ably stats account
+   ably stats account --unit hour --start 24h
+   ably stats account --unit day --start 2024-05-01 --end 2024-05-31T23:59:59Z --direction forwards
+   ably stats account --unit month --limit 12 --json
+   ably stats account --live --limit 10`,
+		Flags:  append(session.Flags(), statsFlags()...),
+		Action: accountStats,
+	}
+}
+
+func appCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "app",
+		Usage: "Show an app's statistics",
+		Description: `Shows the statistics of one app: --app (a name or an ID), else ABLY_APP_ID, else the
+profile's current app.
+` + commonHelp + `
+
+Examples:
+   ably stats app
+   ably stats app --app my-app --unit hour --start 6h
+   ably stats app --start 1714557600000 --end 1714561200000 --pretty-json
+   ably stats app --live --interval 5s --limit 5
+   ably stats app --live --json | jq -c '{intervalId, messages: .entries["messages.all.all.count"]}'`,
+		Flags:  append(append(session.Flags(), session.AppFlag()), statsFlags()...),
+		Action: appStats,
+	}
+}
+
+// source is what a stats command reads: the account's records or one app's.
+type source struct {
+	what  string // "account Name (ID)" or "app name (ID)", for headings
+	fetch func(context.Context, control.StatsQuery) ([]control.StatsRecord, error)
+}
+
+func accountStats(c *cli.Context) error {
+	opts, err := parseOptions(c)
+	if err != nil {
+		return err
+	}
+	s, err := session.Open(c)
+	if err != nil {
+		return err
+	}
+	id, err := s.AccountID(c.Context)
+	if err != nil {
+		return err
+	}
+	what := "account " + id
+	if s.Account.AccountID == id && s.Account.AccountName != "" {
+		what = fmt.Sprintf("account %s (%s)", s.Account.AccountName, id)
+	}
+	return show(c, opts, source{what: what, fetch: func(ctx context.Context, q control.StatsQuery) ([]control.StatsRecord, error) {
+		return s.Client.AccountStats(ctx, id, q)
+	}})
+}
+
+func appStats(c *cli.Context) error {
+	opts, err := parseOptions(c)
+	if err != nil {
+		return err
+	}
+	s, err := session.Open(c)
+	if err != nil {
+		return err
+	}
+	// Refuse before looking the app up by name, which would need read:app and a request.
+	if err := s.Client.Check(c.Context, control.ReadStats, "read app statistics"); err != nil {
+		return err
+	}
+	ref, err := s.App(c.Context, c)
+	if err != nil {
+		return err
+	}
+	what := "app " + ref.ID
+	if ref.Name != "" {
+		what = fmt.Sprintf("app %s (%s)", ref.Name, ref.ID)
+	}
+	return show(c, opts, source{what: what, fetch: func(ctx context.Context, q control.StatsQuery) ([]control.StatsRecord, error) {
+		return s.Client.AppStats(ctx, ref.ID, q)
+	}})
+}
+
+// show reads the records once, or live, and prints them.
+func show(c *cli.Context, opts options, src source) error {
+	if opts.live {
+		return runLive(c, opts, src)
+	}
+	recs, err := src.fetch(c.Context, opts.query)
+	if err != nil {
+		return err
+	}
+	return printOnce(c, opts, src, recs)
+}
+
+// noArguments refuses positional arguments: everything is chosen with flags.
+func noArguments(c *cli.Context) error {
+	if c.Args().Present() {
+		return exitcode.Usagef("unexpected argument %q: '%s' takes no arguments (choose with flags, e.g. --start 1h)", c.Args().First(), c.Command.HelpName)
+	}
+	return nil
+}

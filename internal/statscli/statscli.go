@@ -1,0 +1,25 @@
+// Package statscli holds the commands of the ably-stats plugin (`ably stats ...`): account
+// and app statistics from the Control API, once or live.
+package statscli
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/plugin"
+)
+
+// Plugin is the ably-stats plugin.
+func Plugin() plugin.Plugin {
+	return plugin.Plugin{
+		Metadata: plugin.Metadata{
+			Name:             "stats",
+			Vendor:           "Ably",
+			ShortDescription: "Show account and app statistics",
+		},
+		Description: "Account and app statistics from the Control API, interval by interval: once, or live until Ctrl-C. Needs an access token with Read Stats (read:stats).",
+		Commands:    []*cli.Command{accountCommand(), appCommand()},
+	}
+}
+
+// Main runs ably-stats.
+func Main() { plugin.Main(Plugin()) }
