@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -263,3 +264,19 @@ func TestRequestShape(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestOddRuleDoesNotBreakAListing(t *testing.T) {
+	var rules []Rule
+	data := `[{"id":"r1","ruleType":"http","created":1602844091815,"target":{"url":"u"}},
+		{"id":"r2","ruleType":"future/type","created":"yesterday","version":2,"target":"opaque"}]`
+	if err := json.Unmarshal([]byte(data), &rules); err != nil {
+		t.Fatal(err)
+	}
+	if len(rules) != 2 || rules[1].ID != "r2" || rules[1].RuleType != "future/type" || rules[1].Version != "" {
+		t.Fatalf("rules %+v", rules)
+	}
+	out, _ := json.Marshal(rules[1])
+	if !strings.Contains(string(out), `"created":"yesterday"`) {
+		t.Fatalf("the odd rule was not kept as sent: %s", out)
+	}
+}

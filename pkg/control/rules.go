@@ -23,15 +23,29 @@ type Rule struct {
 	Raw         json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes the common fields and keeps the raw object.
+// UnmarshalJSON decodes the common fields and keeps the raw object. A rule whose common
+// fields have unexpected types (a rule type this suite does not know may shape them
+// differently) still decodes: each field is taken when it has the expected type, so one
+// odd rule never breaks a listing.
 func (r *Rule) UnmarshalJSON(data []byte) error {
 	type plain Rule
 	var p plain
-	if err := json.Unmarshal(data, &p); err != nil {
-		return err
+	if err := json.Unmarshal(data, &p); err == nil {
+		*r = Rule(p)
+		r.Raw = append(json.RawMessage(nil), data...)
+		return nil
 	}
-	*r = Rule(p)
-	r.Raw = append(json.RawMessage(nil), data...)
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return err // not an object at all
+	}
+	*r = Rule{Raw: append(json.RawMessage(nil), data...), Source: fields["source"], Target: fields["target"]}
+	for name, dst := range map[string]*string{"id": &r.ID, "appId": &r.AppID, "ruleType": &r.RuleType,
+		"requestMode": &r.RequestMode, "status": &r.Status, "version": &r.Version} {
+		_ = json.Unmarshal(fields[name], dst)
+	}
+	_ = json.Unmarshal(fields["created"], &r.Created)
+	_ = json.Unmarshal(fields["modified"], &r.Modified)
 	return nil
 }
 

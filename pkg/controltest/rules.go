@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 )
@@ -101,7 +102,7 @@ func (s *Server) listRules(c *call) {
 	out := []Rule{}
 	for _, r := range s.rules {
 		if r.AppID() == a.ID {
-			out = append(out, r)
+			out = append(out, publicRule(r))
 		}
 	}
 	writeJSON(c.w, http.StatusOK, out)
@@ -124,20 +125,21 @@ func (s *Server) createRule(c *call) {
 	for _, k := range []string{"id", "appId", "created", "modified", "version"} {
 		delete(r, k) // the API's to set
 	}
+	fillServerDefaults(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.ownApp(c, c.r.PathValue("app_id"))
 	if a == nil {
 		return
 	}
-	writeJSON(c.w, http.StatusCreated, s.addRule(a.ID, r))
+	writeJSON(c.w, http.StatusCreated, publicRule(s.addRule(a.ID, r)))
 }
 
 func (s *Server) getRule(c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r := s.ownRule(c); r != nil {
-		writeJSON(c.w, http.StatusOK, r)
+		writeJSON(c.w, http.StatusOK, publicRule(r))
 	}
 }
 
@@ -164,7 +166,7 @@ func (s *Server) updateRule(c *call) {
 	}
 	mergePatch(r, patch)
 	r["modified"] = json.Number(fmt.Sprint(s.nowMillis()))
-	writeJSON(c.w, http.StatusOK, r)
+	writeJSON(c.w, http.StatusOK, publicRule(r))
 }
 
 func (s *Server) deleteRule(c *call) {
@@ -239,5 +241,43 @@ func cloneRule(r Rule) Rule {
 	if err != nil {
 		panic(fmt.Sprintf("controltest: copying a rule: %v", err))
 	}
+	return out
+}
+
+// fillServerDefaults sets what the API sets on a new rule when the body leaves it out: the
+// text-moderation types' create bodies carry no source, yet their responses always have one,
+// and a chat room filter.
+func fillServerDefaults(r Rule) {
+	switch r.RuleType() {
+	case "hive/text-model-only", "bodyguard/text-moderation", "tisane/text-moderation", "azure/text-moderation":
+		if _, ok := r["source"]; !ok {
+			r["source"] = map[string]any{"channelFilter": "", "type": "channel.message"}
+		}
+		if _, ok := r["chatRoomFilter"]; !ok {
+			r["chatRoomFilter"] = "/.*/"
+		}
+	}
+}
+
+// publicRule is a rule as the API shows it: the AWS secret access key is stored but never
+// sent back (aws_access_keys_response has no such field).
+func publicRule(r Rule) Rule {
+	target, ok := r["target"].(map[string]any)
+	if !ok {
+		return r
+	}
+	auth, ok := target["authentication"].(map[string]any)
+	if !ok {
+		return r
+	}
+	if _, has := auth["secretAccessKey"]; !has {
+		return r
+	}
+	out := maps.Clone(r)
+	t := maps.Clone(target)
+	a := maps.Clone(auth)
+	delete(a, "secretAccessKey")
+	t["authentication"] = a
+	out["target"] = t
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -80,12 +81,33 @@ func Millis(ms int64) string {
 // so the key can still be recognised: "xVLyHw.A-pwh7:****". Anything else is masked whole.
 func MaskSecret(key string) string {
 	if name, _, ok := strings.Cut(key, ":"); ok {
-		return name + ":****"
+		return name + ":" + Masked
 	}
 	if key == "" {
 		return ""
 	}
-	return "****"
+	return Masked
+}
+
+// Masked stands in for a secret in output.
+const Masked = "****"
+
+// MaskURLPassword hides the password in a URL's user information ("amqps://user:****@host");
+// anything else is returned unchanged.
+func MaskURLPassword(s string) string {
+	if !strings.Contains(s, "://") || !strings.Contains(s, "@") {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); !ok {
+		return s
+	}
+	u.User = url.UserPassword(u.User.Username(), Masked)
+	// url.String escapes the mask; put it back as written.
+	return strings.Replace(u.String(), url.QueryEscape(Masked), Masked, 1)
 }
 
 // Field is one labelled value of a details block.

@@ -64,3 +64,18 @@ func TestMaskSecretAndMillis(t *testing.T) {
 		t.Errorf("Millis = %q", got)
 	}
 }
+
+func TestMaskURLPassword(t *testing.T) {
+	cases := map[string]string{
+		"amqps://user:s3cret@mq.example.com/vhost": "amqps://user:****@mq.example.com/vhost",
+		"postgres://app:p%40ss@db/app":             "postgres://app:****@db/app",
+		"https://example.com/hook":                 "https://example.com/hook",
+		"amqps://user@host/":                       "amqps://user@host/",
+		"not a url @ all":                          "not a url @ all",
+	}
+	for in, want := range cases {
+		if got := MaskURLPassword(in); got != want {
+			t.Errorf("MaskURLPassword(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package integrationscli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin"
+)
+
+func createCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "create",
+		Usage: "Create an integration rule (needs Write Integration)",
+		Description: `Creates a rule of --type TYPE, its target given by target flags (for the common types), as a
+JSON object (--target-json or --target-file, for every type), or the whole request body from
+--body-file (sent as it is, for expert use). Channel rules default to --source-type
+channel.message on all channels, --request-mode single; http and aws/kinesis targets to
+--format json. Before-publish rules get their settings from --retry-timeout, --max-retries,
+--failed-action and --too-many-requests-action, with the defaults shown. Everything is checked
+before the request is sent: the type, the fields its target requires, flag values, JSON
+syntax.
+
+Secrets given as flags are visible to other users of this machine in the process list:
+prefer --target-file for credentials.
+
+` + secretsHelp + `
+
+Examples:
+   ably integrations create --type http --url https://example.com/hook --header "Authorization: Bearer s3cret"
+   ably integrations create --type http --url https://example.com/hook --source-type channel.presence --channel-filter '^room:'
+   ably integrations create --type aws/lambda --region us-east-1 --function-name onMessage --aws-assume-role-arn arn:aws:iam::123456789012:role/ably
+   ably integrations create --type aws/kinesis --region eu-west-1 --stream-name events --partition-key '#{message.name}' --aws-access-key-id AKIA... --aws-secret-access-key ...
+   ably integrations create --type amqp --queue-id 'abc123:us-east-1-a:orders' --enveloped=false
+   ably integrations create --type kafka --brokers k1:9092,k2:9092 --routing-key events:key --auth-mechanism scram-sha-256 --username u --password p
+   ably integrations create --type hive/text-model-only --target-file hive.json --failed-action PUBLISH
+   ably integrations create --body-file rule.json --app prod --json`,
+		Flags:  ruleFlags(true),
+		Action: create,
+	}
+}
+
+func create(c *cli.Context) error {
+	out := plugin.Printer(c)
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	in, err := readInput(c, plugin.EnvOf(c))
+	if err != nil {
+		return err
+	}
+	var body *node
+	if in.body != nil {
+		body = in.body
+		if err := checkWholeBody(body); err != nil {
+			return err
+		}
+	} else {
+		if !c.IsSet(flagType) {
+			return exitcode.Usagef("--%s is required: one of %s", flagType, strings.Join(ruleTypeNames(), ", "))
+		}
+		t, err := checkRuleTypeName("--"+flagType, c.String(flagType))
+		if err != nil {
+			return err
+		}
+		if body, err = in.createBody(c, t); err != nil {
+			return err
+		}
+	}
+	raw, err := body.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	s, ref, err := openApp(c)
+	if err != nil {
+		return err
+	}
+	rule, err := s.Client.CreateRule(c.Context, ref.ID, raw)
+	if err != nil {
+		return err
+	}
+	shown, err := showRule(*rule, c.Bool(flagShowSecret))
+	if err != nil {
+		return err
+	}
+	if out.IsJSON() {
+		return out.JSON(shown)
+	}
+	fmt.Fprintf(out.Out, "Created integration rule %s (%s) in app %s.\n", rule.ID, rule.RuleType, appLabel(ref))
+	return out.Details(shown.details())
+}
+
+// checkWholeBody checks the little a --body-file must have for the API to know what it is.
+func checkWholeBody(body *node) error {
+	rt := body.get("ruleType")
+	if rt == nil {
+		return exitcode.Usagef("--%s has no ruleType: add \"ruleType\": one of %s", flagBodyFile, strings.Join(ruleTypeNames(), ", "))
+	}
+	if _, ok := rt.scalar.(string); !ok || rt.isObject || rt.isArray {
+		return exitcode.Usagef("--%s: ruleType must be a string, not %s", flagBodyFile, jsonKind(rt))
+	}
+	if _, err := checkRuleTypeName("ruleType in --"+flagBodyFile, rt.str()); err != nil {
+		return err
+	}
+	if t := body.get("target"); t == nil || !t.isObject {
+		return exitcode.Usagef("--%s has no target object: add \"target\": {...}", flagBodyFile)
+	}
+	return nil
+}

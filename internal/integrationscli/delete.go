@@ -1,0 +1,56 @@
+package integrationscli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
+)
+
+func deleteCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "delete",
+		Usage:     "Delete an integration rule (needs Write Integration)",
+		ArgsUsage: "ID",
+		Description: `Asks for confirmation on a terminal; elsewhere (scripts, CI) it needs --force.
+
+Examples:
+   ably integrations delete 83IzAB
+   ably integrations delete 83IzAB --app prod --force
+   ably integrations delete 83IzAB --force --json`,
+		Flags:  append([]cli.Flag{session.AppFlag(), plugin.ForceFlag()}, session.Flags()...),
+		Action: deleteRule,
+	}
+}
+
+// deletedRule is the --json form of `integrations delete`.
+type deletedRule struct {
+	ID      string `json:"id"`
+	AppID   string `json:"appId"`
+	Deleted bool   `json:"deleted"`
+}
+
+func deleteRule(c *cli.Context) error {
+	out := plugin.Printer(c)
+	id, err := ruleIDArg(c)
+	if err != nil {
+		return err
+	}
+	s, ref, err := openApp(c)
+	if err != nil {
+		return err
+	}
+	if err := plugin.Confirm(c, fmt.Sprintf("delete integration rule %q of app %s", id, appLabel(ref))); err != nil {
+		return err
+	}
+	if err := s.Client.DeleteRule(c.Context, ref.ID, id); err != nil {
+		return err
+	}
+	if out.IsJSON() {
+		return out.JSON(deletedRule{ID: id, AppID: ref.ID, Deleted: true})
+	}
+	fmt.Fprintf(out.Out, "Deleted integration rule %s from app %s.\n", id, appLabel(ref))
+	return nil
+}

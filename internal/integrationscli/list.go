@@ -1,0 +1,59 @@
+package integrationscli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/plugin"
+)
+
+func listCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "list",
+		Usage: "List the app's integration rules (needs Read Integration)",
+		Description: `One line per rule: ID, type, request mode (or invocation mode), status, source (event type
+and channel filter) and a summary of the target. Rules of types this suite does not model are
+listed too, with their type and "-" as target.
+
+` + secretsHelp + `
+
+Examples:
+   ably integrations list
+   ably integrations list --app prod
+   ably integrations list --json`,
+		Flags:  commonFlags(),
+		Action: list,
+	}
+}
+
+func list(c *cli.Context) error {
+	out := plugin.Printer(c)
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	s, ref, err := openApp(c)
+	if err != nil {
+		return err
+	}
+	rules, err := s.Client.ListRules(c.Context, ref.ID)
+	if err != nil {
+		return err
+	}
+	shown, err := showRules(rules, c.Bool(flagShowSecret))
+	if err != nil {
+		return err
+	}
+	if out.IsJSON() {
+		return out.JSON(shown)
+	}
+	if len(shown) == 0 {
+		fmt.Fprintf(out.Out, "No integration rules in app %s: create one with 'ably integrations create'.\n", appLabel(ref))
+		return nil
+	}
+	rows := make([][]string, len(shown))
+	for i, r := range shown {
+		rows[i] = r.row()
+	}
+	return out.Table(ruleHeader, rows)
+}

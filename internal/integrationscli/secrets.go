@@ -1,0 +1,86 @@
+package integrationscli
+
+import (
+	"strings"
+
+	"github.com/ably/ably-suite/pkg/output"
+)
+
+// masked replaces a secret in output.
+const masked = output.Masked
+
+// secretFields are target fields (at any depth) whose values are credentials: AWS secret
+// keys, Kafka passwords, Pulsar tokens, moderation API keys, IFTTT webhook keys.
+var secretFields = map[string]bool{
+	"secretAccessKey": true,
+	"password":        true,
+	"token":           true,
+	"apiKey":          true,
+	"webhookKey":      true,
+}
+
+// sensitiveHeaderWords mark header names whose values are credentials
+// (Authorization, X-Api-Key, X-Auth-Token, ...).
+var sensitiveHeaderWords = []string{"authorization", "auth", "token", "secret", "password", "api-key", "apikey", "cookie", "signature"}
+
+// maskSecrets hides, in place, every credential in a rule: the secret fields above, the
+// values of sensitive headers, and passwords in URLs (amqps://user:pass@host,
+// mongodb://user:pass@host, postgres://...). It reports whether anything was hidden.
+func maskSecrets(n *node) bool {
+	if n == nil {
+		return false
+	}
+	changed := false
+	switch {
+	case n.isObject:
+		for _, m := range n.members {
+			switch {
+			case secretFields[m.key] && m.val.scalar != nil && !m.val.isObject && !m.val.isArray:
+				if m.val.str() != "" {
+					m.val.scalar = masked
+					changed = true
+				}
+			case m.key == "headers" && m.val.isArray:
+				changed = maskHeaders(m.val) || changed
+			default:
+				changed = maskSecrets(m.val) || changed
+			}
+		}
+	case n.isArray:
+		for _, it := range n.items {
+			changed = maskSecrets(it) || changed
+		}
+	default:
+		if s, ok := n.scalar.(string); ok {
+			if m := output.MaskURLPassword(s); m != s {
+				n.scalar = m
+				changed = true
+			}
+		}
+	}
+	return changed
+}
+
+// maskHeaders hides the values of sensitive headers ([{"name","value"}, ...]).
+func maskHeaders(headers *node) bool {
+	changed := false
+	for _, h := range headers.items {
+		v := h.get("value")
+		if v == nil || v.str() == "" || !sensitiveHeader(h.str("name")) {
+			continue
+		}
+		v.scalar = masked
+		changed = true
+	}
+	return changed
+}
+
+func sensitiveHeader(name string) bool {
+	name = strings.ToLower(name)
+	for _, w := range sensitiveHeaderWords {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
+}

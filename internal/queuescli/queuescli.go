@@ -1,0 +1,63 @@
+// Package queuescli holds the commands of the ably-queues plugin (`ably queues ...`): Ably
+// queues, which integration rules of type amqp fill and consumers read over AMQP or STOMP.
+package queuescli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
+)
+
+// Plugin is the ably-queues plugin.
+func Plugin() plugin.Plugin {
+	return plugin.Plugin{
+		Metadata: plugin.Metadata{
+			Name:             "queues",
+			Vendor:           "Ably",
+			ShortDescription: "Manage Ably queues",
+		},
+		Description: `Ably queues of an app, filled by integration rules of type amqp ('ably integrations create
+--type amqp --queue-id ID') and read over AMQP or STOMP with the app's API key. Listing needs
+the access token's Read Queue (read:queue) capability; creating and deleting, Write Queue
+(write:queue).`,
+		Commands: []*cli.Command{listCommand(), createCommand(), deleteCommand()},
+	}
+}
+
+// Main runs ably-queues.
+func Main() { plugin.Main(Plugin()) }
+
+const flagShowSecret = "show-secret"
+
+func showSecretFlag() cli.Flag {
+	return &cli.BoolFlag{Name: flagShowSecret, Usage: "show any password in the AMQP and STOMP URIs instead of ****, in human and JSON output"}
+}
+
+// openApp opens the Control API session and resolves the app the command acts on.
+func openApp(c *cli.Context) (*session.Session, session.AppRef, error) {
+	s, err := session.Open(c)
+	if err != nil {
+		return nil, session.AppRef{}, err
+	}
+	ref, err := s.App(c.Context, c)
+	return s, ref, err
+}
+
+// appLabel names an app in messages: "prod" (abc123), or its ID alone.
+func appLabel(ref session.AppRef) string {
+	if ref.Name == "" {
+		return ref.ID
+	}
+	return fmt.Sprintf("%q (%s)", ref.Name, ref.ID)
+}
+
+func noArgs(c *cli.Context) error {
+	if c.Args().Present() {
+		return exitcode.Usagef("unexpected argument %q: '%s' takes no arguments (name the app with --app)", c.Args().First(), c.Command.HelpName)
+	}
+	return nil
+}
