@@ -15,8 +15,8 @@ func Plugin() plugin.Plugin {
 			Vendor:           "Ably",
 			ShortDescription: "Issue Ably tokens and JWTs from an API key",
 		},
-		Description: "Issue Ably JWTs signed with an app's API key, for clients of Ably's realtime and REST APIs.",
-		Commands:    []*cli.Command{issueJWTTokenCommand()},
+		Description: "Issue Ably JWTs and Ably tokens signed with an app's API key, revoke tokens, and manage an app's API keys.",
+		Commands:    []*cli.Command{issueJWTTokenCommand(), issueAblyTokenCommand(), revokeTokenCommand(), keysCommand()},
 	}
 }
 

@@ -33,6 +33,7 @@ type serverKey struct{}
 //	FAKE_URL           the same, for the http command and for scripts
 //	ACCESS_TOKEN       the fake's default token, holding every capability (not exported as
 //	                   ABLY_ACCESS_TOKEN: a script chooses how its commands get a token)
+//	REST_URL           the base URL of the script's fake REST API (see startREST)
 func Seal(env *testscript.Env, suiteBin, examplesBin string, spec *controltest.Spec) error {
 	work := env.Getenv("WORK")
 	home := filepath.Join(work, "home")
@@ -54,6 +55,7 @@ func Seal(env *testscript.Env, suiteBin, examplesBin string, spec *controltest.S
 	env.Setenv("ABLY_CONTROL_HOST", srv.URL)
 	env.Setenv("FAKE_URL", srv.URL)
 	env.Setenv("ACCESS_TOKEN", controltest.DefaultToken)
+	startREST(env, srv)
 	return nil
 }
 
@@ -95,6 +97,7 @@ func Condition(spec *controltest.Spec) func(cond string) (bool, error) {
 //	jwt [-json] secret [check...]  verify the JWT printed by the last command (see jwtCmd)
 //	fake SUBCOMMAND ...         arrange and inspect the script's fake Control API (see fakeCmd)
 //	http METHOD PATH [BODY]     call the fake directly (see httpCmd)
+//	rest SUBCOMMAND ...         arrange and inspect the script's fake REST API (see restCmd)
 //
 // fake and http write what they print to the script's stdout buffer, replacing it as exec
 // does, so `stdout` and `cmp stdout` check it. Subcommands of fake that print nothing (token,
@@ -106,6 +109,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"jwt":      jwtCmd,
 		"fake":     fakeCmd,
 		"http":     httpCmd,
+		"rest":     restCmd,
 	}
 }
 

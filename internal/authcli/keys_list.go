@@ -1,0 +1,77 @@
+package authcli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/output"
+	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
+)
+
+func keysListCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "list",
+		Usage: "List an app's API keys",
+		Description: `Lists the app's API keys, enabled and revoked; * marks the key the profile uses for the app.
+Secrets are masked unless --show-secret is given. Needs the access-token capability read:key.
+
+Examples:
+   ably auth keys list
+   ably auth keys list --app "My App"
+   ably auth keys list --show-secret
+   ably auth keys list --json`,
+		Flags:  controlFlags(showSecretFlag()),
+		Action: keysList,
+	}
+}
+
+func keysList(c *cli.Context) error {
+	out := plugin.Printer(c)
+	if c.Args().Present() {
+		return exitcode.Usagef("unexpected argument %q: list takes no arguments (choose the app with --app)", c.Args().First())
+	}
+	s, err := session.Open(c)
+	if err != nil {
+		return err
+	}
+	app, err := s.App(c.Context, c)
+	if err != nil {
+		return err
+	}
+	keys, err := s.Client.ListKeys(c.Context, app.ID)
+	if err != nil {
+		return err
+	}
+	showSecret := c.Bool(flagShowSecret)
+	views := make([]keyOut, 0, len(keys))
+	for _, k := range keys {
+		views = append(views, newKeyOut(k, s.Account, showSecret))
+	}
+	if out.IsJSON() {
+		return out.JSON(views)
+	}
+	if len(views) == 0 {
+		_, err := fmt.Fprintf(out.Out, "App %s has no API keys: create one with 'ably auth keys create --name LABEL --app %s'.\n", appLabel(app), app.ID)
+		return err
+	}
+	header := []string{"", "key name", "label", "status", "capability", "created"}
+	if showSecret {
+		header = append(header, "key")
+	}
+	rows := make([][]string, 0, len(views))
+	for _, k := range views {
+		mark := ""
+		if k.Current {
+			mark = "*"
+		}
+		row := []string{mark, k.KeyName, dash(k.Name), statusText(k.Status), compactCapability(k.Capability), output.Millis(k.Created)}
+		if showSecret {
+			row = append(row, k.Key.Key)
+		}
+		rows = append(rows, row)
+	}
+	return out.Table(header, rows)
+}

@@ -1,0 +1,112 @@
+package authcli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/exitcode"
+)
+
+// TestKeysSendOnlySetFlags checks the bodies sent: an update carries exactly the flags given,
+// false included; create sends revocableTokens only when asked.
+func TestKeysSendOnlySetFlags(t *testing.T) {
+	srv := controltest.New()
+	defer srv.Close()
+	app := srv.AddApp("", controltest.App{Name: "Demo"})
+	key := srv.AddKey(app.ID, controltest.Key{Name: "Main"})
+	r := runner{vars: map[string]string{
+		"ABLY_ACCESS_TOKEN": controltest.DefaultToken, "ABLY_CONTROL_HOST": srv.URL, "ABLY_CLI_CONFIG_DIR": t.TempDir(),
+	}}
+	name := app.ID + "." + key.ID
+	cases := []struct {
+		args   []string
+		method string
+		body   string
+	}{
+		{[]string{"keys", "update", name, "--name", "Renamed"}, "PATCH", `{"name":"Renamed"}`},
+		{[]string{"keys", "update", name, "--revocable-tokens=false"}, "PATCH", `{"revocableTokens":false}`},
+		{[]string{"keys", "update", name, "--capability", "publish, subscribe"}, "PATCH", `{"capability":{"*":["publish","subscribe"]}}`},
+		{[]string{"keys", "create", "--app", app.ID, "--name", "New"}, "POST", `{"name":"New","capability":{"*":["subscribe"]}}`},
+		{[]string{"keys", "create", "--app", app.ID, "--name", "Rev", "--revocable-tokens", "--capability", "*"}, "POST",
+			`{"name":"Rev","revocableTokens":true,"capability":{"*":["*"]}}`},
+	}
+	for _, c := range cases {
+		srv.ResetRequests()
+		code, _, stderr := r.run(t, c.args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", c.args, code, stderr)
+			continue
+		}
+		reqs := srv.RequestsMatching(c.method, "")
+		if len(reqs) != 1 || string(reqs[0].Body) != c.body {
+			t.Errorf("%v: sent %d %s requests, last body %s; want one with %s", c.args, len(reqs), c.method, lastBody(reqs), c.body)
+		}
+	}
+	if v := srv.SpecViolations(); len(v) > 0 {
+		t.Errorf("spec violations: %v", v)
+	}
+}
+
+func lastBody(reqs []controltest.Request) string {
+	if len(reqs) == 0 {
+		return "(none)"
+	}
+	return string(reqs[len(reqs)-1].Body)
+}
+
+func TestParseCapabilityFlag(t *testing.T) {
+	good := map[string]string{
+		"publish,subscribe":             `{"*":["publish","subscribe"]}`,
+		" publish , subscribe ":         `{"*":["publish","subscribe"]}`,
+		"*":                             `{"*":["*"]}`,
+		`{"chat:*":["presence"]}`:       `{"chat:*":["presence"]}`,
+		` {"a":["publish"],"b":["*"]} `: `{"a":["publish"],"b":["*"]}`,
+	}
+	for in, want := range good {
+		c, err := parseCapabilityFlag("capability", in)
+		if err != nil || c.JSON() != want {
+			t.Errorf("parseCapabilityFlag(%q) = %s, %v; want %s", in, c.JSON(), err, want)
+		}
+	}
+	bad := map[string]string{
+		"":                     "--capability: capability is empty",
+		"publish,":             `"publish," has an empty operation`,
+		",":                    "has an empty operation",
+		"publsh":               `did you mean "publish"?`,
+		"Publish":              "operations are lower case",
+		`{"a":["publish"]`:     "ends early at line 1, column 17",
+		`["publish"]`:          "found a JSON array",
+		`"publish"`:            "found a JSON string",
+		"publish subscribe":    `unknown operation "publish subscribe"`,
+		`{"a":["publish"]} {}`: "not valid JSON",
+	}
+	for in, want := range bad {
+		_, err := parseCapabilityFlag("capability", in)
+		if err == nil || !strings.Contains(err.Error(), want) || exitcode.Of(err) != exitcode.Usage {
+			t.Errorf("parseCapabilityFlag(%q) error %v, want a usage error containing %q", in, err, want)
+		}
+	}
+}
+
+func TestParseKeyRef(t *testing.T) {
+	good := map[string]keyRef{
+		"k1":                {KeyID: "k1"},
+		"app.k1":            {AppID: "app", KeyID: "k1"},
+		"app.k1:secret":     {AppID: "app", KeyID: "k1"},
+		"app.k1:sec:ret":    {AppID: "app", KeyID: "k1"},
+		" app.k1 ":          {AppID: "app", KeyID: "k1"},
+		"k1:orphan-secret1": {KeyID: "k1"},
+	}
+	for in, want := range good {
+		if got, err := parseKeyRef(in); err != nil || got != want {
+			t.Errorf("parseKeyRef(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", ":s3cr3t", "app.", ".k1", "a.b.c", "a.b.c:s3cr3t"} {
+		_, err := parseKeyRef(in)
+		if err == nil || exitcode.Of(err) != exitcode.Usage || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("parseKeyRef(%q) error %v: want a usage error without the secret", in, err)
+		}
+	}
+}

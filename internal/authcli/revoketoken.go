@@ -1,0 +1,134 @@
+package authcli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/output"
+	"github.com/ably/ably-suite/pkg/plugin"
+)
+
+func revokeTokenCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "revoke-token",
+		Usage: "Revoke the tokens issued to a client ID, or carrying a revocation key",
+		Description: `Revokes, with Ably's REST API (POST /keys/{keyName}/revokeTokens, authenticated with the API
+key), every token the key issued to a client ID (--client-id) or whose JWT carries a revocation key
+(--revocation-key, the x-ably-revocation-key claim). Ably cannot revoke one token by its value.
+The key must have revocable tokens enabled ('ably auth keys update KEY --revocable-tokens') before
+the tokens were issued. The key comes from --api-key, ABLY_API_KEY, or the selected profile's key
+for the app. Asks for confirmation on a terminal; --force is needed otherwise.
+
+Examples:
+   ably auth revoke-token --client-id userClientId
+   ably auth revoke-token --client-id userClientId --force
+   ably auth revoke-token --revocation-key group1 --allow-reauth-margin --force
+   ably auth revoke-token --client-id userClientId --app xVLyHw --force --json`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "client-id", Usage: "revoke every token issued to client `ID`"},
+			&cli.StringFlag{Name: "revocation-key", Usage: "revoke every token carrying revocation `KEY`"},
+			&cli.BoolFlag{Name: "allow-reauth-margin", Usage: "give connected clients 30 seconds to get a new token before the revocation applies"},
+			&cli.StringFlag{Name: "app", Usage: "the `ID` of the app the tokens belong to (default: the key's app, or the profile's current app) (env ABLY_APP_ID)"},
+			&cli.StringFlag{Name: "api-key", Usage: "revoke with `KEY`, the API key APPID.KEYID:SECRET that issued the tokens (default: ABLY_API_KEY, or the profile's key for the app)"},
+			endpointFlag(),
+			plugin.ForceFlag(),
+		},
+		Action: revokeToken,
+	}
+}
+
+// revokeRequest is the body of POST /keys/{keyName}/revokeTokens.
+type revokeRequest struct {
+	Targets           []string `json:"targets"`
+	AllowReauthMargin bool     `json:"allowReauthMargin,omitempty"`
+}
+
+// revokeResult is the REST API's batch answer: one result per target. It is printed as it
+// came with --json.
+type revokeResult struct {
+	SuccessCount int            `json:"successCount"`
+	FailureCount int            `json:"failureCount"`
+	Results      []targetResult `json:"results"`
+}
+
+type targetResult struct {
+	Target       string     `json:"target"`
+	IssuedBefore int64      `json:"issuedBefore,omitempty"`
+	AppliesAt    int64      `json:"appliesAt,omitempty"`
+	Error        *ablyError `json:"error,omitempty"`
+}
+
+func revokeToken(c *cli.Context) error {
+	out := plugin.Printer(c)
+	env := plugin.EnvOf(c)
+	if c.Args().Present() {
+		return exitcode.Usagef("unexpected argument %q: revoke-token takes only flags (--client-id ID or --revocation-key KEY)", c.Args().First())
+	}
+	target, what, err := revocationTarget(c)
+	if err != nil {
+		return err
+	}
+	key, err := signingKey(c, env, out)
+	if err != nil {
+		return err
+	}
+	rest, err := openREST(c)
+	if err != nil {
+		return err
+	}
+	if err := plugin.Confirm(c, fmt.Sprintf("revoke every token of %s issued by key %s", what, key.Name())); err != nil {
+		return err
+	}
+	var res revokeResult
+	body := revokeRequest{Targets: []string{target}, AllowReauthMargin: c.Bool("allow-reauth-margin")}
+	if err := rest.post(c.Context, "revoke tokens", []string{"keys", key.Name(), "revokeTokens"}, basicAuth{key.Name(), key.Secret}, body, &res); err != nil {
+		return err
+	}
+	if len(res.Results) != 1 {
+		return exitcode.New(exitcode.Network, "unexpected answer from the Ably REST API to the revocation: %d results for 1 target", len(res.Results))
+	}
+	if e := res.Results[0].Error; e != nil {
+		return targetError(what, *e)
+	}
+	if out.IsJSON() {
+		return out.JSON(res)
+	}
+	r := res.Results[0]
+	fmt.Fprintf(out.Out, "Revoked the tokens of %s issued by key %s before %s; the revocation applies from %s.\n",
+		what, key.Name(), output.Millis(r.IssuedBefore), output.Millis(r.AppliesAt))
+	return nil
+}
+
+// revocationTarget is the one target asked for, as the API names it ("clientId:ID") and as
+// people read it.
+func revocationTarget(c *cli.Context) (target, what string, err error) {
+	clientID, revocationKey := c.String("client-id"), c.String("revocation-key")
+	switch {
+	case c.IsSet("client-id") && c.IsSet("revocation-key"):
+		return "", "", exitcode.Usagef("--client-id and --revocation-key cannot be used together: revoke one target at a time")
+	case c.IsSet("client-id") && clientID == "":
+		return "", "", exitcode.Usagef("--client-id is empty: give the client ID whose tokens to revoke")
+	case c.IsSet("revocation-key") && revocationKey == "":
+		return "", "", exitcode.Usagef("--revocation-key is empty: give the revocation key of the tokens to revoke")
+	case clientID != "":
+		return "clientId:" + clientID, fmt.Sprintf("client ID %q", clientID), nil
+	case revocationKey != "":
+		return "revocationKey:" + revocationKey, fmt.Sprintf("revocation key %q", revocationKey), nil
+	}
+	return "", "", exitcode.Usagef("nothing to revoke: give --client-id ID or --revocation-key KEY")
+}
+
+// targetError reports a target the API could not revoke, with the exit code of its status.
+func targetError(what string, e ablyError) error {
+	href := e.Href
+	if href == "" && e.Code != 0 {
+		href = fmt.Sprintf("https://help.ably.io/error/%d", e.Code)
+	}
+	return &exitcode.Error{
+		Code:     restExitCode(e.StatusCode),
+		Message:  fmt.Sprintf("the Ably REST API did not revoke the tokens of %s: %s", what, e.Message),
+		AblyCode: e.Code, StatusCode: e.StatusCode, Href: href,
+	}
+}

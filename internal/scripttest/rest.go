@@ -1,0 +1,243 @@
+package scripttest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/resttest"
+)
+
+// restServerKey is where Seal leaves the script's fake REST API in Env.Values.
+type restServerKey struct{}
+
+// startREST starts the script's fake REST API (pkg/resttest) and exports its URL as
+// REST_URL. It knows every key of the script's fake Control API, as it is at the time of
+// each request, so keys seeded with `fake key` or created with `ably auth keys create` work.
+// ABLY_ENDPOINT stays unset (scripts check what the dispatcher passes on): a script that
+// talks to the REST API sets `env ABLY_ENDPOINT=$REST_URL`.
+func startREST(env *testscript.Env, ctl *controltest.Server) {
+	rs := resttest.New(resttest.WithKeys(controlKeys(ctl)))
+	env.Defer(rs.Close)
+	env.Values[restServerKey{}] = rs
+	env.Setenv("REST_URL", rs.URL)
+}
+
+// controlKeys looks a key up among the fake Control API's keys.
+func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
+	return func(name string) (resttest.Key, bool) {
+		appID, _, _ := strings.Cut(name, ".")
+		for _, k := range ctl.Keys(appID) {
+			if k.AppID+"."+k.ID == name {
+				return resttest.Key{Key: k.Key, Capability: k.Capability,
+					Revoked: k.Status == controltest.KeyRevoked, RevocableTokens: k.RevocableTokens}, true
+			}
+		}
+		return resttest.Key{}, false
+	}
+}
+
+// restCmd arranges and inspects the script's fake REST API:
+//
+//	rest key APPID.KEYID:SECRET [revocable] [revoked] [capability=JSON]
+//	    add a key the Control API does not know
+//	rest fault [METHOD] PATH STATUS [delay=DUR] [times=N] [body=TEXT]
+//	    answer matching requests with STATUS (0: only delay); PATH like /keys/*/requestToken
+//	rest nofaults
+//	rest requests [-count N] [METHOD] [PATTERN]
+//	    print "N requests", then "METHOD PATH STATUS" for each, oldest first; with -count,
+//	    fail unless exactly N match, printing nothing
+//	rest forget
+//	    forget the requests so far
+//	rest header NAME [METHOD] [PATTERN]
+//	    print header NAME of the last (matching) request, basic credentials shown as
+//	    "Basic [REDACTED] (key APPID.KEYID)"; ! requires it absent
+//	rest tokens
+//	    print "N tokens", then "KEYNAME CLIENTID CAPABILITY TTL" for each ("-": no client ID)
+//	rest revocations
+//	    print "N revocations", then "KEYNAME TARGET" for each, "reauth-margin" after it when asked
+//
+// Like fake, only requests, header, tokens and revocations print, replacing stdout.
+func restCmd(ts *testscript.TestScript, neg bool, args []string) {
+	srv, ok := ts.Value(restServerKey{}).(*resttest.Server)
+	if !ok {
+		ts.Fatalf("rest: no fake REST API in this script (Seal starts one)")
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: rest key|fault|nofaults|requests|forget|header|tokens|revocations ...")
+	}
+	sub, args := args[0], args[1:]
+	if neg && sub != "header" {
+		ts.Fatalf("rest %s does not take !", sub)
+	}
+	switch sub {
+	case "key":
+		restKey(ts, srv, args)
+	case "fault":
+		restFault(ts, srv, args)
+	case "nofaults":
+		srv.ClearFaults()
+	case "requests":
+		restRequests(ts, srv, args)
+	case "forget":
+		srv.ResetRequests()
+	case "header":
+		restHeader(ts, srv, neg, args)
+	case "tokens":
+		toks := srv.Tokens()
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d token%s\n", len(toks), plural(len(toks)))
+		for _, t := range toks {
+			client := t.ClientID
+			if client == "" {
+				client = "-"
+			}
+			fmt.Fprintf(&b, "%s %s %s %ds\n", t.KeyName, client, t.Capability, (t.Expires-t.Issued)/1000)
+		}
+		io.WriteString(ts.Stdout(), b.String())
+	case "revocations":
+		revs := srv.Revocations()
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d revocation%s\n", len(revs), plural(len(revs)))
+		for _, r := range revs {
+			margin := ""
+			if r.AllowReauthMargin {
+				margin = " reauth-margin"
+			}
+			fmt.Fprintf(&b, "%s %s%s\n", r.KeyName, r.Target, margin)
+		}
+		io.WriteString(ts.Stdout(), b.String())
+	default:
+		ts.Fatalf("rest: unknown subcommand %q", sub)
+	}
+}
+
+func restKey(ts *testscript.TestScript, srv *resttest.Server, args []string) {
+	const usage = "usage: rest key APPID.KEYID:SECRET [revocable] [revoked] [capability=JSON]"
+	if len(args) < 1 {
+		ts.Fatalf(usage)
+	}
+	k := resttest.Key{Key: args[0]}
+	for _, a := range args[1:] {
+		switch {
+		case a == "revocable":
+			k.RevocableTokens = true
+		case a == "revoked":
+			k.Revoked = true
+		case strings.HasPrefix(a, "capability="):
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(a, "capability=")), &k.Capability); err != nil {
+				ts.Fatalf("rest key: %s: %v", a, err)
+			}
+		default:
+			ts.Fatalf("rest key: unknown option %q\n%s", a, usage)
+		}
+	}
+	if name, secret, ok := strings.Cut(k.Key, ":"); !ok || !strings.Contains(name, ".") || secret == "" {
+		ts.Fatalf("rest key: %q is not APPID.KEYID:SECRET", k.Name())
+	}
+	srv.AddKey(k)
+}
+
+func restFault(ts *testscript.TestScript, srv *resttest.Server, args []string) {
+	const usage = "usage: rest fault [METHOD] PATH STATUS [delay=DUR] [times=N] [body=TEXT]"
+	var f resttest.Fault
+	if len(args) > 0 && isMethod(args[0]) {
+		f.Method, args = args[0], args[1:]
+	}
+	if len(args) < 2 {
+		ts.Fatalf(usage)
+	}
+	f.Path = args[0]
+	status, err := strconv.Atoi(args[1])
+	if err != nil || (status != 0 && (status < 100 || status > 599)) {
+		ts.Fatalf("rest fault: status %q is not an HTTP status\n%s", args[1], usage)
+	}
+	f.Status = status
+	for k, v := range pairs(ts, "rest fault", args[2:], "delay", "times", "body") {
+		switch k {
+		case "delay":
+			if f.Delay, err = time.ParseDuration(v); err != nil {
+				ts.Fatalf("rest fault: delay=%q: %v", v, err)
+			}
+		case "times":
+			if f.Times, err = strconv.Atoi(v); err != nil || f.Times < 0 {
+				ts.Fatalf("rest fault: times=%q is not a count", v)
+			}
+		case "body":
+			f.Body = v
+		}
+	}
+	srv.AddFault(f)
+}
+
+func restRequests(ts *testscript.TestScript, srv *resttest.Server, args []string) {
+	want := -1
+	if len(args) >= 2 && args[0] == "-count" {
+		n, err := strconv.Atoi(args[1])
+		if err != nil || n < 0 {
+			ts.Fatalf("rest requests: -count %q is not a count", args[1])
+		}
+		want, args = n, args[2:]
+	}
+	method, pattern := methodAndPattern(ts, "rest requests [-count N] [METHOD] [PATTERN]", args)
+	reqs := srv.RequestsMatching(method, pattern)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d request%s\n", len(reqs), plural(len(reqs)))
+	for _, r := range reqs {
+		fmt.Fprintf(&b, "%s %s %d\n", r.Method, r.Path, r.Status)
+	}
+	if want < 0 {
+		io.WriteString(ts.Stdout(), b.String())
+		return
+	}
+	if len(reqs) != want {
+		ts.Fatalf("rest requests: %d matched %s %s, want %d:\n%s", len(reqs), orAny(method), orAny(pattern), want, b.String())
+	}
+}
+
+func restHeader(ts *testscript.TestScript, srv *resttest.Server, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: rest header NAME [METHOD] [PATTERN]")
+	}
+	name := args[0]
+	method, pattern := methodAndPattern(ts, "rest header NAME [METHOD] [PATTERN]", args[1:])
+	reqs := srv.RequestsMatching(method, pattern)
+	if len(reqs) == 0 {
+		ts.Fatalf("rest header: no request matched %s %s", orAny(method), orAny(pattern))
+	}
+	last := reqs[len(reqs)-1]
+	values, ok := last.Header[http.CanonicalHeaderKey(name)]
+	switch {
+	case neg && ok:
+		ts.Fatalf("rest header: %s %s carried %s, want it absent", last.Method, last.Path, name)
+	case neg:
+		return
+	case !ok:
+		ts.Fatalf("rest header: %s %s did not carry %s", last.Method, last.Path, name)
+	}
+	for _, v := range values {
+		fmt.Fprintln(ts.Stdout(), redactBasic(v))
+	}
+}
+
+// redactBasic hides the secret of basic credentials, naming the key instead.
+func redactBasic(v string) string {
+	scheme, cred, ok := strings.Cut(v, " ")
+	if !ok || !strings.EqualFold(scheme, "Basic") {
+		return v
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+	if err != nil {
+		return scheme + " [REDACTED] (not base64)"
+	}
+	user, _, _ := strings.Cut(string(raw), ":")
+	return fmt.Sprintf("%s [REDACTED] (key %s)", scheme, user)
+}

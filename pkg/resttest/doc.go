@@ -1,0 +1,34 @@
+// Package resttest is an in-process fake of the part of Ably's REST API that issues and
+// revokes tokens, for testing clients and CLI plugins without a network or a real app.
+//
+// Start one per test and point the client at its URL (http://127.0.0.1:PORT, no path):
+//
+//	srv := resttest.New()
+//	defer srv.Close()
+//	srv.AddKey(resttest.Key{Key: "appId.keyId:secret", RevocableTokens: true})
+//
+// It answers two operations:
+//
+//   - POST /keys/{keyName}/requestToken with a signed token request
+//     (SignedTokenRequest of Ably's platform-v1.yaml): it checks the key exists and is not
+//     revoked, the mac (HMAC-SHA256 with the key's secret over keyName, ttl, capability,
+//     clientId, timestamp and nonce, each followed by a newline), that the timestamp is within
+//     MaxClockSkew of its clock, that the nonce was not used before, and that the key's
+//     capability covers the one asked for; then it answers TokenDetails. Unsigned requests
+//     (TokenParams with basic auth) are not supported. Where Ably would narrow a capability
+//     to what the key allows, the fake refuses it (40160), so a test sees the difference.
+//   - POST /keys/{keyName}/revokeTokens with basic auth by that key and
+//     {"targets":["clientId:ID"|"revocationKey:KEY"|"channel:NAME",...],"issuedBefore"?,
+//     "allowReauthMargin"?}: the key must have revocable tokens enabled; the answer is Ably's
+//     batch result {"successCount","failureCount","results":[...]}, a bad target failing on
+//     its own. The platform spec does not describe this endpoint; the fake follows the shape
+//     of Ably's token revocation API.
+//
+// Errors are Ably error bodies, {"error":{"message","code","statusCode","href"}}, with the
+// x-ably-errorcode and x-ably-errormessage headers, as the real API sends them.
+//
+// Keys come from AddKey, or from a lookup given with WithKeys (for example the keys of a
+// pkg/controltest server, so keys created through the fake Control API work here too).
+// Tests inject failures with AddFault and inspect what was sent with Requests, what was
+// issued with Tokens, and what was revoked with Revocations.
+package resttest

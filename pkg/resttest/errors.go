@@ -1,0 +1,47 @@
+package resttest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/ably/ably-suite/pkg/controltest"
+)
+
+// Ably error codes the fake answers with (ably-common's protocol/errors.json).
+const (
+	CodeBadRequest          = 40000 // 400: a body the API refuses
+	CodeInvalidParam        = 40003 // 400: a field with a bad value
+	CodeUnauthorized        = 40100 // 401: no credentials
+	CodeInvalidCredentials  = 40101 // 401: unknown or revoked key, wrong secret, bad mac
+	CodeTimestampNotCurrent = 40104 // 401: a token request's timestamp too far from the clock
+	CodeNonceReplayed       = 40105 // 401: a token request redeemed before
+	CodeCapability          = 40160 // 401: a capability the key does not grant
+	CodeNotFound            = 40400 // 404
+	CodeInternal            = 50000 // 500
+)
+
+// ErrorBody is the body of every error the REST API returns: the error fields wrapped in
+// "error".
+type ErrorBody struct {
+	Error controltest.ErrorBody `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status, code int, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	w.Header().Set("x-ably-errorcode", strconv.Itoa(code))
+	w.Header().Set("x-ably-errormessage", msg)
+	writeJSON(w, status, ErrorBody{Error: controltest.NewErrorBody(status, code, msg)})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		// Only the fake's own types reach here; failing loudly beats a half-written body.
+		panic(fmt.Sprintf("resttest: encoding a response: %v", err))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
+}
