@@ -39,7 +39,7 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "app", Usage: "the `ID` of the app to issue the token for (default: the key's app, or the profile's current app) (env ABLY_APP_ID)"},
 			&cli.StringFlag{Name: "api-key", Usage: "sign with `KEY`, an API key APPID.KEYID:SECRET (default: ABLY_API_KEY, or the profile's key for the app)"},
-			&cli.StringFlag{Name: "capability", Value: ablyauth.DefaultCapability, DefaultText: ablyauth.DefaultCapability, Usage: "the token's capabilities as `JSON`: resource name to operations (listed above)"},
+			&cli.StringFlag{Name: "capability", Value: ablyauth.DefaultCapability, DefaultText: ablyauth.DefaultCapability, Usage: "the token's capabilities as `JSON` (resource name to operations, listed above), or operations for every channel such as publish,subscribe"},
 			&cli.StringFlag{Name: "client-id", Usage: `the client ` + "`ID`" + ` of the token; "none" for no client ID (default: a generated ably-cli-<8 hex>)`},
 			&cli.StringFlag{Name: "ttl", Value: defaultTTL, DefaultText: defaultTTL, Usage: "the token's time to live in `SECONDS`"},
 			&cli.BoolFlag{Name: "token-only", Usage: "output only the token string"},
@@ -74,9 +74,9 @@ func issueJWTToken(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	capability, err := ablyauth.ParseCapability(c.String("capability"))
+	capability, err := parseCapabilityFlag("capability", c.String("capability"))
 	if err != nil {
-		return exitcode.Usagef("--capability: %v", err)
+		return err
 	}
 	clientID := c.String("client-id")
 	if c.IsSet("client-id") && clientID == "" {

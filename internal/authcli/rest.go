@@ -16,6 +16,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/endpoint"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/version"
@@ -39,45 +40,8 @@ func endpointFlag() cli.Flag {
 // rest.ably.io; a host name (with an optional port) means https://HOST; a full URL is used as
 // it is. Plain http is allowed only to a loopback host, so an API key or a signed token
 // request never crosses a network in clear text.
-func restBaseURL(endpoint string) (*url.URL, error) {
-	endpoint = strings.TrimSpace(endpoint)
-	if endpoint == "" {
-		endpoint = defaultRESTHost
-	}
-	raw := endpoint
-	if !strings.Contains(endpoint, "://") {
-		if strings.ContainsAny(endpoint, "/?#@ ") {
-			return nil, exitcode.Usagef("endpoint %q is not a host name: give a name such as rest.ably.io, or a full URL such as https://rest.example.com", endpoint)
-		}
-		raw = "https://" + endpoint
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return nil, exitcode.Usagef("endpoint %q is not a valid URL: give a host name, or a URL such as https://rest.example.com", endpoint)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, exitcode.Usagef("endpoint %q uses plain http: only https is allowed, except to a loopback address (127.0.0.1, ::1, localhost)", endpoint)
-		}
-	default:
-		return nil, exitcode.Usagef("endpoint %q: the scheme must be https (or http to a loopback address)", endpoint)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, exitcode.Usagef("endpoint %q must not carry credentials, a query or a fragment", endpoint)
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+func restBaseURL(value string) (*url.URL, error) {
+	return endpoint.Base("endpoint", value, defaultRESTHost, "")
 }
 
 // restClient calls Ably's REST API. It never retries: a token request is good for one use,

@@ -20,15 +20,15 @@ import (
 type restServerKey struct{}
 
 // startREST starts the script's fake REST API (pkg/resttest) and exports its URL as
-// REST_URL. It knows every key of the script's fake Control API, as it is at the time of
-// each request, so keys seeded with `fake key` or created with `ably auth keys create` work.
-// ABLY_ENDPOINT stays unset (scripts check what the dispatcher passes on): a script that
-// talks to the REST API sets `env ABLY_ENDPOINT=$REST_URL`.
+// ABLY_ENDPOINT and REST_URL (DESIGN §7). It knows every key of the script's fake Control
+// API, as it is at the time of each request, so keys seeded with `fake key` or created with
+// `ably auth keys create` work.
 func startREST(env *testscript.Env, ctl *controltest.Server) {
 	rs := resttest.New(resttest.WithKeys(controlKeys(ctl)))
 	env.Defer(rs.Close)
 	env.Values[restServerKey{}] = rs
 	env.Setenv("REST_URL", rs.URL)
+	env.Setenv("ABLY_ENDPOINT", rs.URL)
 }
 
 // controlKeys looks a key up among the fake Control API's keys.

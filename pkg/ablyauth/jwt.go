@@ -2,7 +2,6 @@ package ablyauth
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"time"
@@ -51,16 +50,9 @@ func (is Issuer) Issue(key Key, req JWTRequest) (JWT, error) {
 	if capability == nil {
 		capability = Capability{"*": {"*"}}
 	}
-	clientID := req.ClientID
-	switch clientID {
-	case NoClientID:
-		clientID = ""
-	case "":
-		var b [4]byte
-		if _, err := io.ReadFull(is.Rand, b[:]); err != nil {
-			return JWT{}, fmt.Errorf("generating a client ID: %w", err)
-		}
-		clientID = "ably-cli-" + hex.EncodeToString(b[:])
+	clientID, err := clientIDFor(req.ClientID, is.Rand)
+	if err != nil {
+		return JWT{}, err
 	}
 	iat := is.Now().Truncate(time.Second)
 	exp := iat.Add(req.TTL.Truncate(time.Second))

@@ -2,11 +2,10 @@ package control
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 
-	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/endpoint"
 )
 
 // DefaultHost is the Control API's host.
@@ -17,49 +16,12 @@ const DefaultHost = "control.ably.net"
 // https://HOST/v1; a full URL is used as the base as it is. Plain http is allowed only to a
 // loopback host, so an access token never crosses a network in clear text.
 func BaseURL(host string) (*url.URL, error) {
-	host = strings.TrimSpace(host)
-	if host == "" {
-		host = DefaultHost
-	}
-	raw := host
-	if !strings.Contains(host, "://") {
-		if strings.ContainsAny(host, "/?#@ ") {
-			return nil, exitcode.Usagef("control host %q is not a host name: give a name such as control.ably.net, or a full URL such as https://control.example.com/v1", host)
-		}
-		raw = "https://" + host + "/v1"
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return nil, exitcode.Usagef("control host %q is not a valid URL: give a host name, or a URL such as https://control.example.com/v1", host)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, exitcode.Usagef("control host %q uses plain http: only https is allowed, except to a loopback address (127.0.0.1, ::1, localhost)", host)
-		}
-	default:
-		return nil, exitcode.Usagef("control host %q: the scheme must be https (or http to a loopback address)", host)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, exitcode.Usagef("control host %q must not carry credentials, a query or a fragment", host)
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	return u, nil
+	return endpoint.Base("control host", host, DefaultHost, "/v1")
 }
 
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// endpoint joins the base URL and path segments, escaping each segment, so IDs holding
+// pathURL joins the base URL and path segments, escaping each segment, so IDs holding
 // '/', ':', spaces or '?' stay one segment.
-func endpoint(base *url.URL, segments ...string) *url.URL {
+func pathURL(base *url.URL, segments ...string) *url.URL {
 	u := *base
 	var raw, plain strings.Builder
 	raw.WriteString(base.EscapedPath())

@@ -114,7 +114,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 
 // send makes the call without the capability check.
 func (c *Client) send(ctx context.Context, cl call, out any) error {
-	u := endpoint(c.opt.BaseURL, cl.segments...)
+	u := pathURL(c.opt.BaseURL, cl.segments...)
 	if len(cl.query) > 0 {
 		u.RawQuery = cl.query.Encode()
 	}

@@ -40,11 +40,11 @@ func TestBaseURL(t *testing.T) {
 	}
 }
 
-func TestEndpointEscapesSegments(t *testing.T) {
+func TestPathURLEscapesSegments(t *testing.T) {
 	base, _ := BaseURL("http://127.0.0.1:1/v1")
-	u := endpoint(base, "apps", "app1", "queues", "app1:us-east-1-a:my queue/1?x")
+	u := pathURL(base, "apps", "app1", "queues", "app1:us-east-1-a:my queue/1?x")
 	if got, want := u.String(), "http://127.0.0.1:1/v1/apps/app1/queues/app1:us-east-1-a:my%20queue%2F1%3Fx"; got != want {
-		t.Fatalf("endpoint = %s, want %s", got, want)
+		t.Fatalf("pathURL = %s, want %s", got, want)
 	}
 }
 
