@@ -24,6 +24,7 @@ func (b *bench) requestsPerCommand() error {
 		"PATH=" + bin, "HOME=" + home, "ABLY_CLI_CONFIG_DIR=" + filepath.Join(home, ".ably"),
 		"ABLY_CONTROL_HOST=" + srv.URL, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
 	}
+	app := srv.AddApp("", controltest.App{Name: "bench"})
 	steps := []struct {
 		what string
 		args []string
@@ -32,6 +33,18 @@ func (b *bench) requestsPerCommand() error {
 		{"`ably accounts login` (checks the token)", []string{"accounts", "login", "--token", controltest.DefaultToken}, 1},
 		{"`ably accounts current` (warm profile)", []string{"accounts", "current"}, 0},
 		{"`ably accounts current --refresh`", []string{"accounts", "current", "--refresh"}, 1},
+		{"`ably apps list`", []string{"apps", "list"}, 1},
+		{"`ably apps switch ID` (ID unknown to the profile: one listing)", []string{"apps", "switch", app.ID}, 1},
+		{"`ably apps current`", []string{"apps", "current"}, 0},
+		{"`ably apps create --name x`", []string{"apps", "create", "--name", "x"}, 1},
+		{"`ably auth keys list` (current app)", []string{"auth", "keys", "list"}, 1},
+		{"`ably auth keys list --app bench` (name known to the profile)", []string{"auth", "keys", "list", "--app", "bench"}, 1},
+		{"`ably apps channel-rules list`", []string{"apps", "channel-rules", "list"}, 1},
+		{"`ably integrations list`", []string{"integrations", "list"}, 1},
+		{"`ably queues list`", []string{"queues", "list"}, 1},
+		{"`ably queues create --name q`", []string{"queues", "create", "--name", "q"}, 1},
+		{"`ably stats app`", []string{"stats", "app"}, 1},
+		{"`ably stats account`", []string{"stats", "account"}, 1},
 	}
 	rows := [][]string{}
 	for _, st := range steps {

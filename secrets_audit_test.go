@@ -1,0 +1,310 @@
+package ably_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/internal/accountscli"
+	"github.com/ably/ably-suite/internal/appscli"
+	"github.com/ably/ably-suite/internal/authcli"
+	"github.com/ably/ably-suite/internal/integrationscli"
+	"github.com/ably/ably-suite/internal/queuescli"
+	"github.com/ably/ably-suite/internal/statscli"
+	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resttest"
+)
+
+// The secrets every command of the audit runs with. Neither may appear on stdout, on stderr
+// or in a child process's arguments, except the key secret where the user asked for it
+// (--show-secret). --token-only prints a token the command issued, never either secret.
+const (
+	auditKeySecret   = "auditKeySecretXq7Zr"
+	auditAccessToken = "audit-access-token-Zk4Wm"
+)
+
+// TestSecretsAudit runs every command of the suite, on its success path, with --verbose,
+// with --json, and on failure paths (server errors, a rejected token, bad input), with a known
+// key secret and access token, and fails if either leaks.
+func TestSecretsAudit(t *testing.T) {
+	a := newAudit(t)
+
+	invocations := a.invocations()
+	a.requireEveryCommand(invocations)
+
+	for _, inv := range invocations {
+		res := a.run(inv, "--verbose")
+		if res.err != nil {
+			// The audit proves nothing about a success path that did not succeed.
+			t.Fatalf("ably %s failed: %v\n%s", strings.Join(res.args, " "), res.err, res.stderr)
+		}
+		a.check(inv, res)
+		if slices.Contains(inv, "--show-secret") && !strings.Contains(res.stdout, auditKeySecret) {
+			t.Fatalf("ably %s did not show the secret it was asked for: the check cannot see secrets", strings.Join(res.args, " "))
+		}
+	}
+	// JSON output, on repeat runs (the writes among them now fail or do nothing new).
+	for _, inv := range invocations {
+		a.check(inv, a.run(inv, "--json", "--verbose"))
+	}
+
+	// Failure paths: the server fails or rejects the token; commands still say nothing
+	// secret.
+	for i, inv := range invocations {
+		status := []int{500, 401}[i%2]
+		a.ctl.AddFault(controltest.Fault{Status: status})
+		a.check(inv, a.run(inv, "--verbose"))
+		a.ctl.ClearFaults()
+	}
+
+	// Bad input that echoes what it was given must not echo secrets.
+	for _, inv := range [][]string{
+		{"auth", "issue-jwt-token", "--api-key", "nodot:" + auditKeySecret},
+		{"auth", "issue-jwt-token", "--api-key", "other.k:" + auditKeySecret, "--app", "mismatch"},
+		{"auth", "issue-ably-token", "--api-key", "bad key:" + auditKeySecret},
+		{"accounts", "login", "--token", auditAccessToken + "x", "--alias", "rejected"},
+	} {
+		res := a.run(inv, "--verbose")
+		// The user typed the secret on the command line here, so only the output is checked.
+		a.checkOutput(inv, res)
+	}
+
+	a.checkChildArguments()
+}
+
+type audit struct {
+	t        *testing.T
+	ctl      *controltest.Server
+	rest     *resttest.Server
+	env      []string
+	spyLog   string
+	appID    string
+	ruleID   string
+	queueID  string
+	otherKey string
+}
+
+type result struct {
+	stdout, stderr string
+	args           []string
+	err            error
+}
+
+func newAudit(t *testing.T) *audit {
+	t.Helper()
+	a := &audit{t: t, ctl: controltest.New()}
+	t.Cleanup(a.ctl.Close)
+	a.ctl.SetToken(controltest.Token{Value: auditAccessToken, ID: "tok-audit", Name: "Audit", Capabilities: controltest.AllCapabilities()})
+	app := a.ctl.AddApp("", controltest.App{Name: "audit"})
+	a.appID = app.ID
+	key := a.ctl.AddKey(app.ID, controltest.Key{ID: "kAudit", Key: app.ID + ".kAudit:" + auditKeySecret, RevocableTokens: true})
+	other := a.ctl.AddKey(app.ID, controltest.Key{ID: "kOther", Key: app.ID + ".kOther:" + auditKeySecret + "2"})
+	a.otherKey = other.ID
+	a.ctl.AddNamespace(app.ID, controltest.Namespace{ID: "chat"})
+	a.queueID = a.ctl.AddQueue(app.ID, controltest.Queue{Name: "audit queue"}).ID
+	a.ruleID = a.ctl.AddRule(app.ID, map[string]any{"ruleType": "http", "requestMode": "single",
+		"source": map[string]any{"channelFilter": "", "type": "channel.message"}, "target": map[string]any{"url": "https://example.com/hook"}}).ID()
+	a.rest = resttest.New(resttest.WithKeys(func(name string) (resttest.Key, bool) {
+		for _, k := range a.ctl.Keys(app.ID) {
+			if k.AppID+"."+k.ID == name {
+				return resttest.Key{Key: k.Key, Capability: k.Capability, RevocableTokens: k.RevocableTokens}, true
+			}
+		}
+		return resttest.Key{}, false
+	}))
+	t.Cleanup(a.rest.Close)
+
+	home := t.TempDir()
+	cfgDir := filepath.Join(home, ".ably")
+	config := fmt.Sprintf(`[current]
+account = "audit"
+
+[accounts.audit]
+accessToken = %q
+accountId = %q
+currentAppId = %q
+
+[accounts.audit.apps.%s]
+appName = "audit"
+apiKey = %q
+keyId = "kAudit"
+keyName = %q
+`, auditAccessToken, controltest.DefaultAccountID, app.ID, app.ID, key.Key, app.ID+".kAudit")
+	must(t, os.MkdirAll(cfgDir, 0o700))
+	must(t, os.WriteFile(filepath.Join(cfgDir, "config"), []byte(config), 0o600))
+	must(t, os.WriteFile(filepath.Join(home, "cert.p12"), []byte("\x30\x82p12-bytes"), 0o600))
+
+	// A plugin that records the arguments of every run (metadata calls, completion, dispatch).
+	spyDir := t.TempDir()
+	a.spyLog = filepath.Join(spyDir, "args.log")
+	spy := "#!/bin/sh\necho \"$*\" >> " + a.spyLog + "\n" +
+		"[ \"$1\" = ably-plugin-metadata ] && echo '{\"schemaVersion\":\"1\",\"name\":\"spy\",\"vendor\":\"T\",\"version\":\"1\",\"shortDescription\":\"Spy\"}'\nexit 0\n"
+	must(t, os.WriteFile(filepath.Join(spyDir, "ably-spy"), []byte(spy), 0o755))
+
+	bin := suiteBinDir(t)
+	a.env = []string{
+		"HOME=" + home, "ABLY_CLI_CONFIG_DIR=" + cfgDir, "XDG_CACHE_HOME=" + filepath.Join(home, ".cache"),
+		"PATH=" + bin + string(filepath.ListSeparator) + spyDir,
+		"ABLY_CONTROL_HOST=" + a.ctl.URL, "ABLY_ENDPOINT=" + a.rest.URL,
+		"NO_COLOR=1", "GORACE=atexit_sleep_ms=0",
+	}
+	return a
+}
+
+// invocations is one run of every command of the suite.
+func (a *audit) invocations() [][]string {
+	app, home := a.appID, filepath.Dir(strings.TrimPrefix(a.env[1], "ABLY_CLI_CONFIG_DIR="))
+	return [][]string{
+		{"accounts", "list"},
+		{"accounts", "current"},
+		{"accounts", "switch", "audit"},
+		{"apps", "list"},
+		{"apps", "create", "--name", "created by audit"},
+		{"apps", "update", "--app", app, "--tls-only"},
+		{"apps", "switch", app},
+		{"apps", "current"},
+		{"apps", "set-apns-p12", "--certificate", filepath.Join(home, "cert.p12"), "--password", "p12-password"},
+		{"apps", "channel-rules", "list"},
+		{"apps", "channel-rules", "create", "--name", "news", "--persisted"},
+		{"apps", "channel-rules", "update", "news", "--push-enabled"},
+		{"apps", "channel-rules", "delete", "news", "--force"},
+		{"apps", "delete", "--app", "created by audit", "--force"},
+		{"auth", "issue-jwt-token"},
+		{"auth", "issue-jwt-token", "--token-only"},
+		{"auth", "issue-ably-token"},
+		{"auth", "issue-ably-token", "--token-only"},
+		{"auth", "revoke-token", "--client-id", "someone", "--force"},
+		{"auth", "keys", "list"},
+		{"auth", "keys", "list", "--show-secret"},
+		{"auth", "keys", "get", "kAudit"},
+		{"auth", "keys", "get", "kAudit", "--show-secret"},
+		{"auth", "keys", "create", "--name", "audit key", "--capability", "subscribe"},
+		{"auth", "keys", "update", "kAudit", "--name", "renamed"},
+		{"auth", "keys", "switch", "kAudit"},
+		{"auth", "keys", "current"},
+		{"auth", "keys", "current", "--show-secret"},
+		{"auth", "keys", "revoke", a.otherKey, "--force"},
+		{"integrations", "list"},
+		{"integrations", "get", a.ruleID},
+		{"integrations", "create", "--type", "aws/lambda", "--region", "us-east-1", "--function-name", "f",
+			"--aws-access-key-id", "AKIAAUDIT", "--aws-secret-access-key", "aws-secret-value"},
+		{"integrations", "update", a.ruleID, "--status", "disabled"},
+		{"integrations", "delete", a.ruleID, "--force"},
+		{"queues", "list"},
+		{"queues", "create", "--name", "audit q2"},
+		{"queues", "delete", a.queueID, "--force"},
+		{"stats", "account"},
+		{"stats", "app"},
+	}
+}
+
+// requireEveryCommand fails when a command of the suite is missing from the audit, so a new
+// command cannot skip it.
+func (a *audit) requireEveryCommand(invocations [][]string) {
+	covered := map[string]bool{}
+	for _, inv := range invocations {
+		covered[strings.Join(inv, " ")] = true
+	}
+	has := func(path string) bool {
+		for c := range covered {
+			if c == path || strings.HasPrefix(c, path+" ") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range []plugin.Plugin{accountscli.Plugin(), appscli.Plugin(), authcli.Plugin(),
+		integrationscli.Plugin(), queuescli.Plugin(), statscli.Plugin()} {
+		for _, path := range leafCommands(p.Metadata.Name, p.CLIApp().Commands) {
+			if !has(path) && path != "accounts login" && path != "accounts logout" {
+				a.t.Errorf("the secrets audit does not run %q: add it to invocations", "ably "+path)
+			}
+		}
+	}
+}
+
+func leafCommands(prefix string, cmds []*cli.Command) []string {
+	var out []string
+	for _, c := range cmds {
+		if c.Hidden {
+			continue
+		}
+		if len(c.Subcommands) > 0 {
+			out = append(out, leafCommands(prefix+" "+c.Name, c.Subcommands)...)
+			continue
+		}
+		out = append(out, prefix+" "+c.Name)
+	}
+	return out
+}
+
+func (a *audit) run(inv []string, extra ...string) result {
+	args := append(slices.Clone(inv), extra...)
+	cmd := exec.Command("ably", args...)
+	cmd.Env = a.env
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return result{stdout: stdout.String(), stderr: stderr.String(), args: args, err: err}
+}
+
+// check fails when a secret the user did not ask to see shows in the run's output.
+func (a *audit) check(inv []string, res result) {
+	if strings.Contains(strings.Join(inv, " "), auditAccessToken) || strings.Contains(strings.Join(inv, " "), auditKeySecret) {
+		a.t.Fatalf("invocation %v carries a secret itself", inv)
+	}
+	a.checkOutput(inv, res)
+}
+
+func (a *audit) checkOutput(inv []string, res result) {
+	a.t.Helper()
+	showSecret := slices.Contains(res.args, "--show-secret")
+	for name, out := range map[string]string{"stdout": res.stdout, "stderr": res.stderr} {
+		if strings.Contains(out, auditAccessToken) {
+			a.t.Errorf("ably %s: the access token appears on %s:\n%s", strings.Join(res.args, " "), name, out)
+		}
+		if strings.Contains(out, auditKeySecret) && !(showSecret && name == "stdout") {
+			a.t.Errorf("ably %s: the key secret appears on %s:\n%s", strings.Join(res.args, " "), name, out)
+		}
+		if strings.Contains(out, "aws-secret-value") && !showSecret {
+			a.t.Errorf("ably %s: an integration's secret appears on %s:\n%s", strings.Join(res.args, " "), name, out)
+		}
+	}
+}
+
+// checkChildArguments runs what starts other processes (help and plugin list run every
+// plugin, completion runs the plugin, dispatch execs it) with the secrets in the environment,
+// and checks that no child was given one as an argument.
+func (a *audit) checkChildArguments() {
+	env := append(slices.Clone(a.env), "ABLY_API_KEY="+a.appID+".kAudit:"+auditKeySecret, "ABLY_ACCESS_TOKEN="+auditAccessToken)
+	for _, args := range [][]string{{"help"}, {"plugin", "list"}, {"__complete", "spy", ""}, {"spy", "run"},
+		{"--profile", "audit", "spy", "x"}, {"--verbose", "spy", "y"}} {
+		cmd := exec.Command("ably", args...)
+		cmd.Env = env
+		out, _ := cmd.CombinedOutput()
+		if strings.Contains(string(out), auditAccessToken) || strings.Contains(string(out), auditKeySecret) {
+			a.t.Errorf("ably %s printed a secret:\n%s", strings.Join(args, " "), out)
+		}
+	}
+	log, err := os.ReadFile(a.spyLog)
+	if err != nil || len(log) == 0 {
+		a.t.Fatalf("the spy plugin was never run: %v", err)
+	}
+	if strings.Contains(string(log), auditAccessToken) || strings.Contains(string(log), auditKeySecret) {
+		a.t.Errorf("a child process was given a secret as an argument:\n%s", log)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
