@@ -21,3 +21,5 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzValidGroupName$$' -fuzztime $(FUZZTIME) ./pkg/protocol
 	go test -run '^$$' -fuzz '^FuzzTime$$' -fuzztime $(FUZZTIME) ./internal/timeparse
 	go test -run '^$$' -fuzz '^FuzzDuration$$' -fuzztime $(FUZZTIME) ./internal/timeparse
+	go test -run '^$$' -fuzz '^FuzzParseCapabilityFlag$$' -fuzztime $(FUZZTIME) ./internal/authcli
+	go test -run '^$$' -fuzz '^FuzzParseKeyRef$$' -fuzztime $(FUZZTIME) ./internal/authcli
