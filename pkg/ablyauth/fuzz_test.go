@@ -1,6 +1,7 @@
 package ablyauth
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -12,8 +13,17 @@ func FuzzParseKey(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		k, err := ParseKey(s)
 		if err != nil {
-			if _, secret, ok := strings.Cut(s, ":"); ok && len(secret) > 3 && strings.Contains(err.Error(), secret) {
-				t.Fatalf("error %q reveals the secret", err)
+			// The error may quote the public parts (app ID, key ID), so remove them before
+			// looking for the secret: a secret that matches their text is no leak.
+			if name, secret, ok := strings.Cut(s, ":"); ok && len(secret) > 3 {
+				msg := err.Error()
+				app, id, _ := strings.Cut(name, ".")
+				for _, public := range []string{strconv.Quote(app), strconv.Quote(id), name} {
+					msg = strings.ReplaceAll(msg, public, "")
+				}
+				if strings.Contains(msg, secret) {
+					t.Fatalf("error %q reveals the secret", err)
+				}
 			}
 			return
 		}
