@@ -2,7 +2,6 @@ package authcli
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -57,41 +56,9 @@ type tokenDetails struct {
 	ClientID   string `json:"clientId"`
 }
 
-// ablyTokenResult is the --json form of an issued Ably token, shaped like issue-jwt-token's.
-type ablyTokenResult struct {
-	Token      string              `json:"token"`
-	Type       string              `json:"type"` // "ably"
-	AppID      string              `json:"appId"`
-	KeyName    string              `json:"keyName"`
-	ClientID   *string             `json:"clientId"`
-	Capability ablyauth.Capability `json:"capability"`
-	IssuedAt   string              `json:"issuedAt"`
-	ExpiresAt  string              `json:"expiresAt"`
-	TTL        int64               `json:"ttl"` // seconds
-}
-
 func issueAblyToken(c *cli.Context) error {
 	out := plugin.Printer(c)
-	env := plugin.EnvOf(c)
-	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: issue-ably-token takes only flags", c.Args().First())
-	}
-	if c.Bool("token-only") && out.IsJSON() {
-		return exitcode.Usagef("--token-only cannot be combined with --json or --pretty-json: choose one")
-	}
-	ttl, err := parseTTL(c.String("ttl"))
-	if err != nil {
-		return err
-	}
-	capability, err := parseCapabilityFlag("capability", c.String("capability"))
-	if err != nil {
-		return err
-	}
-	clientID := c.String("client-id")
-	if c.IsSet("client-id") && clientID == "" {
-		return exitcode.Usagef(`--client-id is empty: give a client ID, or "none" for a token without one`)
-	}
-	key, err := signingKey(c, env, out)
+	in, err := parseTokenInput(c, out)
 	if err != nil {
 		return err
 	}
@@ -99,51 +66,27 @@ func issueAblyToken(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-
+	env := plugin.EnvOf(c)
 	issuer := ablyauth.Issuer{Now: env.Now, Rand: env.Rand}
-	req, err := issuer.TokenRequest(key, ablyauth.TokenParams{Capability: capability, ClientID: clientID, TTL: ttl})
+	req, err := issuer.TokenRequest(in.key, ablyauth.TokenParams{Capability: in.capability, ClientID: in.clientID, TTL: in.ttl})
 	if err != nil {
 		return err
 	}
 	out.Verbosef("signed a token request with key %s: ttl %dms, client ID %q, capability %s", req.KeyName, req.TTL, req.ClientID, req.Capability)
 	var td tokenDetails
-	if err := rest.post(c.Context, "issue an Ably token", []string{"keys", key.Name(), "requestToken"}, basicAuth{}, req, &td); err != nil {
+	if err := rest.post(c.Context, "issue an Ably token", []string{"keys", in.key.Name(), "requestToken"}, basicAuth{}, req, &td); err != nil {
 		return err
 	}
 	if td.Token == "" {
 		return exitcode.New(exitcode.Network, "unexpected answer from the Ably REST API to the token request: no token in it")
 	}
-
-	if c.Bool("token-only") {
-		_, err := fmt.Fprintln(out.Out, td.Token)
-		return err
-	}
-	res := tokenResult(td, key, capability)
-	if out.IsJSON() {
-		return out.JSON(res)
-	}
-	clientShown := "none"
-	if res.ClientID != nil {
-		clientShown = *res.ClientID
-	}
-	out.Heading("Ably token issued")
-	return out.Details([]output.Field{
-		{Label: "Token", Value: res.Token},
-		{Label: "Type", Value: "Ably token"},
-		{Label: "App", Value: res.AppID},
-		{Label: "Key name", Value: res.KeyName},
-		{Label: "Client ID", Value: clientShown},
-		{Label: "Capability", Value: res.Capability.JSON()},
-		{Label: "Issued", Value: res.IssuedAt},
-		{Label: "Expires", Value: res.ExpiresAt},
-		{Label: "TTL", Value: fmt.Sprintf("%d seconds (%s)", res.TTL, time.Duration(res.TTL)*time.Second)},
-	})
+	return printIssuedToken(c, out, tokenResult(td, in.key, in.capability), "Ably token issued", "Ably token")
 }
 
 // tokenResult describes the token as the REST API issued it; the capability asked for
 // stands in when the answer's cannot be read.
-func tokenResult(td tokenDetails, key ablyauth.Key, asked ablyauth.Capability) ablyTokenResult {
-	res := ablyTokenResult{
+func tokenResult(td tokenDetails, key ablyauth.Key, asked ablyauth.Capability) issuedToken {
+	res := issuedToken{
 		Token: td.Token, Type: "ably", AppID: key.AppID, KeyName: key.Name(), Capability: asked,
 		IssuedAt: output.Time(time.UnixMilli(td.Issued)), ExpiresAt: output.Time(time.UnixMilli(td.Expires)),
 		TTL: (td.Expires - td.Issued) / 1000,

@@ -1,7 +1,6 @@
 package authcli
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -48,83 +47,27 @@ Examples:
 	}
 }
 
-// jwtResult is the --json form of an issued JWT (documented in README.md).
-type jwtResult struct {
-	Token      string              `json:"token"`
-	Type       string              `json:"type"`
-	AppID      string              `json:"appId"`
-	KeyName    string              `json:"keyName"`
-	ClientID   *string             `json:"clientId"`
-	Capability ablyauth.Capability `json:"capability"`
-	IssuedAt   string              `json:"issuedAt"`
-	ExpiresAt  string              `json:"expiresAt"`
-	TTL        int64               `json:"ttl"`
-}
-
 func issueJWTToken(c *cli.Context) error {
 	out := plugin.Printer(c)
+	in, err := parseTokenInput(c, out)
+	if err != nil {
+		return err
+	}
 	env := plugin.EnvOf(c)
-	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: issue-jwt-token takes only flags", c.Args().First())
-	}
-	if c.Bool("token-only") && out.IsJSON() {
-		return exitcode.Usagef("--token-only cannot be combined with --json or --pretty-json: choose one")
-	}
-	ttl, err := parseTTL(c.String("ttl"))
-	if err != nil {
-		return err
-	}
-	capability, err := parseCapabilityFlag("capability", c.String("capability"))
-	if err != nil {
-		return err
-	}
-	clientID := c.String("client-id")
-	if c.IsSet("client-id") && clientID == "" {
-		return exitcode.Usagef(`--client-id is empty: give a client ID, or "none" for a token without one`)
-	}
-	key, err := signingKey(c, env, out)
-	if err != nil {
-		return err
-	}
-
 	issuer := ablyauth.Issuer{Now: env.Now, Rand: env.Rand}
-	tok, err := issuer.Issue(key, ablyauth.JWTRequest{Capability: capability, ClientID: clientID, TTL: ttl})
+	tok, err := issuer.Issue(in.key, ablyauth.JWTRequest{Capability: in.capability, ClientID: in.clientID, TTL: in.ttl})
 	if err != nil {
 		return err
 	}
-	out.Verbosef("signed JWT with key %s: ttl %ds, client ID %q, capability %s", tok.KeyName, int64(ttl/time.Second), tok.ClientID, tok.Capability.JSON())
-
-	if c.Bool("token-only") {
-		_, err := fmt.Fprintln(out.Out, tok.Token)
-		return err
-	}
-	res := jwtResult{
-		Token: tok.Token, Type: "jwt", AppID: tok.AppID, KeyName: tok.KeyName,
-		Capability: tok.Capability, TTL: int64(ttl / time.Second),
-		IssuedAt: tok.IssuedAt.UTC().Format(time.RFC3339), ExpiresAt: tok.ExpiresAt.UTC().Format(time.RFC3339),
+	out.Verbosef("signed JWT with key %s: ttl %ds, client ID %q, capability %s", tok.KeyName, int64(in.ttl/time.Second), tok.ClientID, tok.Capability.JSON())
+	res := issuedToken{
+		Token: tok.Token, Type: "jwt", AppID: tok.AppID, KeyName: tok.KeyName, Capability: tok.Capability,
+		TTL: int64(in.ttl / time.Second), IssuedAt: output.Time(tok.IssuedAt), ExpiresAt: output.Time(tok.ExpiresAt),
 	}
 	if tok.ClientID != "" {
 		res.ClientID = &tok.ClientID
 	}
-	if out.IsJSON() {
-		return out.JSON(res)
-	}
-	clientShown := tok.ClientID
-	if clientShown == "" {
-		clientShown = "none"
-	}
-	out.Heading("Ably JWT issued")
-	return out.Details([]output.Field{
-		{Label: "Token", Value: tok.Token},
-		{Label: "Type", Value: "JWT"},
-		{Label: "App", Value: tok.AppID},
-		{Label: "Key name", Value: tok.KeyName},
-		{Label: "Client ID", Value: clientShown},
-		{Label: "Capability", Value: tok.Capability.JSON()},
-		{Label: "Issued", Value: res.IssuedAt},
-		{Label: "Expires", Value: res.ExpiresAt},
-		{Label: "TTL", Value: fmt.Sprintf("%d seconds (%s)", res.TTL, ttl)},
-	})
+	return printIssuedToken(c, out, res, "Ably JWT issued", "JWT")
 }
 
 // signingKey resolves and parses the API key, and checks it belongs to the app asked for.

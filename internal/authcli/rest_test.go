@@ -92,7 +92,7 @@ func TestIssueAblyTokenRequest(t *testing.T) {
 	if got := string(reqs[0].Body); got != want {
 		t.Fatalf("body\n%s\nwant\n%s", got, want)
 	}
-	var res ablyTokenResult
+	var res issuedToken
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatal(err)
 	}
