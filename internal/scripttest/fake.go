@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -91,14 +89,14 @@ func fakeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case "rule":
 		fakeRule(ts, srv, args)
 	case "requests":
-		fakeRequests(ts, srv, args)
+		requestsCommand(ts, "fake", args, controlRequests(srv))
 	case "forget":
 		if len(args) != 0 {
 			ts.Fatalf("usage: fake forget")
 		}
 		srv.ResetRequests()
 	case "header":
-		fakeHeader(ts, srv, neg, args)
+		headerCommand(ts, "fake", neg, args, controlRequests(srv), func(v string) string { return redact(srv, v) })
 	case "violations":
 		fakeViolations(ts, srv, neg)
 	default:
@@ -266,61 +264,6 @@ func fakeRule(ts *testscript.TestScript, srv *controltest.Server, args []string)
 	ts.Setenv("RULE_ID", r.ID())
 }
 
-func fakeRequests(ts *testscript.TestScript, srv *controltest.Server, args []string) {
-	want := -1
-	if len(args) >= 2 && args[0] == "-count" {
-		n, err := strconv.Atoi(args[1])
-		if err != nil || n < 0 {
-			ts.Fatalf("fake requests: -count %q is not a count", args[1])
-		}
-		want, args = n, args[2:]
-	}
-	method, pattern := methodAndPattern(ts, "fake requests [-count N] [METHOD] [PATTERN]", args)
-	reqs := srv.RequestsMatching(method, pattern)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d request%s\n", len(reqs), plural(len(reqs)))
-	for _, r := range reqs {
-		line := r.Method + " " + r.Path
-		if r.RawQuery != "" {
-			line += "?" + r.RawQuery
-		}
-		fmt.Fprintf(&b, "%s %d\n", line, r.Status)
-	}
-	if want < 0 {
-		io.WriteString(ts.Stdout(), b.String())
-		return
-	}
-	if len(reqs) != want {
-		ts.Fatalf("fake requests: %d matched %s %s, want %d:\n%s", len(reqs), orAny(method), orAny(pattern), want, b.String())
-	}
-}
-
-func fakeHeader(ts *testscript.TestScript, srv *controltest.Server, neg bool, args []string) {
-	if len(args) < 1 {
-		ts.Fatalf("usage: fake header NAME [METHOD] [PATTERN]")
-	}
-	name := args[0]
-	method, pattern := methodAndPattern(ts, "fake header NAME [METHOD] [PATTERN]", args[1:])
-	reqs := srv.RequestsMatching(method, pattern)
-	if len(reqs) == 0 {
-		ts.Fatalf("fake header: no request matched %s %s", orAny(method), orAny(pattern))
-	}
-	last := reqs[len(reqs)-1]
-	values, ok := last.Header[http.CanonicalHeaderKey(name)]
-	switch {
-	case neg && ok:
-		ts.Fatalf("fake header: %s %s carried %s, want it absent", last.Method, last.Path, name)
-	case neg:
-		return
-	case !ok:
-		ts.Fatalf("fake header: %s %s did not carry %s", last.Method, last.Path, name)
-	}
-	out := ts.Stdout()
-	for _, v := range values {
-		fmt.Fprintln(out, redact(srv, v))
-	}
-}
-
 // redact hides bearer tokens, naming the fake's token instead, so logs never show one.
 func redact(srv *controltest.Server, v string) string {
 	scheme, token, ok := strings.Cut(v, " ")
@@ -453,4 +396,15 @@ func orAny(s string) string {
 		return "(any)"
 	}
 	return s
+}
+
+// controlRequests shows the fake Control API's log to the shared request commands.
+func controlRequests(srv *controltest.Server) func(method, pattern string) []loggedRequest {
+	return func(method, pattern string) []loggedRequest {
+		var out []loggedRequest
+		for _, r := range srv.RequestsMatching(method, pattern) {
+			out = append(out, loggedRequest{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery, Status: r.Status, Header: r.Header})
+		}
+		return out
+	}
 }

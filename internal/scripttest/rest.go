@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -86,11 +85,11 @@ func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case "nofaults":
 		srv.ClearFaults()
 	case "requests":
-		restRequests(ts, srv, args)
+		requestsCommand(ts, "rest", args, restRequests(srv))
 	case "forget":
 		srv.ResetRequests()
 	case "header":
-		restHeader(ts, srv, neg, args)
+		headerCommand(ts, "rest", neg, args, restRequests(srv), redactBasic)
 	case "tokens":
 		toks := srv.Tokens()
 		var b strings.Builder
@@ -178,56 +177,6 @@ func restFault(ts *testscript.TestScript, srv *resttest.Server, args []string) {
 	srv.AddFault(f)
 }
 
-func restRequests(ts *testscript.TestScript, srv *resttest.Server, args []string) {
-	want := -1
-	if len(args) >= 2 && args[0] == "-count" {
-		n, err := strconv.Atoi(args[1])
-		if err != nil || n < 0 {
-			ts.Fatalf("rest requests: -count %q is not a count", args[1])
-		}
-		want, args = n, args[2:]
-	}
-	method, pattern := methodAndPattern(ts, "rest requests [-count N] [METHOD] [PATTERN]", args)
-	reqs := srv.RequestsMatching(method, pattern)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d request%s\n", len(reqs), plural(len(reqs)))
-	for _, r := range reqs {
-		fmt.Fprintf(&b, "%s %s %d\n", r.Method, r.Path, r.Status)
-	}
-	if want < 0 {
-		io.WriteString(ts.Stdout(), b.String())
-		return
-	}
-	if len(reqs) != want {
-		ts.Fatalf("rest requests: %d matched %s %s, want %d:\n%s", len(reqs), orAny(method), orAny(pattern), want, b.String())
-	}
-}
-
-func restHeader(ts *testscript.TestScript, srv *resttest.Server, neg bool, args []string) {
-	if len(args) < 1 {
-		ts.Fatalf("usage: rest header NAME [METHOD] [PATTERN]")
-	}
-	name := args[0]
-	method, pattern := methodAndPattern(ts, "rest header NAME [METHOD] [PATTERN]", args[1:])
-	reqs := srv.RequestsMatching(method, pattern)
-	if len(reqs) == 0 {
-		ts.Fatalf("rest header: no request matched %s %s", orAny(method), orAny(pattern))
-	}
-	last := reqs[len(reqs)-1]
-	values, ok := last.Header[http.CanonicalHeaderKey(name)]
-	switch {
-	case neg && ok:
-		ts.Fatalf("rest header: %s %s carried %s, want it absent", last.Method, last.Path, name)
-	case neg:
-		return
-	case !ok:
-		ts.Fatalf("rest header: %s %s did not carry %s", last.Method, last.Path, name)
-	}
-	for _, v := range values {
-		fmt.Fprintln(ts.Stdout(), redactBasic(v))
-	}
-}
-
 // redactBasic hides the secret of basic credentials, naming the key instead.
 func redactBasic(v string) string {
 	scheme, cred, ok := strings.Cut(v, " ")
@@ -240,4 +189,15 @@ func redactBasic(v string) string {
 	}
 	user, _, _ := strings.Cut(string(raw), ":")
 	return fmt.Sprintf("%s [REDACTED] (key %s)", scheme, user)
+}
+
+// restRequests shows the fake REST API's log to the shared request commands.
+func restRequests(srv *resttest.Server) func(method, pattern string) []loggedRequest {
+	return func(method, pattern string) []loggedRequest {
+		var out []loggedRequest
+		for _, r := range srv.RequestsMatching(method, pattern) {
+			out = append(out, loggedRequest{Method: r.Method, Path: r.Path, Status: r.Status, Header: r.Header})
+		}
+		return out
+	}
 }

@@ -1,0 +1,77 @@
+package scripttest
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// loggedRequest is what the fake and rest script commands show of a request a fake server
+// logged, whichever server it was.
+type loggedRequest struct {
+	Method, Path, RawQuery string
+	Status                 int
+	Header                 http.Header
+}
+
+// requestsCommand implements `<cmd> requests [-count N] [METHOD] [PATTERN]` over a server's
+// log: it prints the matching requests, or with -count asserts how many there were.
+func requestsCommand(ts *testscript.TestScript, cmd string, args []string, matching func(method, pattern string) []loggedRequest) {
+	want := -1
+	if len(args) >= 2 && args[0] == "-count" {
+		n, err := strconv.Atoi(args[1])
+		if err != nil || n < 0 {
+			ts.Fatalf("%s requests: -count %q is not a count", cmd, args[1])
+		}
+		want, args = n, args[2:]
+	}
+	method, pattern := methodAndPattern(ts, cmd+" requests [-count N] [METHOD] [PATTERN]", args)
+	reqs := matching(method, pattern)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d request%s\n", len(reqs), plural(len(reqs)))
+	for _, r := range reqs {
+		line := r.Method + " " + r.Path
+		if r.RawQuery != "" {
+			line += "?" + r.RawQuery
+		}
+		fmt.Fprintf(&b, "%s %d\n", line, r.Status)
+	}
+	if want < 0 {
+		io.WriteString(ts.Stdout(), b.String())
+		return
+	}
+	if len(reqs) != want {
+		ts.Fatalf("%s requests: %d matched %s %s, want %d:\n%s", cmd, len(reqs), orAny(method), orAny(pattern), want, b.String())
+	}
+}
+
+// headerCommand implements `[!] <cmd> header NAME [METHOD] [PATTERN]`: it prints header NAME
+// of the last matching request (credentials redacted), or with ! asserts it is absent.
+func headerCommand(ts *testscript.TestScript, cmd string, neg bool, args []string, matching func(method, pattern string) []loggedRequest, redact func(string) string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: %s header NAME [METHOD] [PATTERN]", cmd)
+	}
+	name := args[0]
+	method, pattern := methodAndPattern(ts, cmd+" header NAME [METHOD] [PATTERN]", args[1:])
+	reqs := matching(method, pattern)
+	if len(reqs) == 0 {
+		ts.Fatalf("%s header: no request matched %s %s", cmd, orAny(method), orAny(pattern))
+	}
+	last := reqs[len(reqs)-1]
+	values, ok := last.Header[http.CanonicalHeaderKey(name)]
+	switch {
+	case neg && ok:
+		ts.Fatalf("%s header: %s %s carried %s, want it absent", cmd, last.Method, last.Path, name)
+	case neg:
+		return
+	case !ok:
+		ts.Fatalf("%s header: %s %s did not carry %s", cmd, last.Method, last.Path, name)
+	}
+	for _, v := range values {
+		fmt.Fprintln(ts.Stdout(), redact(v))
+	}
+}
