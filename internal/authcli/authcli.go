@@ -13,7 +13,7 @@ func Plugin() plugin.Plugin {
 		Metadata: plugin.Metadata{
 			Name:             "auth",
 			Vendor:           "Ably",
-			ShortDescription: "Issue Ably tokens and JWTs from an API key",
+			ShortDescription: "Issue and revoke Ably tokens and JWTs, and manage API keys",
 		},
 		Description: "Issue Ably JWTs and Ably tokens signed with an app's API key, revoke tokens, and manage an app's API keys.",
 		Commands:    []*cli.Command{issueJWTTokenCommand(), issueAblyTokenCommand(), revokeTokenCommand(), keysCommand()},
