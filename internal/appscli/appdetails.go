@@ -1,8 +1,6 @@
 package appscli
 
 import (
-	"fmt"
-
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/output"
 )
@@ -28,14 +26,6 @@ func appDetails(a control.App) []output.Field {
 		{Label: "FCM project ID", Value: optString(a.FCMProjectID)},
 		{Label: "FCM service account", Value: configured(a.FCMServiceAccountConfigured)},
 	}
-}
-
-// appLabel names an app for messages: "name" (ID), or the ID alone when the name is unknown.
-func appLabel(id, name string) string {
-	if name == "" {
-		return id
-	}
-	return fmt.Sprintf("%q (%s)", name, id)
 }
 
 func yesNo(b bool) string {

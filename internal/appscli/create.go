@@ -59,7 +59,7 @@ func create(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(app)
 	}
-	fmt.Fprintf(out.Out, "Created app %s.\n", appLabel(app.ID, app.Name))
+	fmt.Fprintf(out.Out, "Created app %s.\n", session.AppLabel(app.ID, app.Name))
 	if err := out.Details(appDetails(*app)); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/session"
@@ -39,15 +40,11 @@ func deleteApp(c *cli.Context) error {
 	if c.Args().Present() {
 		return exitcode.Usagef("unexpected argument %q: name the app with --app", c.Args().First())
 	}
-	s, err := session.Open(c)
+	s, ref, err := session.OpenApp(c, control.WriteApp, "delete an app")
 	if err != nil {
 		return err
 	}
-	ref, err := s.App(c.Context, c)
-	if err != nil {
-		return err
-	}
-	label := appLabel(ref.ID, ref.Name)
+	label := session.AppLabel(ref.ID, ref.Name)
 	if err := plugin.Confirm(c, "delete app "+label+" with its keys, channel rules, integrations and queues"); err != nil {
 		return err
 	}

@@ -58,11 +58,7 @@ func setAPNsP12(c *cli.Context) error {
 	if !c.IsSet(flagPassword) {
 		password = plugin.EnvOf(c).Getenv(envP12Password)
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	ref, err := s.App(c.Context, c)
+	s, ref, err := session.OpenApp(c, control.WriteApp, "upload an APNs certificate")
 	if err != nil {
 		return err
 	}
@@ -74,12 +70,12 @@ func setAPNsP12(c *cli.Context) error {
 		app, err = s.Client.UpdateApp(c.Context, ref.ID, control.AppFields{APNsUseSandboxEndpoint: sandbox})
 		if err != nil {
 			return fmt.Errorf("the certificate was uploaded to app %s, but choosing the APNs endpoint failed (retry with 'ably apps update --%s=%t'): %w",
-				appLabel(ref.ID, ref.Name), flagAPNsUseSandbox, *sandbox, err)
+				session.AppLabel(ref.ID, ref.Name), flagAPNsUseSandbox, *sandbox, err)
 		}
 	}
 	if out.IsJSON() {
 		return out.JSON(app)
 	}
-	fmt.Fprintf(out.Out, "Uploaded the APNs certificate of app %s.\n", appLabel(app.ID, app.Name))
+	fmt.Fprintf(out.Out, "Uploaded the APNs certificate of app %s.\n", session.AppLabel(app.ID, app.Name))
 	return out.Details(appDetails(*app))
 }

@@ -47,11 +47,7 @@ func rulesList(c *cli.Context) error {
 	if c.Args().Present() {
 		return exitcode.Usagef("unexpected argument %q: list takes no arguments (name the app with --app)", c.Args().First())
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	ref, err := s.App(c.Context, c)
+	s, ref, err := session.OpenApp(c, control.ReadNamespace, "list channel rules")
 	if err != nil {
 		return err
 	}
@@ -66,7 +62,7 @@ func rulesList(c *cli.Context) error {
 		return out.JSON(rules)
 	}
 	if len(rules) == 0 {
-		fmt.Fprintf(out.Out, "App %s has no channel rules: create one with 'ably apps channel-rules create --name NAME'.\n", appLabel(ref.ID, ref.Name))
+		fmt.Fprintf(out.Out, "App %s has no channel rules: create one with 'ably apps channel-rules create --name NAME'.\n", session.AppLabel(ref.ID, ref.Name))
 		return nil
 	}
 	rows := make([][]string, 0, len(rules))
@@ -110,11 +106,7 @@ func rulesCreate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	ref, err := s.App(c.Context, c)
+	s, ref, err := session.OpenApp(c, control.WriteNamespace, "create a channel rule")
 	if err != nil {
 		return err
 	}
@@ -125,7 +117,7 @@ func rulesCreate(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(rule)
 	}
-	fmt.Fprintf(out.Out, "Created channel rule %q in app %s.\n", rule.ID, appLabel(ref.ID, ref.Name))
+	fmt.Fprintf(out.Out, "Created channel rule %q in app %s.\n", rule.ID, session.AppLabel(ref.ID, ref.Name))
 	return out.Details(ruleDetails(*rule))
 }
 
@@ -162,11 +154,7 @@ func rulesUpdate(c *cli.Context) error {
 	if fields == (control.NamespaceFields{}) {
 		return exitcode.Usagef("nothing to change: pass a setting such as --persisted or --persisted=false (see 'ably apps channel-rules update --help')")
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	ref, err := s.App(c.Context, c)
+	s, ref, err := session.OpenApp(c, control.WriteNamespace, "update a channel rule")
 	if err != nil {
 		return err
 	}
@@ -177,7 +165,7 @@ func rulesUpdate(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(rule)
 	}
-	fmt.Fprintf(out.Out, "Updated channel rule %q in app %s.\n", rule.ID, appLabel(ref.ID, ref.Name))
+	fmt.Fprintf(out.Out, "Updated channel rule %q in app %s.\n", rule.ID, session.AppLabel(ref.ID, ref.Name))
 	return out.Details(ruleDetails(*rule))
 }
 
@@ -214,15 +202,11 @@ func rulesDelete(c *cli.Context) error {
 	if err := checkRuleName("the rule name", name); err != nil {
 		return err
 	}
-	s, err := session.Open(c)
+	s, ref, err := session.OpenApp(c, control.WriteNamespace, "delete a channel rule")
 	if err != nil {
 		return err
 	}
-	ref, err := s.App(c.Context, c)
-	if err != nil {
-		return err
-	}
-	label := appLabel(ref.ID, ref.Name)
+	label := session.AppLabel(ref.ID, ref.Name)
 	if err := plugin.Confirm(c, fmt.Sprintf("delete channel rule %q of app %s", name, label)); err != nil {
 		return err
 	}

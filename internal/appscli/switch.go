@@ -74,7 +74,7 @@ func switchApp(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(res)
 	}
-	fmt.Fprintf(out.Out, "Switched profile %q to app %s.\n", s.Alias, appLabel(ref.ID, ref.Name))
+	fmt.Fprintf(out.Out, "Switched profile %q to app %s.\n", s.Alias, session.AppLabel(ref.ID, ref.Name))
 	return nil
 }
 

@@ -43,11 +43,7 @@ func update(c *cli.Context) error {
 	if fields == (control.AppFields{}) {
 		return exitcode.Usagef("nothing to change: pass %s (see 'ably apps update --help')", appSettingsFlagsForError)
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	ref, err := s.App(c.Context, c)
+	s, ref, err := session.OpenApp(c, control.WriteApp, "update an app")
 	if err != nil {
 		return err
 	}
@@ -64,7 +60,7 @@ func update(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(app)
 	}
-	fmt.Fprintf(out.Out, "Updated app %s.\n", appLabel(app.ID, app.Name))
+	fmt.Fprintf(out.Out, "Updated app %s.\n", session.AppLabel(app.ID, app.Name))
 	return out.Details(appDetails(*app))
 }
 

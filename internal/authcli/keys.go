@@ -119,19 +119,11 @@ func keyApp(ctx context.Context, c *cli.Context, s *session.Session, ref keyRef)
 		}
 		if app.ID != ref.AppID {
 			return session.AppRef{}, exitcode.Usagef("key %s belongs to app %q, but --app is %s: drop --app, or name a key of that app",
-				ref.Name(ref.AppID), ref.AppID, appLabel(app))
+				ref.Name(ref.AppID), ref.AppID, app.Label())
 		}
 		return app, nil
 	}
 	return session.AppRef{ID: ref.AppID, Name: s.Account.Apps[ref.AppID].AppName, Source: "KEY"}, nil
-}
-
-// appLabel shows an app as "name (ID)", or its ID when the name is not known.
-func appLabel(app session.AppRef) string {
-	if app.Name == "" {
-		return fmt.Sprintf("%q", app.ID)
-	}
-	return fmt.Sprintf("%q (%s)", app.Name, app.ID)
 }
 
 // findKey picks the key named from an app's keys, or says which keys there are.
@@ -147,7 +139,7 @@ func findKey(keys []control.Key, app session.AppRef, ref keyRef) (control.Key, e
 	if len(names) > 0 {
 		known = "its keys: " + strings.Join(names, ", ")
 	}
-	return control.Key{}, exitcode.New(exitcode.NotFound, "no key %s in app %s (%s)", ref.Name(app.ID), appLabel(app), known)
+	return control.Key{}, exitcode.New(exitcode.NotFound, "no key %s in app %s (%s)", ref.Name(app.ID), app.Label(), known)
 }
 
 // printKey writes one key as labelled details and its capability per resource.

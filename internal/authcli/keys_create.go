@@ -65,11 +65,7 @@ func keysCreate(c *cli.Context) error {
 		v := c.Bool("revocable-tokens")
 		fields.RevocableTokens = &v
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	app, err := s.App(c.Context, c)
+	s, app, err := session.OpenApp(c, control.WriteKey, "create an API key")
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func keysCurrent(c *cli.Context) error {
 	}
 	return out.Details([]output.Field{
 		{Label: "Profile", Value: res.Profile},
-		{Label: "App", Value: appLabel(session.AppRef{ID: appID, Name: entry.AppName})},
+		{Label: "App", Value: session.AppLabel(appID, entry.AppName)},
 		{Label: "Key name", Value: res.KeyName},
 		{Label: "Key ID", Value: res.KeyID},
 		{Label: "Key", Value: res.APIKey},

@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
@@ -33,11 +34,7 @@ func keysList(c *cli.Context) error {
 	if c.Args().Present() {
 		return exitcode.Usagef("unexpected argument %q: list takes no arguments (choose the app with --app)", c.Args().First())
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	app, err := s.App(c.Context, c)
+	s, app, err := session.OpenApp(c, control.ReadKey, "list API keys")
 	if err != nil {
 		return err
 	}
@@ -54,7 +51,7 @@ func keysList(c *cli.Context) error {
 		return out.JSON(views)
 	}
 	if len(views) == 0 {
-		_, err := fmt.Fprintf(out.Out, "App %s has no API keys: create one with 'ably auth keys create --name LABEL --app %s'.\n", appLabel(app), app.ID)
+		_, err := fmt.Fprintf(out.Out, "App %s has no API keys: create one with 'ably auth keys create --name LABEL --app %s'.\n", app.Label(), app.ID)
 		return err
 	}
 	header := []string{"", "key name", "label", "status", "capability", "created"}

@@ -57,7 +57,7 @@ func keysRevoke(c *cli.Context) error {
 		return err
 	}
 	name := ref.Name(app.ID)
-	if err := plugin.Confirm(c, fmt.Sprintf("revoke API key %s of app %s", name, appLabel(app))); err != nil {
+	if err := plugin.Confirm(c, fmt.Sprintf("revoke API key %s of app %s", name, app.Label())); err != nil {
 		return err
 	}
 	if err := s.Client.RevokeKey(c.Context, app.ID, ref.KeyID); err != nil {
@@ -70,7 +70,7 @@ func keysRevoke(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(revokeKeyResult{AppID: app.ID, KeyID: ref.KeyID, KeyName: name, Revoked: true, RemovedFromProfile: removed})
 	}
-	fmt.Fprintf(out.Out, "Revoked API key %s of app %s.\n", name, appLabel(app))
+	fmt.Fprintf(out.Out, "Revoked API key %s of app %s.\n", name, app.Label())
 	if removed {
 		fmt.Fprintf(out.Out, "It was profile %q's key for the app, so it was removed from the profile: choose another with 'ably auth keys switch KEY --app %s'.\n", s.Alias, app.ID)
 	}

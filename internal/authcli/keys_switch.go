@@ -80,7 +80,7 @@ func keysSwitch(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(res)
 	}
-	fmt.Fprintf(out.Out, "Profile %q now uses key %s (%s) for app %s.\n", res.Profile, res.KeyName, dash(res.Label), appLabel(app))
+	fmt.Fprintf(out.Out, "Profile %q now uses key %s (%s) for app %s.\n", res.Profile, res.KeyName, dash(res.Label), app.Label())
 	if res.AppIsCurrent {
 		fmt.Fprintf(out.Out, "App %s is the profile's current app.\n", app.ID)
 	}

@@ -6,8 +6,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
 )
 
 func createCommand() *cli.Command {
@@ -73,7 +75,7 @@ func create(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, ref, err := openApp(c)
+	s, ref, err := session.OpenApp(c, control.WriteRule, "create an integration rule")
 	if err != nil {
 		return err
 	}
@@ -88,7 +90,7 @@ func create(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(shown)
 	}
-	fmt.Fprintf(out.Out, "Created integration rule %s (%s) in app %s.\n", rule.ID, rule.RuleType, appLabel(ref))
+	fmt.Fprintf(out.Out, "Created integration rule %s (%s) in app %s.\n", rule.ID, rule.RuleType, ref.Label())
 	return out.Details(shown.details())
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/session"
 )
@@ -38,11 +39,11 @@ func deleteRule(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, ref, err := openApp(c)
+	s, ref, err := session.OpenApp(c, control.WriteRule, "delete an integration rule")
 	if err != nil {
 		return err
 	}
-	if err := plugin.Confirm(c, fmt.Sprintf("delete integration rule %q of app %s", id, appLabel(ref))); err != nil {
+	if err := plugin.Confirm(c, fmt.Sprintf("delete integration rule %q of app %s", id, ref.Label())); err != nil {
 		return err
 	}
 	if err := s.Client.DeleteRule(c.Context, ref.ID, id); err != nil {
@@ -51,6 +52,6 @@ func deleteRule(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(deletedRule{ID: id, AppID: ref.ID, Deleted: true})
 	}
-	fmt.Fprintf(out.Out, "Deleted integration rule %s from app %s.\n", id, appLabel(ref))
+	fmt.Fprintf(out.Out, "Deleted integration rule %s from app %s.\n", id, ref.Label())
 	return nil
 }

@@ -3,7 +3,9 @@ package integrationscli
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
 )
 
 func getCommand() *cli.Command {
@@ -31,7 +33,7 @@ func get(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, ref, err := openApp(c)
+	s, ref, err := session.OpenApp(c, control.ReadRule, "get an integration rule")
 	if err != nil {
 		return err
 	}

@@ -4,13 +4,10 @@
 package integrationscli
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
-	"github.com/ably/ably-suite/pkg/session"
 )
 
 // Plugin is the ably-integrations plugin.
@@ -32,24 +29,6 @@ access token's Read Integration (read:rule) capability; changing them, Write Int
 
 // Main runs ably-integrations.
 func Main() { plugin.Main(Plugin()) }
-
-// openApp opens the Control API session and resolves the app the command acts on.
-func openApp(c *cli.Context) (*session.Session, session.AppRef, error) {
-	s, err := session.Open(c)
-	if err != nil {
-		return nil, session.AppRef{}, err
-	}
-	ref, err := s.App(c.Context, c)
-	return s, ref, err
-}
-
-// appLabel names an app in messages: "prod" (abc123), or its ID alone.
-func appLabel(ref session.AppRef) string {
-	if ref.Name == "" {
-		return ref.ID
-	}
-	return fmt.Sprintf("%q (%s)", ref.Name, ref.ID)
-}
 
 // ruleIDArg is the one argument naming a rule.
 func ruleIDArg(c *cli.Context) (string, error) {

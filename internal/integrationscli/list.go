@@ -5,7 +5,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
 )
 
 func listCommand() *cli.Command {
@@ -32,7 +34,7 @@ func list(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	s, ref, err := openApp(c)
+	s, ref, err := session.OpenApp(c, control.ReadRule, "list integration rules")
 	if err != nil {
 		return err
 	}
@@ -48,7 +50,7 @@ func list(c *cli.Context) error {
 		return out.JSON(shown)
 	}
 	if len(shown) == 0 {
-		fmt.Fprintf(out.Out, "No integration rules in app %s: create one with 'ably integrations create'.\n", appLabel(ref))
+		fmt.Fprintf(out.Out, "No integration rules in app %s: create one with 'ably integrations create'.\n", ref.Label())
 		return nil
 	}
 	rows := make([][]string, len(shown))

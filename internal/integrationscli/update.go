@@ -6,8 +6,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/session"
 )
 
 func updateCommand() *cli.Command {
@@ -55,7 +57,7 @@ func update(c *cli.Context) error {
 			return err
 		}
 	}
-	s, ref, err := openApp(c)
+	s, ref, err := session.OpenApp(c, control.WriteRule, "update an integration rule")
 	if err != nil {
 		return err
 	}
@@ -87,7 +89,7 @@ func update(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(shown)
 	}
-	fmt.Fprintf(out.Out, "Updated integration rule %s (%s) in app %s.\n", rule.ID, rule.RuleType, appLabel(ref))
+	fmt.Fprintf(out.Out, "Updated integration rule %s (%s) in app %s.\n", rule.ID, rule.RuleType, ref.Label())
 	return out.Details(shown.details())
 }
 

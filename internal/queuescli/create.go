@@ -56,7 +56,7 @@ func create(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, ref, err := openApp(c)
+	s, ref, err := session.OpenApp(c, control.WriteQueue, "create a queue")
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func create(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(q)
 	}
-	fmt.Fprintf(out.Out, "Created queue %q (%s) in app %s.\n", q.Name, q.ID, appLabel(ref))
+	fmt.Fprintf(out.Out, "Created queue %q (%s) in app %s.\n", q.Name, q.ID, ref.Label())
 	return out.Details(queueDetails(*q))
 }
 

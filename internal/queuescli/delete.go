@@ -46,7 +46,7 @@ func deleteQueue(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, ref, err := openApp(c)
+	s, ref, err := session.OpenApp(c, control.WriteQueue, "delete a queue")
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func deleteQueue(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := plugin.Confirm(c, fmt.Sprintf("delete queue %q (%s) of app %s and the messages in it", name, id, appLabel(ref))); err != nil {
+	if err := plugin.Confirm(c, fmt.Sprintf("delete queue %q (%s) of app %s and the messages in it", name, id, ref.Label())); err != nil {
 		return err
 	}
 	if err := s.Client.DeleteQueue(c.Context, ref.ID, id); err != nil {
@@ -63,7 +63,7 @@ func deleteQueue(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(deletedQueue{ID: id, Name: name, AppID: ref.ID, Deleted: true})
 	}
-	fmt.Fprintf(out.Out, "Deleted queue %q (%s) from app %s.\n", name, id, appLabel(ref))
+	fmt.Fprintf(out.Out, "Deleted queue %q (%s) from app %s.\n", name, id, ref.Label())
 	return nil
 }
 
@@ -119,7 +119,7 @@ func resolveQueue(c *cli.Context, s *session.Session, ref session.AppRef, arg st
 			}
 			known = "its queues: " + strings.Join(names, ", ")
 		}
-		return "", "", exitcode.New(exitcode.NotFound, "no queue named or with ID %q in app %s (%s)", arg, appLabel(ref), known)
+		return "", "", exitcode.New(exitcode.NotFound, "no queue named or with ID %q in app %s (%s)", arg, ref.Label(), known)
 	}
 	ids := make([]string, len(named))
 	for i, q := range named {

@@ -36,7 +36,7 @@ func list(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	s, ref, err := openApp(c)
+	s, ref, err := session.OpenApp(c, control.ReadQueue, "list queues")
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func list(c *cli.Context) error {
 		return out.JSON(queues)
 	}
 	if len(queues) == 0 {
-		fmt.Fprintf(out.Out, "No queues in app %s: create one with 'ably queues create --name NAME'.\n", appLabel(ref))
+		fmt.Fprintf(out.Out, "No queues in app %s: create one with 'ably queues create --name NAME'.\n", ref.Label())
 		return nil
 	}
 	if c.Bool("details") {

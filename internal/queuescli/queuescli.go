@@ -3,13 +3,10 @@
 package queuescli
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
-	"github.com/ably/ably-suite/pkg/session"
 )
 
 // Plugin is the ably-queues plugin.
@@ -35,24 +32,6 @@ const flagShowSecret = "show-secret"
 
 func showSecretFlag() cli.Flag {
 	return &cli.BoolFlag{Name: flagShowSecret, Usage: "show any password in the AMQP and STOMP URIs instead of ****, in human and JSON output"}
-}
-
-// openApp opens the Control API session and resolves the app the command acts on.
-func openApp(c *cli.Context) (*session.Session, session.AppRef, error) {
-	s, err := session.Open(c)
-	if err != nil {
-		return nil, session.AppRef{}, err
-	}
-	ref, err := s.App(c.Context, c)
-	return s, ref, err
-}
-
-// appLabel names an app in messages: "prod" (abc123), or its ID alone.
-func appLabel(ref session.AppRef) string {
-	if ref.Name == "" {
-		return ref.ID
-	}
-	return fmt.Sprintf("%q (%s)", ref.Name, ref.ID)
 }
 
 func noArgs(c *cli.Context) error {

@@ -93,15 +93,7 @@ func appStats(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	// Refuse before looking the app up by name, which would need read:app and a request.
-	if err := s.Client.Check(c.Context, control.ReadStats, "read app statistics"); err != nil {
-		return err
-	}
-	ref, err := s.App(c.Context, c)
+	s, ref, err := session.OpenApp(c, control.ReadStats, "read app statistics")
 	if err != nil {
 		return err
 	}

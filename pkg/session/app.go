@@ -95,3 +95,34 @@ func matchApp(apps []control.App, value, source string) (AppRef, error) {
 	}
 	return AppRef{}, exitcode.Usagef("%d apps are named %q (%s): give the ID instead", len(named), value, strings.Join(ids, ", "))
 }
+
+// OpenApp opens a session for a command that acts on one app with the given operation: it
+// refuses first, with no request, a token that lacks capability (looking the app up by name
+// would need read:app and a listing, only to be refused after), then resolves the app.
+// doing names the operation in the refusal, e.g. "list API keys".
+func OpenApp(c *cli.Context, capability control.Capability, doing string) (*Session, AppRef, error) {
+	s, err := Open(c)
+	if err != nil {
+		return nil, AppRef{}, err
+	}
+	if err := s.Client.Check(c.Context, capability, doing); err != nil {
+		return nil, AppRef{}, err
+	}
+	ref, err := s.App(c.Context, c)
+	if err != nil {
+		return nil, AppRef{}, err
+	}
+	return s, ref, nil
+}
+
+// Label names the app in messages: "prod" (abc123), or its ID alone when the name is not
+// known.
+func (r AppRef) Label() string { return AppLabel(r.ID, r.Name) }
+
+// AppLabel names an app in messages from its ID and name (which may be "").
+func AppLabel(id, name string) string {
+	if name == "" {
+		return id
+	}
+	return fmt.Sprintf("%q (%s)", name, id)
+}
