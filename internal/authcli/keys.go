@@ -106,6 +106,28 @@ func dash(s string) string {
 	return s
 }
 
+// keyArg reads the one KEY argument of a keys command.
+func keyArg(c *cli.Context) (keyRef, error) {
+	if c.NArg() != 1 {
+		return keyRef{}, exitcode.Usagef("%s takes one argument, KEY: %s (see 'ably auth keys list')", c.Command.Name, keyArgHelp)
+	}
+	return parseKeyRef(c.Args().First())
+}
+
+// openKeyApp opens a session for an operation on the key named, refusing first a token
+// without capability (as session.OpenApp does), then finds the key's app.
+func openKeyApp(c *cli.Context, ref keyRef, capability control.Capability, doing string) (*session.Session, session.AppRef, error) {
+	s, err := session.Open(c)
+	if err != nil {
+		return nil, session.AppRef{}, err
+	}
+	if err := s.Client.Check(c.Context, capability, doing); err != nil {
+		return nil, session.AppRef{}, err
+	}
+	app, err := keyApp(c.Context, c, s, ref)
+	return s, app, err
+}
+
 // keyApp is the app of the key named: the app part of KEY when it has one (--app, if also
 // given, must agree), else --app, ABLY_APP_ID or the profile's current app.
 func keyApp(ctx context.Context, c *cli.Context, s *session.Session, ref keyRef) (session.AppRef, error) {

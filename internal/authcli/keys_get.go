@@ -3,9 +3,8 @@ package authcli
 import (
 	"github.com/urfave/cli/v2"
 
-	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/plugin"
-	"github.com/ably/ably-suite/pkg/session"
 )
 
 func keysGetCommand() *cli.Command {
@@ -28,18 +27,11 @@ Examples:
 
 func keysGet(c *cli.Context) error {
 	out := plugin.Printer(c)
-	if c.NArg() != 1 {
-		return exitcode.Usagef("get takes one argument, KEY: %s (see 'ably auth keys list')", keyArgHelp)
-	}
-	ref, err := parseKeyRef(c.Args().First())
+	ref, err := keyArg(c)
 	if err != nil {
 		return err
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	app, err := keyApp(c.Context, c, s, ref)
+	s, app, err := openKeyApp(c, ref, control.ReadKey, "list API keys")
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/config"
-	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/session"
 )
@@ -41,18 +41,11 @@ type revokeKeyResult struct {
 
 func keysRevoke(c *cli.Context) error {
 	out := plugin.Printer(c)
-	if c.NArg() != 1 {
-		return exitcode.Usagef("revoke takes one argument, KEY: %s (see 'ably auth keys list')", keyArgHelp)
-	}
-	ref, err := parseKeyRef(c.Args().First())
+	ref, err := keyArg(c)
 	if err != nil {
 		return err
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	app, err := keyApp(c.Context, c, s, ref)
+	s, app, err := openKeyApp(c, ref, control.WriteKey, "revoke an API key")
 	if err != nil {
 		return err
 	}

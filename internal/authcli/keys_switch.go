@@ -44,10 +44,7 @@ type switchResult struct {
 
 func keysSwitch(c *cli.Context) error {
 	out := plugin.Printer(c)
-	if c.NArg() != 1 {
-		return exitcode.Usagef("switch takes one argument, KEY: %s (see 'ably auth keys list')", keyArgHelp)
-	}
-	ref, err := parseKeyRef(c.Args().First())
+	ref, err := keyArg(c)
 	if err != nil {
 		return err
 	}
@@ -57,6 +54,9 @@ func keysSwitch(c *cli.Context) error {
 	}
 	if s.Alias == "" {
 		return exitcode.Usagef("no profile to store the key in: log in first with 'ably accounts login'")
+	}
+	if err := s.Client.Check(c.Context, control.ReadKey, "list API keys"); err != nil {
+		return err
 	}
 	app, err := keyApp(c.Context, c, s, ref)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
-	"github.com/ably/ably-suite/pkg/session"
 )
 
 func keysUpdateCommand() *cli.Command {
@@ -38,10 +37,7 @@ Examples:
 
 func keysUpdate(c *cli.Context) error {
 	out := plugin.Printer(c)
-	if c.NArg() != 1 {
-		return exitcode.Usagef("update takes one argument, KEY: %s (see 'ably auth keys list')", keyArgHelp)
-	}
-	ref, err := parseKeyRef(c.Args().First())
+	ref, err := keyArg(c)
 	if err != nil {
 		return err
 	}
@@ -65,11 +61,7 @@ func keysUpdate(c *cli.Context) error {
 	if fields.Name == nil && fields.Capability == nil && fields.RevocableTokens == nil {
 		return exitcode.Usagef("nothing to update: give --name, --capability or --revocable-tokens")
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	app, err := keyApp(c.Context, c, s, ref)
+	s, app, err := openKeyApp(c, ref, control.WriteKey, "update an API key")
 	if err != nil {
 		return err
 	}
