@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -75,7 +74,7 @@ func fakeCmd(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		srv.RevokeToken(args[0])
 	case "fault":
-		fakeFault(ts, srv, args)
+		srv.AddFault(faultArgs(ts, "fake", args))
 	case "nofaults":
 		srv.ClearFaults()
 	case "app":
@@ -157,40 +156,6 @@ func parseExpiry(ts *testscript.TestScript, v string) *time.Time {
 		}
 	}
 	return &t
-}
-
-func fakeFault(ts *testscript.TestScript, srv *controltest.Server, args []string) {
-	const usage = "usage: fake fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N] [body=TEXT]"
-	var f controltest.Fault
-	if len(args) > 0 && isMethod(args[0]) {
-		f.Method, args = args[0], args[1:]
-	}
-	if len(args) < 2 {
-		ts.Fatalf(usage)
-	}
-	f.Path = args[0]
-	status, err := strconv.Atoi(args[1])
-	if err != nil || (status != 0 && (status < 100 || status > 599)) {
-		ts.Fatalf("fake fault: status %q is not an HTTP status\n%s", args[1], usage)
-	}
-	f.Status = status
-	for k, v := range pairs(ts, "fake fault", args[2:], "retry-after", "delay", "times", "body") {
-		switch k {
-		case "retry-after":
-			f.RetryAfter = v
-		case "delay":
-			if f.Delay, err = time.ParseDuration(v); err != nil {
-				ts.Fatalf("fake fault: delay=%q: %v", v, err)
-			}
-		case "times":
-			if f.Times, err = strconv.Atoi(v); err != nil || f.Times < 0 {
-				ts.Fatalf("fake fault: times=%q is not a count", v)
-			}
-		case "body":
-			f.Body = v
-		}
-	}
-	srv.AddFault(f)
 }
 
 func fakeApp(ts *testscript.TestScript, srv *controltest.Server, args []string) {

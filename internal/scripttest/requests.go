@@ -6,8 +6,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ably/ably-suite/internal/fakefault"
 )
 
 // loggedRequest is what the fake and rest script commands show of a request a fake server
@@ -74,4 +77,40 @@ func headerCommand(ts *testscript.TestScript, cmd string, neg bool, args []strin
 	for _, v := range values {
 		fmt.Fprintln(ts.Stdout(), redact(v))
 	}
+}
+
+// faultArgs reads `<cmd> fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N]
+// [body=TEXT]`, the same for both fake servers.
+func faultArgs(ts *testscript.TestScript, cmd string, args []string) fakefault.Fault {
+	usage := "usage: " + cmd + " fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N] [body=TEXT]"
+	var f fakefault.Fault
+	if len(args) > 0 && isMethod(args[0]) {
+		f.Method, args = args[0], args[1:]
+	}
+	if len(args) < 2 {
+		ts.Fatalf("%s", usage)
+	}
+	f.Path = args[0]
+	status, err := strconv.Atoi(args[1])
+	if err != nil || (status != 0 && (status < 100 || status > 599)) {
+		ts.Fatalf(cmd+" fault: status %q is not an HTTP status\n%s", args[1], usage)
+	}
+	f.Status = status
+	for k, v := range pairs(ts, cmd+" fault", args[2:], "retry-after", "delay", "times", "body") {
+		switch k {
+		case "retry-after":
+			f.RetryAfter = v
+		case "delay":
+			if f.Delay, err = time.ParseDuration(v); err != nil {
+				ts.Fatalf(cmd+" fault: delay=%q: %v", v, err)
+			}
+		case "times":
+			if f.Times, err = strconv.Atoi(v); err != nil || f.Times < 0 {
+				ts.Fatalf(cmd+" fault: times=%q is not a count", v)
+			}
+		case "body":
+			f.Body = v
+		}
+	}
+	return f
 }

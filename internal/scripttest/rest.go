@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -48,7 +46,7 @@ func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
 //
 //	rest key APPID.KEYID:SECRET [revocable] [revoked] [capability=JSON]
 //	    add a key the Control API does not know
-//	rest fault [METHOD] PATH STATUS [delay=DUR] [times=N] [body=TEXT]
+//	rest fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N] [body=TEXT]
 //	    answer matching requests with STATUS (0: only delay); PATH like /keys/*/requestToken
 //	rest nofaults
 //	rest requests [-count N] [METHOD] [PATTERN]
@@ -81,7 +79,7 @@ func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case "key":
 		restKey(ts, srv, args)
 	case "fault":
-		restFault(ts, srv, args)
+		srv.AddFault(faultArgs(ts, "rest", args))
 	case "nofaults":
 		srv.ClearFaults()
 	case "requests":
@@ -143,38 +141,6 @@ func restKey(ts *testscript.TestScript, srv *resttest.Server, args []string) {
 		ts.Fatalf("rest key: %q is not APPID.KEYID:SECRET", k.Name())
 	}
 	srv.AddKey(k)
-}
-
-func restFault(ts *testscript.TestScript, srv *resttest.Server, args []string) {
-	const usage = "usage: rest fault [METHOD] PATH STATUS [delay=DUR] [times=N] [body=TEXT]"
-	var f resttest.Fault
-	if len(args) > 0 && isMethod(args[0]) {
-		f.Method, args = args[0], args[1:]
-	}
-	if len(args) < 2 {
-		ts.Fatalf(usage)
-	}
-	f.Path = args[0]
-	status, err := strconv.Atoi(args[1])
-	if err != nil || (status != 0 && (status < 100 || status > 599)) {
-		ts.Fatalf("rest fault: status %q is not an HTTP status\n%s", args[1], usage)
-	}
-	f.Status = status
-	for k, v := range pairs(ts, "rest fault", args[2:], "delay", "times", "body") {
-		switch k {
-		case "delay":
-			if f.Delay, err = time.ParseDuration(v); err != nil {
-				ts.Fatalf("rest fault: delay=%q: %v", v, err)
-			}
-		case "times":
-			if f.Times, err = strconv.Atoi(v); err != nil || f.Times < 0 {
-				ts.Fatalf("rest fault: times=%q is not a count", v)
-			}
-		case "body":
-			f.Body = v
-		}
-	}
-	srv.AddFault(f)
 }
 
 // redactBasic hides the secret of basic credentials, naming the key instead.

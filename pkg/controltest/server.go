@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ably/ably-suite/internal/fakefault"
 )
 
 // maxBody bounds what the fake reads of a request body; the real API refuses far less.
@@ -33,7 +35,7 @@ type Server struct {
 	namespaces []*Namespace
 	queues     []*Queue
 	rules      []Rule
-	faults     []*fault
+	faults     fakefault.List
 	log        []Request
 	logBase    int // requests dropped by ResetRequests
 	violations []string

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"time"
+
+	"github.com/ably/ably-suite/internal/fakefault"
 )
 
 // maxBody bounds what the fake reads of a request body.
@@ -30,7 +32,7 @@ type Server struct {
 	nonces      map[string]bool // keyName + "\n" + nonce of every request redeemed
 	tokens      []Token
 	revocations []Revocation
-	faults      []*fault
+	faults      fakefault.List
 	log         []Request
 	logBase     int // requests dropped by ResetRequests
 }
