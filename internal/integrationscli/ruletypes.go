@@ -79,8 +79,6 @@ var (
 	routingKeyField   = targetField{flag: "routing-key", field: "routingKey"}
 )
 
-var bpcFields = []string{"retryTimeout", "maxRetries", "failedAction", "tooManyRequestsAction"}
-
 // ruleTypes lists every ruleType of rule_post's discriminator, in the spec's order.
 func ruleTypes() []ruleType {
 	webhook := []targetField{urlField, headersFieldSpec, signingKeyField}

@@ -112,5 +112,3 @@ func (r *recorder) Write(p []byte) (int, error) {
 	}
 	return r.ResponseWriter.Write(p)
 }
-
-func (s *Server) nowMillis() int64 { return s.now().UnixMilli() }
