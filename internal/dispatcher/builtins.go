@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/pluginpath"
 )
 
 // builtin is a word ably handles itself. Built-ins win over plugins: a plugin file named
@@ -42,18 +43,23 @@ func builtinTable() map[string]builtin {
 				"'ably help <group> [args...]' runs the group's plugin with --help.",
 		},
 		"version": {
-			usage:  "[--json]",
+			usage:  "[--json|--pretty-json]",
 			short:  "show the suite's version",
 			run:    cmdVersion,
 			detail: "Prints the suite version, the Go version it was built with, and the OS and architecture.",
 		},
 		"plugin": {
-			usage: "list [--json]",
+			usage: "list [--json|--pretty-json] [GROUP]",
 			short: "list every plugin found, with its status",
 			run:   cmdPlugin,
 			detail: "'ably plugin list' shows every file named ably-* in the plugin search path:\n" +
 				"ABLY_PLUGIN_PATH, then the directory of the ably binary, then PATH (absolute entries only).\n" +
-				"The first executable ably-<group> is the one 'ably <group>' runs; later ones are shadowed.",
+				"The first executable ably-<group> is the one 'ably <group>' runs; later ones are shadowed.\n" +
+				"A plugin ably-<group>-<name> adds the subcommand 'ably <group> <name>' to an existing group\n" +
+				"(listed as \"<group> <name>\"); the group's own commands win over it. With GROUP, only that\n" +
+				"group's plugin and its subcommand plugins are listed.\n" +
+				"Plugins are asked for their metadata without credentials in their environment, and those\n" +
+				"in a file or directory other users can write are not asked at all.",
 		},
 		"completion": {
 			usage:  "bash|zsh|fish",
@@ -105,9 +111,9 @@ func upperFirst(s string) string {
 // and invalid plugins. It is the only output besides `plugin list` that runs every plugin
 // (for its metadata).
 func cmdHelp(e *Env, g globals, _ []string) error {
-	cands := discoverWithMetadata(e, g)
-	for _, d := range OpenDirs(searchDirs(e)) {
-		fmt.Fprintf(e.Stderr, "ably: warning: %s\n", openDirWarning(d))
+	cands := discoverWithMetadata(e, g, "")
+	for _, d := range pluginpath.OpenDirs(searchDirs(e)) {
+		fmt.Fprintf(e.Stderr, "ably: warning: %s\n", pluginpath.OpenDirWarning(d))
 	}
 	w := tabwriter.NewWriter(e.Stdout, 0, 0, 3, ' ', 0)
 	fmt.Fprintf(w, "Usage: ably [global flags] <group> [args...]\n")
@@ -118,14 +124,26 @@ func cmdHelp(e *Env, g globals, _ []string) error {
 	}
 	fmt.Fprintf(w, "\nCommand groups:\n")
 	n := 0
+	subs := 0
 	for _, c := range cands {
-		if c.Status == statusOK {
+		if c.Status == statusOK && !c.isSubcommand() {
 			fmt.Fprintf(w, "  %s\t%s\n", c.Name, c.Meta.ShortDescription)
 			n++
+		}
+		if c.Status == statusOK && c.isSubcommand() {
+			subs++
 		}
 	}
 	if n == 0 {
 		fmt.Fprintf(w, "  (none found: install plugins named ably-<group> in ABLY_PLUGIN_PATH or PATH)\n")
+	}
+	if subs > 0 {
+		fmt.Fprintf(w, "\nSubcommands added by plugins:\n")
+		for _, c := range cands {
+			if c.Status == statusOK && c.isSubcommand() {
+				fmt.Fprintf(w, "  %s\t%s\n", c.displayName(), c.Meta.ShortDescription)
+			}
+		}
 	}
 	fmt.Fprintf(w, "\nBuilt-in commands:\n")
 	for _, name := range builtinNames() {
@@ -199,13 +217,16 @@ func cmdVersion(e *Env, _ globals, args []string) (int, error) {
 		builtinHelp(e.Stdout, "version")
 		return 0, nil
 	}
-	asJSON, err := onlyJSONFlag("version", args)
+	format, rest, err := jsonFlags("version", args)
 	if err != nil {
 		return 0, err
 	}
+	if len(rest) > 0 {
+		return 0, exitcode.Usagef("unexpected argument %q: usage: %s", rest[0], builtinUsage("version"))
+	}
 	v := buildVersion()
-	if asJSON {
-		return 0, writeJSON(e.Stdout, v)
+	if format != humanFormat {
+		return 0, writeJSON(e.Stdout, v, format == prettyJSONFormat)
 	}
 	commit := ""
 	if v.Commit != "" {
@@ -215,33 +236,65 @@ func cmdVersion(e *Env, _ globals, args []string) (int, error) {
 	return 0, err
 }
 
-// onlyJSONFlag accepts no arguments but an optional --json.
-func onlyJSONFlag(cmd string, args []string) (bool, error) {
-	asJSON := false
+// The output formats of the built-ins, chosen by --json and --pretty-json.
+const (
+	humanFormat = iota
+	jsonFormat
+	prettyJSONFormat
+)
+
+// jsonFlags takes --json and --pretty-json out of args (they exclude each other) and returns
+// the format and the other arguments. Any other flag is a usage error.
+func jsonFlags(cmd string, args []string) (format int, rest []string, err error) {
 	for _, a := range args {
-		if a != "--json" {
-			return false, exitcode.Usagef("unexpected argument %q: usage: ably %s [--json]", a, cmd)
+		switch {
+		case a == "--json" || a == "--pretty-json":
+			f := jsonFormat
+			if a == "--pretty-json" {
+				f = prettyJSONFormat
+			}
+			if format != humanFormat && format != f {
+				return 0, nil, exitcode.Usagef("--json and --pretty-json cannot be used together: choose one")
+			}
+			format = f
+		case strings.HasPrefix(a, "-"):
+			return 0, nil, exitcode.Usagef("unknown flag %s: usage: %s", flagName(a), builtinUsage(cmd))
+		default:
+			rest = append(rest, a)
 		}
-		asJSON = true
 	}
-	return asJSON, nil
+	return format, rest, nil
 }
 
-func writeJSON(w io.Writer, v any) error {
+// builtinUsage is the usage line of a built-in, for error messages: "ably version [--json]".
+func builtinUsage(name string) string {
+	return "ably " + name + " " + builtinTable()[name].usage
+}
+
+// writeJSON writes v as one JSON document, compact or indented.
+func writeJSON(w io.Writer, v any, pretty bool) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	if pretty {
+		enc.SetIndent("", "  ")
+	}
 	return enc.Encode(v)
 }
 
-// pluginList is what `ably plugin list --json` prints, one compact document:
+// pluginList is what `ably plugin list --json` prints, one compact document (indented with
+// --pretty-json):
 //
 //	{"searchPath":["/home/me/.ably/plugins","/usr/local/bin"],
-//	 "plugins":[{"name":"auth","path":"/usr/local/bin/ably-auth","status":"ok","reason":"",
-//	             "version":"1.0.0","vendor":"Ably","description":"Issue and revoke tokens"}]}
+//	 "plugins":[{"name":"auth","group":"","path":"/usr/local/bin/ably-auth","status":"ok","reason":"",
+//	             "version":"1.0.0","vendor":"Ably","description":"Issue and revoke tokens"},
+//	            {"name":"apps foo","group":"apps","path":"/usr/local/bin/ably-apps-foo",...}],
+//	 "warnings":[]}
 //
-// Plugins are sorted by name and, for one name, in search order. status is "ok" or
-// "invalid"; reason says why a plugin is invalid. version, vendor and description come from
-// the plugin's metadata and are empty when it gave none. Every field is always present.
+// Plugins are sorted by file name and, for one name, in search order. name is the words that
+// run the plugin after `ably`; group is, for a plugin adding a subcommand to a group, that
+// group ("" otherwise). status is "ok" or "invalid"; reason says why a plugin is invalid.
+// version, vendor and description come from the plugin's metadata and are empty when it gave
+// none. Every field is always present.
 type pluginList struct {
 	SearchPath []string          `json:"searchPath"`
 	Plugins    []pluginListEntry `json:"plugins"`
@@ -250,6 +303,7 @@ type pluginList struct {
 
 type pluginListEntry struct {
 	Name        string `json:"name"`
+	Group       string `json:"group"`
 	Path        string `json:"path"`
 	Status      string `json:"status"`
 	Reason      string `json:"reason"`
@@ -260,39 +314,52 @@ type pluginListEntry struct {
 
 func cmdPlugin(e *Env, g globals, args []string) (int, error) {
 	if len(args) == 0 {
-		return 0, exitcode.Usagef("missing subcommand: usage: ably plugin list [--json]")
+		return 0, exitcode.Usagef("missing subcommand: usage: %s", builtinUsage("plugin"))
 	}
 	if wantsHelp(args) {
 		builtinHelp(e.Stdout, "plugin")
 		return 0, nil
 	}
 	if args[0] != "list" {
-		return 0, exitcode.Usagef("unknown subcommand %q: usage: ably plugin list [--json]", args[0])
+		return 0, exitcode.Usagef("unknown subcommand %q: usage: %s", args[0], builtinUsage("plugin"))
 	}
 	if wantsHelp(args[1:]) {
 		builtinHelp(e.Stdout, "plugin")
 		return 0, nil
 	}
-	asJSON, err := onlyJSONFlag("plugin list", args[1:])
+	format, rest, err := jsonFlags("plugin", args[1:])
 	if err != nil {
 		return 0, err
+	}
+	group := ""
+	switch {
+	case len(rest) > 1:
+		return 0, exitcode.Usagef("unexpected argument %q: usage: %s", rest[1], builtinUsage("plugin"))
+	case len(rest) == 1:
+		if err := checkGroup(rest[0]); err != nil {
+			return 0, err
+		}
+		group = rest[0]
 	}
 	list := pluginList{SearchPath: searchDirs(e), Plugins: []pluginListEntry{}, Warnings: []string{}}
 	if list.SearchPath == nil {
 		list.SearchPath = []string{}
 	}
-	for _, d := range OpenDirs(list.SearchPath) {
-		list.Warnings = append(list.Warnings, openDirWarning(d))
+	for _, d := range pluginpath.OpenDirs(list.SearchPath) {
+		list.Warnings = append(list.Warnings, pluginpath.OpenDirWarning(d))
 	}
-	for _, c := range discoverWithMetadata(e, g) {
-		entry := pluginListEntry{Name: c.Name, Path: c.Path, Status: c.Status, Reason: c.Reason}
+	for _, c := range discoverWithMetadata(e, g, group) {
+		entry := pluginListEntry{Name: c.displayName(), Path: c.Path, Status: c.Status, Reason: c.Reason}
+		if c.isSubcommand() {
+			entry.Group = c.Command[0]
+		}
 		if c.Status == statusOK {
 			entry.Version, entry.Vendor, entry.Description = c.Meta.Version, c.Meta.Vendor, c.Meta.ShortDescription
 		}
 		list.Plugins = append(list.Plugins, entry)
 	}
-	if asJSON {
-		return 0, writeJSON(e.Stdout, list)
+	if format != humanFormat {
+		return 0, writeJSON(e.Stdout, list, format == prettyJSONFormat)
 	}
 	for _, w := range list.Warnings {
 		fmt.Fprintf(e.Stderr, "ably: warning: %s\n", w)

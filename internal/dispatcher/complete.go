@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/pluginpath"
 	"github.com/ably/ably-suite/pkg/protocol"
 )
 
@@ -156,13 +157,16 @@ func completions(e *Env, done []string, cur string) []string {
 		}
 		return nil
 	case "version":
-		return []string{"--json"}
+		return []string{"--json", "--pretty-json"}
 	case "plugin":
 		switch {
 		case len(args) == 0:
 			return []string{"list"}
-		case len(args) == 1 && args[0] == "list":
-			return []string{"--json"}
+		case len(args) >= 1 && args[0] == "list":
+			if strings.HasPrefix(cur, "-") {
+				return []string{"--json", "--pretty-json"}
+			}
+			return knownNames(e)
 		}
 		return nil
 	case "completion":
@@ -179,7 +183,7 @@ func completions(e *Env, done []string, cur string) []string {
 
 // pluginCompletions asks ably-<group> for its candidates (see the protocol above).
 func pluginCompletions(e *Env, globalArgs []string, group string, args []string, cur string) []string {
-	path, err := Find(group, searchDirs(e))
+	path, err := pluginpath.Find(group, searchDirs(e))
 	if err != nil {
 		return nil
 	}

@@ -1,5 +1,5 @@
 // Package dispatcher is the `ably` command. `ably [global flags] <group> [args...]` finds the
-// executable ably-<group> (see SearchDirs and Find) and replaces itself with it; a few
+// executable ably-<group> (see package pluginpath) and replaces itself with it; a few
 // built-in words (help, version, plugin, completion) are handled here instead.
 //
 // The common path, running a plugin, must stay cheap: no config read, no metadata call, no
@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/pluginpath"
 	"github.com/ably/ably-suite/pkg/protocol"
 	"github.com/ably/ably-suite/pkg/suggest"
 )
@@ -58,21 +59,50 @@ func Main() {
 		Environ:    os.Environ(),
 		Executable: exe,
 		CacheDir:   cache,
-		Exec:       execPlugin,
+		Exec:       pluginpath.Exec,
 	}))
 }
 
 // Run runs one ably command line and returns the exit status. Errors are printed on Stderr as
-// one "ably: " line (plus hints for an unknown group).
+// one "ably: " line (plus hints for an unknown group), or with --json or --pretty-json
+// anywhere on the line as the suite's JSON error object (protocol.ErrorBody).
 func Run(e *Env) int {
 	code, err := run(e)
 	if err != nil {
-		if msg := err.Error(); msg != "" {
-			fmt.Fprintf(e.Stderr, "ably: %s\n", msg)
-		}
+		printError(e.Stderr, err, wantsJSON(e.Args))
 		return exitcode.Of(err)
 	}
 	return code
+}
+
+// printError writes err as one "ably: " line, or as the suite's JSON error object.
+func printError(w io.Writer, err error, asJSON bool) {
+	if asJSON {
+		f := protocol.ErrorFields{Message: err.Error(), ExitCode: exitcode.Of(err)}
+		var e *exitcode.Error
+		if errors.As(err, &e) {
+			f.Code, f.StatusCode, f.Href = e.AblyCode, e.StatusCode, e.Href
+		}
+		writeJSON(w, protocol.ErrorBody{Error: f}, false)
+		return
+	}
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintf(w, "ably: %s\n", msg)
+	}
+}
+
+// wantsJSON reports whether args ask for JSON output: --json or --pretty-json before any
+// "--", as the plugins read them.
+func wantsJSON(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--json", "--pretty-json":
+			return true
+		}
+	}
+	return false
 }
 
 func run(e *Env) (int, error) {
@@ -94,10 +124,18 @@ func run(e *Env) (int, error) {
 }
 
 // dispatch runs ably-<group> with args: stat, then exec. Nothing else happens on this path.
+// Only when there is no ably-<group> at all does it look for a plugin adding a subcommand to
+// the missing group (`ably foo bar` runs ably-foo-bar, longest match first) before giving up.
 func dispatch(e *Env, g globals, group string, args []string) (int, error) {
-	path, err := Find(group, searchDirs(e))
-	if errors.Is(err, errNoPlugin) {
-		return 0, unknownGroup(e, group)
+	dirs := searchDirs(e)
+	path, err := pluginpath.Find(group, dirs)
+	if errors.Is(err, pluginpath.ErrNotFound) {
+		var used int
+		path, used, err = pluginpath.FindLongest([]string{group}, args, dirs)
+		if errors.Is(err, pluginpath.ErrNotFound) {
+			return 0, unknownGroup(e, group)
+		}
+		args = args[used:]
 	}
 	if err != nil {
 		return 0, err
@@ -132,27 +170,38 @@ func unknownGroup(e *Env, group string) error {
 	return exitcode.New(exitcode.NoPlugin, "%s", b.String())
 }
 
-// knownNames is every word `ably <word>` can run: the built-ins and the plugins found.
+// knownNames is every word `ably <word>` can run: the built-ins and the plugins found, but
+// not plugins adding a subcommand to another (ably-apps-foo is `ably apps foo`).
 func knownNames(e *Env) []string {
-	names := builtinNames()
-	seen := map[string]bool{}
+	found := map[string]bool{}
 	for _, c := range Discover(searchDirs(e)) {
-		if c.runnable() && !seen[c.Name] {
-			seen[c.Name] = true
-			names = append(names, c.Name)
+		if c.info != nil {
+			found[c.Name] = true
+		}
+	}
+	names := builtinNames()
+	for name := range found {
+		if !extendsOther(name, found) {
+			names = append(names, name)
 		}
 	}
 	sort.Strings(names)
 	return names
 }
 
-// searchDirs is SearchDirs for this process.
-func searchDirs(e *Env) []string {
-	exeDir := ""
-	if e.Executable != "" {
-		exeDir = filepath.Dir(e.Executable)
+// extendsOther reports whether a dash-separated proper prefix of name is in names.
+func extendsOther(name string, names map[string]bool) bool {
+	for i := range len(name) {
+		if name[i] == '-' && names[name[:i]] {
+			return true
+		}
 	}
-	return SearchDirs(getenv(e.Environ, "ABLY_PLUGIN_PATH"), exeDir, getenv(e.Environ, "PATH"))
+	return false
+}
+
+// searchDirs is pluginpath.SearchDirs for this process.
+func searchDirs(e *Env) []string {
+	return pluginpath.Dirs(func(k string) string { return getenv(e.Environ, k) }, e.Executable)
 }
 
 // childEnv is the environment a plugin runs with: ours, with the global flags turned into

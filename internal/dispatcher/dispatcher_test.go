@@ -186,7 +186,7 @@ func TestHelp(t *testing.T) {
 			"--profile NAME",
 			"  apps-long-name   Manage apps\n",
 			"  auth             Issue and revoke tokens\n",
-			"plugin list [--json]",
+			"plugin list [--json|--pretty-json] [GROUP]",
 			"ably-broken   bad metadata: metadata is not a JSON object",
 		} {
 			if !strings.Contains(out, want) {
@@ -202,7 +202,7 @@ func TestHelp(t *testing.T) {
 	if code := te.run("help", "nope"); code != exitcode.NoPlugin {
 		t.Errorf("ably help nope: exit %d, want 127", code)
 	}
-	if code := te.run("help", "plugin"); code != 0 || !strings.Contains(te.stdout.String(), "Usage: ably plugin list [--json]") {
+	if code := te.run("help", "plugin"); code != 0 || !strings.Contains(te.stdout.String(), "Usage: ably plugin list [--json|--pretty-json] [GROUP]") {
 		t.Errorf("ably help plugin: exit %d, stdout %q", code, te.stdout.String())
 	}
 }

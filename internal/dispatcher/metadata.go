@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -49,15 +50,23 @@ func metadataTimeout(e *Env) time.Duration {
 	return d
 }
 
-// discoverWithMetadata is Discover followed by fetchMetadata: what `ably help` and
-// `ably plugin list` show.
-func discoverWithMetadata(e *Env, g globals) []*Candidate {
+// discoverWithMetadata is Discover followed by fetchMetadata and placeSubcommands: what
+// `ably help` and `ably plugin list` show. With a group, only that group's plugin and the
+// plugins adding subcommands to it are listed (and run). Plugins are asked without any
+// credential in their environment (protocol.WithoutSecrets).
+func discoverWithMetadata(e *Env, g globals, group string) []*Candidate {
 	cands := Discover(searchDirs(e))
+	if group != "" {
+		cands = slices.DeleteFunc(cands, func(c *Candidate) bool {
+			return c.Name != group && !strings.HasPrefix(c.Name, group+"-")
+		})
+	}
 	fetchMetadata(cands, metadataOptions{
-		env:       childEnv(e, g),
+		env:       protocol.WithoutSecrets(childEnv(e, g)),
 		timeout:   metadataTimeout(e),
 		cachePath: cachePath(e.CacheDir),
 	})
+	placeSubcommands(cands)
 	return cands
 }
 

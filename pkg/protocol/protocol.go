@@ -38,6 +38,12 @@ type Metadata struct {
 	Vendor           string `json:"vendor"`
 	Version          string `json:"version"`
 	ShortDescription string `json:"shortDescription"`
+
+	// Commands lists a group's own commands, each as its words joined by spaces, aliases
+	// included: "list", "channel-rules", "channel-rules list". Optional. The dispatcher uses
+	// it to show where a plugin adding a subcommand goes (ably-apps-channel-rules-foo is
+	// `apps channel-rules foo`), and that one named like an own command never runs.
+	Commands []string `json:"commands,omitempty"`
 }
 
 // ParseMetadata decodes and checks a plugin's metadata answer for the plugin of the given
@@ -56,4 +62,23 @@ func ParseMetadata(data []byte, group string) (Metadata, error) {
 		return m, fmt.Errorf("metadata has no shortDescription")
 	}
 	return m, nil
+}
+
+// ErrorBody is how every program of the suite, the dispatcher and its plugins, reports an
+// error on stderr under --json or --pretty-json (DESIGN §6):
+//
+//	{"error":{"message":"...","code":40100,"statusCode":401,"href":"https://...","exitCode":4}}
+//
+// code, statusCode and href are Ably's error fields, present only for an error from Ably.
+type ErrorBody struct {
+	Error ErrorFields `json:"error"`
+}
+
+// ErrorFields are the fields of ErrorBody.
+type ErrorFields struct {
+	Message    string `json:"message"`
+	Code       int    `json:"code,omitempty"`
+	StatusCode int    `json:"statusCode,omitempty"`
+	Href       string `json:"href,omitempty"`
+	ExitCode   int    `json:"exitCode"`
 }

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package dispatcher
+package pluginpath
 
 import (
 	"errors"
@@ -11,11 +11,11 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 )
 
-// execPlugin runs the plugin to completion where a process cannot replace itself, forwarding
-// interrupts, and returns the plugin's exit code for ably to exit with.
-func execPlugin(path string, argv, env []string) (int, error) {
+// Exec runs the plugin to completion where a process cannot replace itself, forwarding
+// interrupts, and returns the plugin's exit code for the caller to exit with.
+func Exec(path string, argv, env []string) (int, error) {
 	cmd := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
-	// Take interrupts ourselves so ably outlives the plugin and can return its code. On
+	// Take interrupts ourselves so we outlive the plugin and can return its code. On
 	// Windows the console delivers Ctrl-C to the plugin too, and Signal just fails.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt)
@@ -48,16 +48,4 @@ func execError(path string, err error) error {
 		return exitcode.New(exitcode.NoPlugin, "cannot run %s: %v", path, err)
 	}
 	return exitcode.New(exitcode.NotExecutable, "cannot run %s: %v", path, err)
-}
-
-// killGroupOnCancel keeps exec's default of killing the plugin itself: there is no process
-// group to kill here; WaitDelay still stops a grandchild holding the pipe from hanging us.
-func killGroupOnCancel(cmd *exec.Cmd) {}
-
-// killGroup kills the plugin.
-func killGroup(cmd *exec.Cmd) error {
-	if cmd.Process == nil {
-		return nil
-	}
-	return cmd.Process.Kill()
 }
