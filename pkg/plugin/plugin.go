@@ -43,6 +43,9 @@ type Plugin struct {
 // Main runs the plugin with the process's arguments and environment, cancels the commands'
 // context on Ctrl-C or SIGTERM, and exits with the code of the outcome.
 func Main(p Plugin) {
+	if code, ran := execSubcommandPlugin(p, SystemEnv(), os.Args, os.Environ()); ran {
+		os.Exit(code)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Run(ctx, p, SystemEnv(), os.Args)
 	stop()
@@ -54,6 +57,7 @@ func Main(p Plugin) {
 func Run(ctx context.Context, p Plugin, env Env, args []string) int {
 	st := &state{env: env}
 	app := p.app(st)
+	addSubcommandPlugins(ctx, app, p.Metadata.Name, args, env)
 	args, err := interspersed(app, args)
 	if err == nil {
 		err = app.RunContext(ctx, args)
@@ -106,6 +110,7 @@ func (p Plugin) app(st *state) *cli.App {
 	if m.Version == "" {
 		m.Version = version.String()
 	}
+	m.Commands = commandPaths(p.Commands, "")
 	desc := p.Description
 	if desc == "" {
 		desc = m.ShortDescription

@@ -69,7 +69,7 @@ func TestExitCodesAndErrorOutput(t *testing.T) {
 
 func TestMetadataAndStandardFlags(t *testing.T) {
 	code, stdout, _ := run(t, testPlugin(nil), MetadataCommand)
-	want := `{"schemaVersion":"1","name":"demo","vendor":"Test","version":"1.2.3","shortDescription":"Demo plugin"}` + "\n"
+	want := `{"schemaVersion":"1","name":"demo","vendor":"Test","version":"1.2.3","shortDescription":"Demo plugin","commands":["do","group","group leaf"]}` + "\n"
 	if code != 0 || stdout != want {
 		t.Fatalf("metadata: exit %d, %q; want %q", code, stdout, want)
 	}
