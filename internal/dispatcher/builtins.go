@@ -285,16 +285,16 @@ func writeJSON(w io.Writer, v any, pretty bool) error {
 // --pretty-json):
 //
 //	{"searchPath":["/home/me/.ably/plugins","/usr/local/bin"],
-//	 "plugins":[{"name":"auth","group":"","path":"/usr/local/bin/ably-auth","status":"ok","reason":"",
+//	 "plugins":[{"name":"auth","path":"/usr/local/bin/ably-auth","status":"ok","reason":"",
 //	             "version":"1.0.0","vendor":"Ably","description":"Issue and revoke tokens"},
-//	            {"name":"apps foo","group":"apps","path":"/usr/local/bin/ably-apps-foo",...}],
+//	            {"name":"apps foo","path":"/usr/local/bin/ably-apps-foo",...,"group":"apps"}],
 //	 "warnings":[]}
 //
 // Plugins are sorted by file name and, for one name, in search order. name is the words that
-// run the plugin after `ably`; group is, for a plugin adding a subcommand to a group, that
-// group ("" otherwise). status is "ok" or "invalid"; reason says why a plugin is invalid.
-// version, vendor and description come from the plugin's metadata and are empty when it gave
-// none. Every field is always present.
+// run the plugin after `ably`. status is "ok" or "invalid"; reason says why a plugin is
+// invalid. version, vendor and description come from the plugin's metadata and are empty when
+// it gave none. Every field is always present but group, which only a plugin adding a
+// subcommand to a group has: that group.
 type pluginList struct {
 	SearchPath []string          `json:"searchPath"`
 	Plugins    []pluginListEntry `json:"plugins"`
@@ -303,13 +303,13 @@ type pluginList struct {
 
 type pluginListEntry struct {
 	Name        string `json:"name"`
-	Group       string `json:"group"`
 	Path        string `json:"path"`
 	Status      string `json:"status"`
 	Reason      string `json:"reason"`
 	Version     string `json:"version"`
 	Vendor      string `json:"vendor"`
 	Description string `json:"description"`
+	Group       string `json:"group,omitempty"`
 }
 
 func cmdPlugin(e *Env, g globals, args []string) (int, error) {
