@@ -61,3 +61,16 @@ func FuzzParseMetadata(f *testing.F) {
 		}
 	})
 }
+
+func TestWithoutSecrets(t *testing.T) {
+	env := []string{
+		"PATH=/bin", "ABLY_ACCESS_TOKEN=t", "ABLY_API_KEY=k", "ABLY_TOKEN=x", "ABLY_APNS_P12_PASSWORD=p",
+		"GITHUB_TOKEN=g", "AWS_SECRET_ACCESS_KEY=a", "PGPASSWORD=p", "npm_config__authToken=n",
+		"ABLY_PROFILE=work", "ABLY_BIN=/bin/ably", "HOME=/h", "ABLY_CONTROL_HOST=h",
+	}
+	got := WithoutSecrets(env)
+	want := []string{"PATH=/bin", "ABLY_PROFILE=work", "ABLY_BIN=/bin/ably", "HOME=/h", "ABLY_CONTROL_HOST=h"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("WithoutSecrets = %q, want %q", got, want)
+	}
+}
