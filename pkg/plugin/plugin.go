@@ -57,7 +57,7 @@ func Main(p Plugin) {
 func Run(ctx context.Context, p Plugin, env Env, args []string) int {
 	st := &state{env: env}
 	app := p.app(st)
-	addSubcommandPlugins(ctx, app, p.Metadata.Name, args, env)
+	addSubcommandPlugins(app, p.Metadata.Name, args, env)
 	args, err := interspersed(app, args)
 	if err == nil {
 		err = app.RunContext(ctx, args)

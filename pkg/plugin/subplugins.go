@@ -1,11 +1,10 @@
 package plugin
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"os/exec"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -132,7 +131,7 @@ const listingTimeout = 5 * time.Second
 // nothing. The plugins come from the dispatcher at ABLY_BIN (`ably plugin list --json
 // <group>`), which applies the suite's rules for running plugins; without ABLY_BIN (the group
 // run directly) none are listed.
-func addSubcommandPlugins(ctx context.Context, app *cli.App, name string, args []string, env Env) {
+func addSubcommandPlugins(app *cli.App, name string, args []string, env Env) {
 	if !listsCommands(app, args) {
 		return
 	}
@@ -140,7 +139,7 @@ func addSubcommandPlugins(ctx context.Context, app *cli.App, name string, args [
 	if ably == "" || !filepath.IsAbs(ably) {
 		return
 	}
-	for _, sub := range askDispatcher(ctx, ably, name, env.Getenv) {
+	for _, sub := range askDispatcher(ably, name, env.Getenv) {
 		words := strings.Fields(sub.Name)
 		if len(words) < 2 || words[0] != name {
 			continue
@@ -200,22 +199,18 @@ type listedPlugin struct {
 }
 
 // askDispatcher runs `ably plugin list --json <group>` and returns the valid subcommand
-// plugins of group. Any failure lists none: help still works without them.
-func askDispatcher(ctx context.Context, ably, group string, getenv func(string) string) []listedPlugin {
-	ctx, cancel := context.WithTimeout(ctx, listingTimeout)
-	defer cancel()
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, ably, "plugin", "list", "--json", group)
-	cmd.Env = listingEnv(getenv)
-	cmd.Stdout = &out
-	cmd.WaitDelay = time.Second
-	if err := cmd.Run(); err != nil {
+// plugins of group. Any failure lists none: help still works without them. It starts the
+// process itself rather than through os/exec, which would add its weight to every group's
+// binary for this one call.
+func askDispatcher(ably, group string, getenv func(string) string) []listedPlugin {
+	out, err := runForOutput(ably, []string{"ably", "plugin", "list", "--json", group}, listingEnv(getenv), listingTimeout)
+	if err != nil {
 		return nil
 	}
 	var list struct {
 		Plugins []listedPlugin `json:"plugins"`
 	}
-	if json.Unmarshal(out.Bytes(), &list) != nil {
+	if json.Unmarshal(out, &list) != nil {
 		return nil
 	}
 	var subs []listedPlugin
@@ -225,6 +220,46 @@ func askDispatcher(ctx context.Context, ably, group string, getenv func(string) 
 		}
 	}
 	return subs
+}
+
+// maxListing caps what askDispatcher reads.
+const maxListing = 1 << 20
+
+// runForOutput runs path with argv and env, stdin and stderr /dev/null, and returns its
+// stdout. A process still writing after timeout, or writing more than maxListing, is killed.
+func runForOutput(path string, argv, env []string, timeout time.Duration) ([]byte, error) {
+	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer null.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	proc, err := os.StartProcess(path, argv, &os.ProcAttr{Env: env, Files: []*os.File{null, w, null}})
+	w.Close()
+	if err != nil {
+		return nil, err
+	}
+	r.SetReadDeadline(time.Now().Add(timeout))
+	out, readErr := io.ReadAll(io.LimitReader(r, maxListing+1))
+	if readErr != nil || len(out) > maxListing {
+		proc.Kill()
+	}
+	state, waitErr := proc.Wait()
+	switch {
+	case readErr != nil:
+		return nil, readErr
+	case len(out) > maxListing:
+		return nil, errors.New("too much output")
+	case waitErr != nil:
+		return nil, waitErr
+	case !state.Success():
+		return nil, errors.New(state.String())
+	}
+	return out, nil
 }
 
 // listingVariables are what the dispatcher needs to find and ask the plugins as `ably help`

@@ -3,9 +3,11 @@ package plugin
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -19,7 +21,15 @@ func appsLike() Plugin {
 	}}
 }
 
+// needShell skips tests whose plugins are /bin/sh scripts.
+func needShell(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("plugins in these tests are shell scripts")
+	}
+}
+
 func TestFindSubcommandPlugin(t *testing.T) {
+	needShell(t)
 	dir := t.TempDir()
 	write := func(name string, mode os.FileMode) string {
 		path := filepath.Join(dir, "ably-"+name)
@@ -108,5 +118,28 @@ func TestListingEnvHasNoSecrets(t *testing.T) {
 	got := listingEnv(func(k string) string { return env[k] })
 	if want := []string{"PATH=/bin", "HOME=/h", "ABLY_PLUGIN_PATH=/p"}; !slices.Equal(got, want) {
 		t.Errorf("listingEnv = %q, want %q", got, want)
+	}
+}
+
+func TestRunForOutput(t *testing.T) {
+	needShell(t)
+	dir := t.TempDir()
+	script := func(name, body string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	out, err := runForOutput(script("ok", `echo "$1 $X"; echo noise >&2`), []string{"ok", "arg"}, []string{"X=1"}, 5*time.Second)
+	if err != nil || string(out) != "arg 1\n" {
+		t.Errorf("ok: %q, %v", out, err)
+	}
+	if _, err := runForOutput(script("fails", "echo partial; exit 3"), []string{"fails"}, nil, 5*time.Second); err == nil {
+		t.Error("a failing command gave no error")
+	}
+	start := time.Now()
+	if _, err := runForOutput(script("hangs", "exec /bin/sleep 100"), []string{"hangs"}, nil, 200*time.Millisecond); err == nil || time.Since(start) > 3*time.Second {
+		t.Errorf("a hanging command: %v after %v, want an error after about the timeout", err, time.Since(start))
 	}
 }
