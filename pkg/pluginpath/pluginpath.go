@@ -78,15 +78,20 @@ func Find(name string, dirs []string) (string, error) {
 	return "", ErrNotFound
 }
 
+// maxNameWords bounds the words FindLongest tries as part of a plugin name, so a long
+// command line costs a few stats, not one per word.
+const maxNameWords = 6
+
 // FindLongest finds the plugin for the command words prefix followed by words, preferring the
 // most words, as kubectl does: for prefix [apps] and words [foo bar baz] it tries
 // ably-apps-foo-bar-baz, then ably-apps-foo-bar, then ably-apps-foo. Only the leading words
-// that can be part of a plugin name are tried (a flag or "../x" ends them). used is how many
+// that can be part of a plugin name are tried (a flag or "../x" ends them), at most
+// maxNameWords of them. used is how many
 // of words the plugin's name took; the rest are its arguments. When none is found the error
 // is ErrNotFound; a file found but not executable is Find's exit-126 error.
 func FindLongest(prefix, words []string, dirs []string) (path string, used int, err error) {
 	n := 0
-	for n < len(words) && protocol.ValidGroupName(words[n]) {
+	for n < len(words) && n < maxNameWords && protocol.ValidGroupName(words[n]) {
 		n++
 	}
 	for ; n > 0; n-- {

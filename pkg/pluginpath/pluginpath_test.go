@@ -100,12 +100,17 @@ func TestFindLongest(t *testing.T) {
 		{"apps", "foo ../bar", foo, 1},     // so does anything that cannot be in a name
 		{"apps channel-rules", "foo x", rulesFoo, 1},
 		{"", "apps foo bar", fooBar, 3},
+		{"apps", "foo bar a b c d e f", fooBar, 2},
 	}
 	for _, c := range cases {
 		path, used, err := FindLongest(strings.Fields(c.prefix), strings.Fields(c.words), dirs)
 		if err != nil || path != c.path || used != c.used {
 			t.Errorf("FindLongest(%q, %q) = %q, %d, %v; want %q, %d", c.prefix, c.words, path, used, err, c.path, c.used)
 		}
+	}
+	long := writePlugin(t, a, "apps-a-b-c-d-e-f-g")
+	if _, used, _ := FindLongest([]string{"apps"}, strings.Fields("a b c d e f g"), dirs); used != 0 {
+		t.Errorf("a name of more than %d words was found (%s)", maxNameWords, long)
 	}
 	for _, words := range []string{"", "bar", "--foo", "Foo"} {
 		if _, _, err := FindLongest([]string{"apps"}, strings.Fields(words), dirs); !errors.Is(err, ErrNotFound) {
