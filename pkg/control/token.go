@@ -66,7 +66,7 @@ type meResponse struct {
 // Me reads the token's details from GET /me and caches them in the token store.
 func (c *Client) Me(ctx context.Context) (*TokenInfo, error) {
 	var me meResponse
-	if err := c.send(ctx, call{op: opMe, segments: []string{"me"}}, &me); err != nil {
+	if err := c.do(ctx, call{op: opMe, segments: []string{"me"}}, &me); err != nil {
 		return nil, err
 	}
 	if me.Account.ID == "" {
@@ -85,6 +85,9 @@ func (c *Client) Me(ctx context.Context) (*TokenInfo, error) {
 	}
 	return info, nil
 }
+
+// ForgetTokenInfo clears the cached details of the token, so the next call reads them again.
+func (c *Client) ForgetTokenInfo() error { return c.opt.TokenStore.SaveTokenInfo(nil) }
 
 // TokenInfo returns the token's details: cached ones younger than the maximum age, else
 // fresh ones from GET /me.
@@ -118,10 +121,11 @@ func (c *Client) authorize(ctx context.Context, op Operation) error {
 	}
 	now := c.opt.Now()
 	if info.Expired(now) {
-		_ = c.opt.TokenStore.SaveTokenInfo(nil)
-		return exitcode.New(exitcode.Auth,
+		e := exitcode.New(exitcode.Auth,
 			"the access token %sexpired at %s: rotate it on %s (the rotate icon next to the token), then run 'ably accounts login' with the new value",
 			quoteName(info.TokenName), info.ExpiresAt.UTC().Format(time.RFC3339), AccessTokensPage)
+		e.Err = ErrTokenRejected
+		return e
 	}
 	if !info.Has(op.Capability) {
 		return exitcode.New(exitcode.Permission,

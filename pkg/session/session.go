@@ -98,6 +98,7 @@ func Open(c *cli.Context) (*Session, error) {
 		Logf:                out.Verbosef,
 		SkipCapabilityCheck: c.Bool(FlagSkipCapabilityCheck) || plugin.Truthy(env.Getenv("ABLY_SKIP_CAPABILITY_CHECK")),
 		Now:                 env.Now,
+		OnError:             s.keepTokenCacheTrue,
 	}
 	if found && token == acct.AccessToken {
 		opt.TokenStore = profileStore{path: s.ConfigPath, alias: alias, token: token}
