@@ -155,7 +155,11 @@ func (c *Client) send(ctx context.Context, cl call, req httpcore.Request, out an
 		return err
 	}
 	if resp.OK() {
-		return c.core.DecodeJSON(req, resp, out)
+		if err := httpcore.DecodeJSON(resp, out); err != nil {
+			return exitcode.New(exitcode.Network, "unexpected response from the Control API to %s (%s %s, %d): the body is not the JSON expected: %v",
+				cl.op.Name, req.Method, httpcore.Redact(req.URL), resp.Status, err)
+		}
+		return nil
 	}
 	return c.statusError(cl, resp)
 }

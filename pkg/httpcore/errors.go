@@ -185,14 +185,11 @@ func (c *Client) statusMessage(status int, what, said string) string {
 	return fmt.Sprintf("unexpected answer from %s to %s: %d %s%s", api, what, status, http.StatusText(status), said)
 }
 
-// DecodeJSON decodes a successful answer into out (nil, or a 204, to discard it).
-func (c *Client) DecodeJSON(req Request, resp *Response, out any) error {
+// DecodeJSON decodes a successful answer into out (nil, or a 204, to discard it). The error
+// is the decoder's: each API words what an unreadable answer means.
+func DecodeJSON(resp *Response, out any) error {
 	if out == nil || resp.Status == http.StatusNoContent {
 		return nil
 	}
-	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return exitcode.New(exitcode.Network, "unexpected response from %s to %s (%s %s, %d): the body is not the JSON expected: %v",
-			c.opt.API, req.What, req.Method, Redact(req.URL), resp.Status, err)
-	}
-	return nil
+	return json.Unmarshal(resp.Body, out)
 }

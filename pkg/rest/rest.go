@@ -129,7 +129,10 @@ func (c *Client) Do(ctx context.Context, cl Call, out any) error {
 	if !resp.OK() {
 		return c.statusError(cl, resp)
 	}
-	return c.core.DecodeJSON(req, resp, out)
+	if err := httpcore.DecodeJSON(resp, out); err != nil {
+		return exitcode.New(exitcode.Network, "unexpected answer from the Ably REST API to %s (%d): the body is not the JSON expected: %v", cl.What, resp.Status, err)
+	}
+	return nil
 }
 
 // statusError says what an error answer means for the credentials used.
