@@ -55,9 +55,9 @@ type revokeResult struct {
 }
 
 type targetResult struct {
-	Target       string     `json:"target"`
-	IssuedBefore int64      `json:"issuedBefore,omitempty"`
-	AppliesAt    int64      `json:"appliesAt,omitempty"`
+	Target       string          `json:"target"`
+	IssuedBefore int64           `json:"issuedBefore,omitempty"`
+	AppliesAt    int64           `json:"appliesAt,omitempty"`
 	Error        *rest.ErrorInfo `json:"error,omitempty"`
 }
 

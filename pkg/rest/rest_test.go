@@ -66,4 +66,3 @@ func TestRESTStatusError(t *testing.T) {
 		}
 	}
 }
-
