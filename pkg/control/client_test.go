@@ -16,28 +16,16 @@ import (
 	"github.com/ably/ably-suite/pkg/httpcore"
 )
 
+// The rules are httpcore.Base's (tested there); the Control API's default path is /v1.
 func TestBaseURL(t *testing.T) {
-	ok := map[string]string{
-		"":                           "https://control.ably.net/v1",
-		"control.example.com":        "https://control.example.com/v1",
-		"control.example.com:8443":   "https://control.example.com:8443/v1",
-		"http://127.0.0.1:8080":      "http://127.0.0.1:8080",
-		"http://localhost:9/v1/":     "http://localhost:9/v1",
-		"http://[::1]:80/base":       "http://[::1]:80/base",
-		"https://proxy.example/v1":   "https://proxy.example/v1",
-		"  control.example.com  ":    "https://control.example.com/v1",
-		"https://proxy.example/a/b/": "https://proxy.example/a/b",
-	}
-	for in, want := range ok {
-		u, err := BaseURL(in)
-		if err != nil || u.String() != want {
+	for in, want := range map[string]string{"": "https://control.ably.net/v1", "control.example.com:8443": "https://control.example.com:8443/v1",
+		"http://127.0.0.1:8080": "http://127.0.0.1:8080"} {
+		if u, err := BaseURL(in); err != nil || u.String() != want {
 			t.Errorf("BaseURL(%q) = %v, %v; want %s", in, u, err, want)
 		}
 	}
-	for _, bad := range []string{"http://control.example.com", "ftp://x", "https://u:p@x", "host/path", "https://x?q=1", "http://10.0.0.1"} {
-		if _, err := BaseURL(bad); exitcode.Of(err) != exitcode.Usage {
-			t.Errorf("BaseURL(%q) error %v, want a usage error", bad, err)
-		}
+	if _, err := BaseURL("http://control.example.com"); exitcode.Of(err) != exitcode.Usage {
+		t.Errorf("plain http to another host: %v, want a usage error", err)
 	}
 }
 

@@ -18,21 +18,20 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 )
 
-// newTestClient is a client of srv whose --verbose lines are collected in logs.
-func newTestClient(t *testing.T, srvURL string, logs *[]string, set func(*Options)) *Client {
+// newTestClient is a client of srvURL made with opt, whose --verbose lines are collected in
+// logs.
+func newTestClient(t *testing.T, srvURL string, logs *[]string, opt Options) *Client {
 	t.Helper()
-	base, err := Base("test host", srvURL, "api.example", "")
-	if err != nil {
+	var err error
+	if opt.BaseURL, err = Base("test host", srvURL, "api.example", ""); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
-	opt := Options{API: "the Test API", BaseURL: base, Logf: func(f string, a ...any) {
+	opt.API = "the Test API"
+	opt.Logf = func(f string, a ...any) {
 		mu.Lock()
 		defer mu.Unlock()
 		*logs = append(*logs, fmt.Sprintf(f, a...))
-	}}
-	if set != nil {
-		set(&opt)
 	}
 	c, err := New(opt)
 	if err != nil {
@@ -72,7 +71,7 @@ func TestVerboseLinesShowTheQueryButNoSecret(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`[]`)) }))
 	defer srv.Close()
 	var logs []string
-	c := newTestClient(t, srv.URL, &logs, nil)
+	c := newTestClient(t, srv.URL, &logs, Options{})
 	q := url.Values{"unit": {"hour"}, "key": {"app.k:keysecret"}, "accessToken": {"tok-secret"}, "x": {"app.k:othersecret"}, "start": {"1"}}
 	if _, err := get(t, c, q, "stats"); err != nil {
 		t.Fatal(err)
@@ -94,7 +93,7 @@ func TestAgentAndHeaders(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Header.Clone() }))
 	defer srv.Close()
 	var logs []string
-	c := newTestClient(t, srv.URL, &logs, func(o *Options) { o.Header = http.Header{"X-Ably-Version": {"2"}} })
+	c := newTestClient(t, srv.URL, &logs, Options{Header: http.Header{"X-Ably-Version": {"2"}}})
 	if _, err := get(t, c, nil, "x"); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +127,7 @@ func TestRedirectsKeepCredentialsHome(t *testing.T) {
 	}))
 	defer home.Close()
 	var logs []string
-	c := newTestClient(t, home.URL, &logs, nil)
+	c := newTestClient(t, home.URL, &logs, Options{})
 	_, err := get(t, c, nil, "away")
 	if exitcode.Of(err) != exitcode.Network || !strings.Contains(err.Error(), "redirect to "+other.URL+"/stolen?key=REDACTED, another host") ||
 		strings.Contains(err.Error(), "s3cret") {
@@ -221,12 +220,12 @@ func TestPlainHTTPOnlyToCheckedLoopback(t *testing.T) {
 	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
 	var logs []string
 	hostile := &fakeResolver{answers: map[string][]string{"localhost": {"10.1.2.3"}}}
-	c := newTestClient(t, "http://localhost:"+port, &logs, func(o *Options) { o.Resolver = hostile })
+	c := newTestClient(t, "http://localhost:"+port, &logs, Options{Resolver: hostile})
 	if _, err := get(t, c, nil, "x"); exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), "not a loopback address") || hits.Load() != 0 {
 		t.Errorf("hostile resolver: %v (exit %d), %d requests", err, exitcode.Of(err), hits.Load())
 	}
 	honest := &fakeResolver{answers: map[string][]string{"localhost": {"127.0.0.1"}}}
-	c = newTestClient(t, "http://localhost:"+port, &logs, func(o *Options) { o.Resolver = honest })
+	c = newTestClient(t, "http://localhost:"+port, &logs, Options{Resolver: honest})
 	if resp, err := get(t, c, nil, "x"); err != nil || resp.Status != 200 || hits.Load() != 1 {
 		t.Errorf("honest resolver: %v %v, %d requests", resp, err, hits.Load())
 	}
@@ -259,9 +258,7 @@ func TestRetryAfterWithinTheBound(t *testing.T) {
 	defer srv.Close()
 	clock := &fakeTime{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	var logs []string
-	c := newTestClient(t, srv.URL, &logs, func(o *Options) {
-		o.Now, o.Retry = clock.Now, RetryPolicy{Sleep: clock.Sleep}
-	})
+	c := newTestClient(t, srv.URL, &logs, Options{Now: clock.Now, Retry: RetryPolicy{Sleep: clock.Sleep}})
 	start := clock.Now()
 	resp, err := get(t, c, nil, "x")
 	if err != nil {
@@ -304,7 +301,7 @@ func TestDeadServerWithinTheBound(t *testing.T) {
 	}))
 	defer srv.Close()
 	var logs []string
-	c := newTestClient(t, srv.URL, &logs, func(o *Options) { o.Timeout = 300 * time.Millisecond })
+	c := newTestClient(t, srv.URL, &logs, Options{Timeout: 300 * time.Millisecond})
 	start := time.Now()
 	_, err := get(t, c, nil, "x")
 	took := time.Since(start)
@@ -312,7 +309,7 @@ func TestDeadServerWithinTheBound(t *testing.T) {
 		t.Errorf("dead server: %v after %s, want exit 6 within about 300ms", err, took)
 	}
 	// Cancelling is an interruption, not a timeout.
-	c = newTestClient(t, srv.URL, &logs, func(o *Options) { o.Timeout = 10 * time.Second })
+	c = newTestClient(t, srv.URL, &logs, Options{Timeout: 10 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	u, _ := c.URL(nil, "x")
@@ -331,10 +328,9 @@ func TestOnlyIdempotentRequestsRetry(t *testing.T) {
 	defer srv.Close()
 	var waits []time.Duration
 	var logs []string
-	c := newTestClient(t, srv.URL, &logs, func(o *Options) {
-		o.Retry = RetryPolicy{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil },
-			Jitter: func(d time.Duration) time.Duration { return d }}
-	})
+	c := newTestClient(t, srv.URL, &logs, Options{Retry: RetryPolicy{
+		Sleep:  func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil },
+		Jitter: func(d time.Duration) time.Duration { return d }}})
 	u, _ := c.URL(nil, "x")
 	if _, err := c.Do(context.Background(), Request{Method: http.MethodPost, URL: u}); err != nil || hits.Load() != 1 || len(waits) != 0 {
 		t.Errorf("POST: %v, %d attempts, waits %v; want one attempt", err, hits.Load(), waits)
@@ -358,7 +354,7 @@ func TestResponseSizeCap(t *testing.T) {
 	}))
 	defer srv.Close()
 	var logs []string
-	c := newTestClient(t, srv.URL, &logs, func(o *Options) { o.MaxResponseBytes = 1024 })
+	c := newTestClient(t, srv.URL, &logs, Options{MaxResponseBytes: 1024})
 	if _, err := get(t, c, nil, "x"); exitcode.Of(err) != exitcode.Network || !strings.Contains(err.Error(), "larger than 1 KiB") {
 		t.Errorf("%v", err)
 	}
