@@ -175,6 +175,15 @@ func TestOnErrorSeesEveryFailedCall(t *testing.T) {
 	if got := ts.take(); len(got) != 1 {
 		t.Fatalf("requests %v: the dot segment must not be sent", got)
 	}
+	// A refusal before any request, from cached details that say the token expired.
+	past := time.Now().Add(-time.Hour)
+	store := &memoryStore{info: &TokenInfo{Capabilities: []Capability{ReadApp}, ExpiresAt: &past, FetchedAt: time.Now()}}
+	c, _ = New(Options{BaseURL: base, Token: "tok", TokenStore: store,
+		OnError: func(_ context.Context, err error) { seen = append(seen, err) }})
+	err = c.Check(context.Background(), ReadApp, "list apps")
+	if exitcode.Of(err) != exitcode.Auth || len(seen) != 3 || !errors.Is(seen[2], ErrTokenRejected) || store.info == nil {
+		t.Fatalf("expired: %v, hook saw %v, store %+v", err, seen, store.info)
+	}
 }
 
 func TestSkipCapabilityCheck(t *testing.T) {

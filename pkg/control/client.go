@@ -109,7 +109,11 @@ type call struct {
 // do makes the call, after the capability check, and decodes a successful JSON response into
 // out (nil to discard). A path that user input would make climb is refused before anything.
 func (c *Client) do(ctx context.Context, cl call, out any) error {
-	err := c.authorizeAndSend(ctx, cl, out)
+	return c.reported(ctx, c.authorizeAndSend(ctx, cl, out))
+}
+
+// reported passes err to OnError, and returns it.
+func (c *Client) reported(ctx context.Context, err error) error {
 	if err != nil && c.opt.OnError != nil {
 		c.opt.OnError(ctx, err)
 	}

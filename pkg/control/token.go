@@ -107,7 +107,7 @@ func (c *Client) TokenInfo(ctx context.Context) (*TokenInfo, error) {
 // what a token lacking capability cannot do. Commands call it before work that would come
 // first, such as looking up an app by name for a call that needs another capability.
 func (c *Client) Check(ctx context.Context, capability Capability, doing string) error {
-	return c.authorize(ctx, Operation{Name: doing, Capability: capability})
+	return c.reported(ctx, c.authorize(ctx, Operation{Name: doing, Capability: capability}))
 }
 
 // authorize refuses, before any request for it, a call the token cannot make.

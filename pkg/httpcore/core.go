@@ -87,9 +87,6 @@ func DefaultAgent() string { return "ably-suite/" + version.String() }
 // BaseURL is the base the client's paths are built below.
 func (c *Client) BaseURL() *url.URL { u := *c.opt.BaseURL; return &u }
 
-// Timeout is the bound of one call, retries included.
-func (c *Client) Timeout() time.Duration { return c.opt.Timeout }
-
 // Logf writes a --verbose line, when they are asked for.
 func (c *Client) Logf(format string, args ...any) {
 	if c.opt.Logf != nil {
