@@ -24,7 +24,10 @@ func NewTransport(r Resolver) http.RoundTripper {
 	if r == nil {
 		r = net.DefaultResolver
 	}
-	secure := http.DefaultTransport.(*http.Transport).Clone()
+	secure := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	if def, ok := http.DefaultTransport.(*http.Transport); ok {
+		secure = def.Clone()
+	}
 	plain := secure.Clone()
 	plain.Proxy = nil
 	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
