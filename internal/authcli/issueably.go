@@ -11,6 +11,7 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/rest"
 )
 
 func issueAblyTokenCommand() *cli.Command {
@@ -62,7 +63,7 @@ func issueAblyToken(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	rest, err := openREST(c)
+	client, err := openREST(c)
 	if err != nil {
 		return err
 	}
@@ -74,7 +75,7 @@ func issueAblyToken(c *cli.Context) error {
 	}
 	out.Verbosef("signed a token request with key %s: ttl %dms, client ID %q, capability %s", req.KeyName, req.TTL, req.ClientID, req.Capability)
 	var td tokenDetails
-	if err := rest.post(c.Context, "issue an Ably token", []string{"keys", in.key.Name(), "requestToken"}, basicAuth{}, req, &td); err != nil {
+	if err := client.Post(c.Context, "issue an Ably token", []string{"keys", in.key.Name(), "requestToken"}, rest.Auth{}, req, &td); err != nil {
 		return err
 	}
 	if td.Token == "" {

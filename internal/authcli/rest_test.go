@@ -3,69 +3,13 @@ package authcli
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
-	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ably/ably-suite/pkg/ablyauth"
-	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
-
-func TestRESTBaseURL(t *testing.T) {
-	good := map[string]string{
-		"":                          "https://rest.ably.io",
-		"rest.example.com":          "https://rest.example.com",
-		"rest.example.com:8443":     "https://rest.example.com:8443",
-		"https://rest.example.com/": "https://rest.example.com",
-		"https://e.example/base/":   "https://e.example/base",
-		"http://127.0.0.1:8080":     "http://127.0.0.1:8080",
-		"http://localhost":          "http://localhost",
-		"http://[::1]:9":            "http://[::1]:9",
-	}
-	for in, want := range good {
-		u, err := restBaseURL(in)
-		if err != nil || u.String() != want {
-			t.Errorf("restBaseURL(%q) = %v, %v; want %s", in, u, err, want)
-		}
-	}
-	for _, in := range []string{"http://rest.example.com", "ftp://x", "a/b", "https://u:p@x", "https://x?q=1", "https://", "a b"} {
-		if _, err := restBaseURL(in); exitcode.Of(err) != exitcode.Usage {
-			t.Errorf("restBaseURL(%q) error %v, want a usage error", in, err)
-		}
-	}
-}
-
-func TestRESTStatusError(t *testing.T) {
-	wrapped := `{"error":{"message":"Invalid credentials.","code":40101,"statusCode":401,"href":"https://help.ably.io/error/40101"}}`
-	cases := []struct {
-		status int
-		header http.Header
-		body   string
-		code   int
-		ably   int
-		msg    string
-	}{
-		{401, nil, wrapped, exitcode.Auth, 40101, "the API key was not accepted: Invalid credentials; check the key"},
-		{401, nil, `{"message":"bare","code":40140,"statusCode":401}`, exitcode.Auth, 40140, ": bare;"},
-		{403, http.Header{"X-Ably-Errorcode": {"40300"}, "X-Ably-Errormessage": {"from headers"}}, "", exitcode.Permission, 40300, "may not do it: from headers"},
-		{404, nil, "", exitcode.NotFound, 0, "not found"},
-		{400, nil, wrapped, exitcode.Usage, 40101, "(400)"},
-		{429, nil, "", exitcode.Network, 0, "rate limiting"},
-		{503, nil, "<html>", exitcode.Network, 0, "(the error body was not an Ably error)"},
-		{302, nil, "", exitcode.Failure, 0, "unexpected answer"},
-	}
-	for _, c := range cases {
-		err := restStatusError("do it", c.status, c.header, []byte(c.body))
-		var e *exitcode.Error
-		if !errors.As(err, &e) || e.Code != c.code || e.AblyCode != c.ably || e.StatusCode != c.status || !strings.Contains(e.Message, c.msg) {
-			t.Errorf("%d %s: got %+v, want exit %d, Ably code %d, message containing %q", c.status, c.body, err, c.code, c.ably, c.msg)
-		}
-	}
-}
 
 // TestIssueAblyTokenRequest checks the token request sent, byte for byte, and that the fake
 // REST API accepts it.

@@ -8,6 +8,7 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/rest"
 )
 
 func revokeTokenCommand() *cli.Command {
@@ -54,10 +55,10 @@ type revokeResult struct {
 }
 
 type targetResult struct {
-	Target       string     `json:"target"`
-	IssuedBefore int64      `json:"issuedBefore,omitempty"`
-	AppliesAt    int64      `json:"appliesAt,omitempty"`
-	Error        *ablyError `json:"error,omitempty"`
+	Target       string          `json:"target"`
+	IssuedBefore int64           `json:"issuedBefore,omitempty"`
+	AppliesAt    int64           `json:"appliesAt,omitempty"`
+	Error        *rest.ErrorInfo `json:"error,omitempty"`
 }
 
 func revokeToken(c *cli.Context) error {
@@ -74,7 +75,7 @@ func revokeToken(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	rest, err := openREST(c)
+	client, err := openREST(c)
 	if err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func revokeToken(c *cli.Context) error {
 	}
 	var res revokeResult
 	body := revokeRequest{Targets: []string{target}, AllowReauthMargin: c.Bool("allow-reauth-margin")}
-	if err := rest.post(c.Context, "revoke tokens", []string{"keys", key.Name(), "revokeTokens"}, basicAuth{key.Name(), key.Secret}, body, &res); err != nil {
+	if err := client.Post(c.Context, "revoke tokens", []string{"keys", key.Name(), "revokeTokens"}, rest.KeyAuth(key.Name(), key.Secret), body, &res); err != nil {
 		return err
 	}
 	if len(res.Results) != 1 {
@@ -121,14 +122,6 @@ func revocationTarget(c *cli.Context) (target, what string, err error) {
 }
 
 // targetError reports a target the API could not revoke, with the exit code of its status.
-func targetError(what string, e ablyError) error {
-	href := e.Href
-	if href == "" && e.Code != 0 {
-		href = fmt.Sprintf("https://help.ably.io/error/%d", e.Code)
-	}
-	return &exitcode.Error{
-		Code:     restExitCode(e.StatusCode),
-		Message:  fmt.Sprintf("the Ably REST API did not revoke the tokens of %s: %s", what, e.Message),
-		AblyCode: e.Code, StatusCode: e.StatusCode, Href: href,
-	}
+func targetError(what string, e rest.ErrorInfo) error {
+	return rest.TargetError(fmt.Sprintf("the Ably REST API did not revoke the tokens of %s: %s", what, e.Message), e)
 }

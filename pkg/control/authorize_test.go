@@ -3,6 +3,7 @@ package control
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -101,6 +102,9 @@ func TestExpiredTokenRefused(t *testing.T) {
 	if got := ts.take(); len(got) != 1 {
 		t.Fatalf("requests %v, want only /me", got)
 	}
+	if !errors.Is(err, ErrTokenRejected) {
+		t.Fatalf("err %v does not say the token was rejected", err)
+	}
 }
 
 func TestCachedDetailsAndRefresh(t *testing.T) {
@@ -127,21 +131,58 @@ func TestCachedDetailsAndRefresh(t *testing.T) {
 	if !store.info.Has(WriteKey) || !store.info.FetchedAt.Equal(now) {
 		t.Fatalf("store not refreshed: %+v", store.info)
 	}
-	// A 403 despite the cache: the details are read again for next time.
+	// A 403 despite the cache: the error says the cache is stale, and building it changes
+	// nothing: no request beyond the call, the store as it was.
 	ts.status = http.StatusForbidden
-	if _, err := c.ListKeys(context.Background(), "app"); exitcode.Of(err) != exitcode.Permission {
+	cached := *store.info
+	_, err := c.ListKeys(context.Background(), "app")
+	if exitcode.Of(err) != exitcode.Permission || !errors.Is(err, ErrCapabilityRefused) {
 		t.Fatalf("403: %v", err)
 	}
-	if got := ts.take(); len(got) != 2 || got[1] != "GET /v1/me" {
-		t.Fatalf("after 403: requests %v, want the call then /me", got)
+	if got := ts.take(); len(got) != 1 {
+		t.Fatalf("after 403: requests %v, want the call alone", got)
 	}
-	// A 401 forgets the cached details.
+	// A 401: the error says the token was rejected; forgetting the details is the caller's.
 	ts.status = http.StatusUnauthorized
-	if _, err := c.ListKeys(context.Background(), "app"); exitcode.Of(err) != exitcode.Auth {
+	_, err = c.ListKeys(context.Background(), "app")
+	if exitcode.Of(err) != exitcode.Auth || !errors.Is(err, ErrTokenRejected) || errors.Is(err, ErrCapabilityRefused) {
 		t.Fatalf("401: %v", err)
 	}
-	if store.info != nil {
-		t.Fatalf("401 kept the cached details")
+	if store.info == nil || !store.info.FetchedAt.Equal(cached.FetchedAt) {
+		t.Fatalf("building the 401 error changed the store: %+v", store.info)
+	}
+	if err := c.ForgetTokenInfo(); err != nil || store.info != nil {
+		t.Fatalf("ForgetTokenInfo: %v, store %+v", err, store.info)
+	}
+}
+
+// TestOnErrorSeesEveryFailedCall: the hook gets the error the call returns, once.
+func TestOnErrorSeesEveryFailedCall(t *testing.T) {
+	ts := &tokenServer{caps: []string{"read:key"}, status: http.StatusUnauthorized}
+	srv := httptest.NewServer(ts)
+	defer srv.Close()
+	base, _ := BaseURL(srv.URL + "/v1")
+	var seen []error
+	c, _ := New(Options{BaseURL: base, Token: "tok", SkipCapabilityCheck: true, Retry: NoRetries(),
+		OnError: func(_ context.Context, err error) { seen = append(seen, err) }})
+	_, err := c.ListKeys(context.Background(), "app")
+	if len(seen) != 1 || seen[0] != err || !errors.Is(err, ErrTokenRejected) {
+		t.Fatalf("hook saw %v, call returned %v", seen, err)
+	}
+	if _, err := c.ListKeys(context.Background(), ".."); exitcode.Of(err) != exitcode.Usage || len(seen) != 2 {
+		t.Fatalf("dot segment: %v, hook saw %d", err, len(seen))
+	}
+	if got := ts.take(); len(got) != 1 {
+		t.Fatalf("requests %v: the dot segment must not be sent", got)
+	}
+	// A refusal before any request, from cached details that say the token expired.
+	past := time.Now().Add(-time.Hour)
+	store := &memoryStore{info: &TokenInfo{Capabilities: []Capability{ReadApp}, ExpiresAt: &past, FetchedAt: time.Now()}}
+	c, _ = New(Options{BaseURL: base, Token: "tok", TokenStore: store,
+		OnError: func(_ context.Context, err error) { seen = append(seen, err) }})
+	err = c.Check(context.Background(), ReadApp, "list apps")
+	if exitcode.Of(err) != exitcode.Auth || len(seen) != 3 || !errors.Is(seen[2], ErrTokenRejected) || store.info == nil {
+		t.Fatalf("expired: %v, hook saw %v, store %+v", err, seen, store.info)
 	}
 }
 

@@ -66,7 +66,7 @@ type meResponse struct {
 // Me reads the token's details from GET /me and caches them in the token store.
 func (c *Client) Me(ctx context.Context) (*TokenInfo, error) {
 	var me meResponse
-	if err := c.send(ctx, call{op: opMe, segments: []string{"me"}}, &me); err != nil {
+	if err := c.do(ctx, call{op: opMe, segments: []string{"me"}}, &me); err != nil {
 		return nil, err
 	}
 	if me.Account.ID == "" {
@@ -86,6 +86,9 @@ func (c *Client) Me(ctx context.Context) (*TokenInfo, error) {
 	return info, nil
 }
 
+// ForgetTokenInfo clears the cached details of the token, so the next call reads them again.
+func (c *Client) ForgetTokenInfo() error { return c.opt.TokenStore.SaveTokenInfo(nil) }
+
 // TokenInfo returns the token's details: cached ones younger than the maximum age, else
 // fresh ones from GET /me.
 func (c *Client) TokenInfo(ctx context.Context) (*TokenInfo, error) {
@@ -104,7 +107,7 @@ func (c *Client) TokenInfo(ctx context.Context) (*TokenInfo, error) {
 // what a token lacking capability cannot do. Commands call it before work that would come
 // first, such as looking up an app by name for a call that needs another capability.
 func (c *Client) Check(ctx context.Context, capability Capability, doing string) error {
-	return c.authorize(ctx, Operation{Name: doing, Capability: capability})
+	return c.reported(ctx, c.authorize(ctx, Operation{Name: doing, Capability: capability}))
 }
 
 // authorize refuses, before any request for it, a call the token cannot make.
@@ -118,10 +121,11 @@ func (c *Client) authorize(ctx context.Context, op Operation) error {
 	}
 	now := c.opt.Now()
 	if info.Expired(now) {
-		_ = c.opt.TokenStore.SaveTokenInfo(nil)
-		return exitcode.New(exitcode.Auth,
+		e := exitcode.New(exitcode.Auth,
 			"the access token %sexpired at %s: rotate it on %s (the rotate icon next to the token), then run 'ably accounts login' with the new value",
 			quoteName(info.TokenName), info.ExpiresAt.UTC().Format(time.RFC3339), AccessTokensPage)
+		e.Err = ErrTokenRejected
+		return e
 	}
 	if !info.Has(op.Capability) {
 		return exitcode.New(exitcode.Permission,

@@ -98,6 +98,7 @@ func Open(c *cli.Context) (*Session, error) {
 		Logf:                out.Verbosef,
 		SkipCapabilityCheck: c.Bool(FlagSkipCapabilityCheck) || plugin.Truthy(env.Getenv("ABLY_SKIP_CAPABILITY_CHECK")),
 		Now:                 env.Now,
+		OnError:             s.keepTokenCacheTrue,
 	}
 	if found && token == acct.AccessToken {
 		opt.TokenStore = profileStore{path: s.ConfigPath, alias: alias, token: token}
@@ -109,8 +110,8 @@ func Open(c *cli.Context) (*Session, error) {
 	return s, nil
 }
 
-// Timeout is the per-request timeout from ABLY_CONTROL_TIMEOUT (a duration such as 10s),
-// or 0 for the client's default.
+// Timeout is the bound of one Control API call, retries included, from ABLY_CONTROL_TIMEOUT
+// (a duration such as 10s), or 0 for the client's default.
 func Timeout(getenv func(string) string) (time.Duration, error) {
 	v := getenv("ABLY_CONTROL_TIMEOUT")
 	if v == "" {

@@ -1,12 +1,27 @@
 package session
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/ably/ably-suite/pkg/config"
 	"github.com/ably/ably-suite/pkg/control"
 )
+
+// keepTokenCacheTrue acts on what a failed call says of the cached token details: a token
+// the API rejected (or that expired) has none worth keeping, and a capability the cache
+// promised but the API refused means the cache is stale, so it is read again for the next
+// command.
+func (s *Session) keepTokenCacheTrue(ctx context.Context, err error) {
+	switch {
+	case errors.Is(err, control.ErrTokenRejected):
+		_ = s.Client.ForgetTokenInfo()
+	case errors.Is(err, control.ErrCapabilityRefused):
+		_, _ = s.Client.Me(ctx)
+	}
+}
 
 // profileStore caches the token's details in the profile, so that a warm profile makes one
 // request per command. It serves only the token the profile holds: details of another token
