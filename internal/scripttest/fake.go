@@ -88,14 +88,14 @@ func fakeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case "rule":
 		fakeRule(ts, srv, args)
 	case "requests":
-		requestsCommand(ts, "fake", args, controlRequests(srv))
+		requestsCommand(ts, "fake", args, srv.Server)
 	case "forget":
 		if len(args) != 0 {
 			ts.Fatalf("usage: fake forget")
 		}
 		srv.ResetRequests()
 	case "header":
-		headerCommand(ts, "fake", neg, args, controlRequests(srv), func(v string) string { return redact(srv, v) })
+		headerCommand(ts, "fake", neg, args, srv.Server, func(v string) string { return redact(srv, v) })
 	case "violations":
 		fakeViolations(ts, srv, neg)
 	default:
@@ -361,15 +361,4 @@ func orAny(s string) string {
 		return "(any)"
 	}
 	return s
-}
-
-// controlRequests shows the fake Control API's log to the shared request commands.
-func controlRequests(srv *controltest.Server) func(method, pattern string) []loggedRequest {
-	return func(method, pattern string) []loggedRequest {
-		var out []loggedRequest
-		for _, r := range srv.RequestsMatching(method, pattern) {
-			out = append(out, loggedRequest{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery, Status: r.Status, Header: r.Header})
-		}
-		return out
-	}
 }

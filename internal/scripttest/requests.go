@@ -10,20 +10,12 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/ably/ably-suite/internal/fakefault"
+	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
-// loggedRequest is what the fake and rest script commands show of a request a fake server
-// logged, whichever server it was.
-type loggedRequest struct {
-	Method, Path, RawQuery string
-	Status                 int
-	Header                 http.Header
-}
-
-// requestsCommand implements `<cmd> requests [-count N] [METHOD] [PATTERN]` over a server's
-// log: it prints the matching requests, or with -count asserts how many there were.
-func requestsCommand(ts *testscript.TestScript, cmd string, args []string, matching func(method, pattern string) []loggedRequest) {
+// requestsCommand implements `<cmd> requests [-count N] [METHOD] [PATTERN]` over a fake
+// server's log: it prints the matching requests, or with -count asserts how many there were.
+func requestsCommand(ts *testscript.TestScript, cmd string, args []string, srv *fakeserver.Server) {
 	want := -1
 	if len(args) >= 2 && args[0] == "-count" {
 		n, err := strconv.Atoi(args[1])
@@ -33,7 +25,7 @@ func requestsCommand(ts *testscript.TestScript, cmd string, args []string, match
 		want, args = n, args[2:]
 	}
 	method, pattern := methodAndPattern(ts, cmd+" requests [-count N] [METHOD] [PATTERN]", args)
-	reqs := matching(method, pattern)
+	reqs := srv.RequestsMatching(method, pattern)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d request%s\n", len(reqs), plural(len(reqs)))
 	for _, r := range reqs {
@@ -54,13 +46,13 @@ func requestsCommand(ts *testscript.TestScript, cmd string, args []string, match
 
 // headerCommand implements `[!] <cmd> header NAME [METHOD] [PATTERN]`: it prints header NAME
 // of the last matching request (credentials redacted), or with ! asserts it is absent.
-func headerCommand(ts *testscript.TestScript, cmd string, neg bool, args []string, matching func(method, pattern string) []loggedRequest, redact func(string) string) {
+func headerCommand(ts *testscript.TestScript, cmd string, neg bool, args []string, srv *fakeserver.Server, redact func(string) string) {
 	if len(args) < 1 {
 		ts.Fatalf("usage: %s header NAME [METHOD] [PATTERN]", cmd)
 	}
 	name := args[0]
 	method, pattern := methodAndPattern(ts, cmd+" header NAME [METHOD] [PATTERN]", args[1:])
-	reqs := matching(method, pattern)
+	reqs := srv.RequestsMatching(method, pattern)
 	if len(reqs) == 0 {
 		ts.Fatalf("%s header: no request matched %s %s", cmd, orAny(method), orAny(pattern))
 	}
@@ -81,9 +73,9 @@ func headerCommand(ts *testscript.TestScript, cmd string, neg bool, args []strin
 
 // faultArgs reads `<cmd> fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N]
 // [body=TEXT]`, the same for both fake servers.
-func faultArgs(ts *testscript.TestScript, cmd string, args []string) fakefault.Fault {
+func faultArgs(ts *testscript.TestScript, cmd string, args []string) fakeserver.Fault {
 	usage := "usage: " + cmd + " fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N] [body=TEXT]"
-	var f fakefault.Fault
+	var f fakeserver.Fault
 	if len(args) > 0 && isMethod(args[0]) {
 		f.Method, args = args[0], args[1:]
 	}

@@ -50,7 +50,7 @@ func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
 //	    answer matching requests with STATUS (0: only delay); PATH like /keys/*/requestToken
 //	rest nofaults
 //	rest requests [-count N] [METHOD] [PATTERN]
-//	    print "N requests", then "METHOD PATH STATUS" for each, oldest first; with -count,
+//	    print "N requests", then "METHOD PATH[?QUERY] STATUS" for each, oldest first; with -count,
 //	    fail unless exactly N match, printing nothing
 //	rest forget
 //	    forget the requests so far
@@ -83,11 +83,11 @@ func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case "nofaults":
 		srv.ClearFaults()
 	case "requests":
-		requestsCommand(ts, "rest", args, restRequests(srv))
+		requestsCommand(ts, "rest", args, srv.Server)
 	case "forget":
 		srv.ResetRequests()
 	case "header":
-		headerCommand(ts, "rest", neg, args, restRequests(srv), redactBasic)
+		headerCommand(ts, "rest", neg, args, srv.Server, redactBasic)
 	case "tokens":
 		toks := srv.Tokens()
 		var b strings.Builder
@@ -155,15 +155,4 @@ func redactBasic(v string) string {
 	}
 	user, _, _ := strings.Cut(string(raw), ":")
 	return fmt.Sprintf("%s [REDACTED] (key %s)", scheme, user)
-}
-
-// restRequests shows the fake REST API's log to the shared request commands.
-func restRequests(srv *resttest.Server) func(method, pattern string) []loggedRequest {
-	return func(method, pattern string) []loggedRequest {
-		var out []loggedRequest
-		for _, r := range srv.RequestsMatching(method, pattern) {
-			out = append(out, loggedRequest{Method: r.Method, Path: r.Path, Status: r.Status, Header: r.Header})
-		}
-		return out
-	}
 }

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
 // Ably error codes the fake answers with (ably-common's protocol/errors.json).
@@ -25,14 +25,14 @@ const (
 // ErrorBody is the body of every error the REST API returns: the error fields wrapped in
 // "error".
 type ErrorBody struct {
-	Error controltest.ErrorBody `json:"error"`
+	Error fakeserver.ErrorBody `json:"error"`
 }
 
 func writeError(w http.ResponseWriter, status, code int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	w.Header().Set("x-ably-errorcode", strconv.Itoa(code))
 	w.Header().Set("x-ably-errormessage", msg)
-	writeJSON(w, status, ErrorBody{Error: controltest.NewErrorBody(status, code, msg)})
+	writeJSON(w, status, ErrorBody{Error: fakeserver.NewErrorBody(status, code, msg)})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

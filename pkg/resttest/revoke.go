@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
 // reauthMargin is how long allowReauthMargin postpones a revocation, as on Ably.
@@ -46,10 +46,10 @@ type BatchResult struct {
 
 // TargetResult is the outcome for one target: issuedBefore and appliesAt, or an error.
 type TargetResult struct {
-	Target       string                 `json:"target"`
-	IssuedBefore int64                  `json:"issuedBefore,omitempty"`
-	AppliesAt    int64                  `json:"appliesAt,omitempty"`
-	Error        *controltest.ErrorBody `json:"error,omitempty"`
+	Target       string                `json:"target"`
+	IssuedBefore int64                 `json:"issuedBefore,omitempty"`
+	AppliesAt    int64                 `json:"appliesAt,omitempty"`
+	Error        *fakeserver.ErrorBody `json:"error,omitempty"`
 }
 
 // targetTypes are the kinds of target Ably revokes tokens by.
@@ -107,7 +107,7 @@ func (s *Server) revokeTokens(w http.ResponseWriter, r *http.Request) {
 	for _, t := range req.Targets {
 		typ, value, _ := strings.Cut(t, ":")
 		if !slices.Contains(targetTypes(), typ) || value == "" {
-			e := controltest.NewErrorBody(http.StatusBadRequest, CodeInvalidParam,
+			e := fakeserver.NewErrorBody(http.StatusBadRequest, CodeInvalidParam,
 				fmt.Sprintf("target %q is not TYPE:VALUE with TYPE one of %s", t, strings.Join(targetTypes(), ", ")))
 			res.Results = append(res.Results, TargetResult{Target: t, Error: &e})
 			res.FailureCount++
