@@ -56,7 +56,8 @@ func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
 //	    forget the requests so far
 //	rest header NAME [METHOD] [PATTERN]
 //	    print header NAME of the last (matching) request, basic credentials shown as
-//	    "Basic [REDACTED] (key APPID.KEYID)"; ! requires it absent
+//	    "Basic [REDACTED] (key APPID.KEYID)" and a bearer token as "Bearer [REDACTED]";
+//	    ! requires it absent
 //	rest tokens
 //	    print "N tokens", then "KEYNAME CLIENTID CAPABILITY TTL" for each ("-": no client ID)
 //	rest revocations
@@ -87,7 +88,7 @@ func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case "forget":
 		srv.ResetRequests()
 	case "header":
-		headerCommand(ts, "rest", neg, args, srv.Server, redactBasic)
+		headerCommand(ts, "rest", neg, args, srv.Server, redactCredentials)
 	case "tokens":
 		toks := srv.Tokens()
 		var b strings.Builder
@@ -143,9 +144,13 @@ func restKey(ts *testscript.TestScript, srv *resttest.Server, args []string) {
 	srv.AddKey(k)
 }
 
-// redactBasic hides the secret of basic credentials, naming the key instead.
-func redactBasic(v string) string {
+// redactCredentials hides the secret of basic credentials, naming the key instead, and
+// bearer tokens altogether.
+func redactCredentials(v string) string {
 	scheme, cred, ok := strings.Cut(v, " ")
+	if ok && strings.EqualFold(scheme, "Bearer") {
+		return scheme + " [REDACTED]"
+	}
 	if !ok || !strings.EqualFold(scheme, "Basic") {
 		return v
 	}

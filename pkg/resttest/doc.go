@@ -24,6 +24,12 @@
 //     its own. The platform spec does not describe this endpoint; the fake follows the shape
 //     of Ably's token revocation API.
 //
+// Signatures and credentials are checked with the fake's own code (verify.go), not with
+// pkg/ablyauth or any other client's, so a client's mistake cannot pass by being shared. An
+// Authorization header may be "Basic base64(KEYNAME:SECRET)" or "Bearer TOKEN" (the token as
+// issued, or base64 of it as Ably's SDKs send it); a token request needs none, but any it
+// carries must be good, and revokeTokens wants the key itself.
+//
 // Errors are Ably error bodies, {"error":{"message","code","statusCode","href"}}, with the
 // x-ably-errorcode and x-ably-errormessage headers, as the real API sends them.
 //

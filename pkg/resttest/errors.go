@@ -17,6 +17,8 @@ const (
 	CodeInvalidCredentials  = 40101 // 401: unknown or revoked key, wrong secret, bad mac
 	CodeTimestampNotCurrent = 40104 // 401: a token request's timestamp too far from the clock
 	CodeNonceReplayed       = 40105 // 401: a token request redeemed before
+	CodeTokenUnrecognised   = 40140 // 401: a bearer token the server did not issue
+	CodeTokenExpired        = 40142 // 401: an expired bearer token
 	CodeCapability          = 40160 // 401: a capability the key does not grant
 	CodeNotFound            = 40400 // 404
 	CodeInternal            = 50000 // 500

@@ -2,6 +2,7 @@ package resttest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -57,21 +58,29 @@ func targetTypes() []string { return []string{"clientId", "revocationKey", "chan
 
 func (s *Server) revokeTokens(w http.ResponseWriter, r *http.Request) {
 	keyName := r.PathValue("keyName")
-	user, pass, ok := r.BasicAuth()
-	if !ok {
+	c, err := readCredentials(r)
+	switch {
+	case errors.Is(err, errNoCredentials):
 		writeError(w, http.StatusUnauthorized, CodeUnauthorized, "authentication required: revoking tokens needs basic auth with the API key")
 		return
+	case err != nil:
+		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "%v", err)
+		return
+	case !c.basic:
+		if _, aerr := s.checkToken(c, s.now()); aerr != nil {
+			aerr.write(w)
+			return
+		}
+		writeError(w, http.StatusUnauthorized, CodeUnauthorized, "revoking tokens needs basic auth with the API key, not a token")
+		return
 	}
-	k, known := s.key(user)
+	k, aerr := s.checkKeyCredentials(c)
 	switch {
-	case !known || k.secret() != pass:
-		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials for key %q", user)
+	case aerr != nil:
+		aerr.write(w)
 		return
-	case k.Revoked:
-		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: key %q has been revoked", user)
-		return
-	case user != keyName:
-		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "key %q may not revoke tokens of key %q", user, keyName)
+	case c.keyName != keyName:
+		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "key %q may not revoke tokens of key %q", c.keyName, keyName)
 		return
 	case !k.RevocableTokens:
 		writeError(w, http.StatusBadRequest, CodeBadRequest, "token revocation is not enabled for key %q: enable revocable tokens on the key first", keyName)
