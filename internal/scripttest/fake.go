@@ -97,7 +97,7 @@ func fakeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	case "header":
 		headerCommand(ts, "fake", neg, args, srv.Server, func(v string) string { return redact(srv, v) })
 	case "violations":
-		fakeViolations(ts, srv, neg)
+		violationsCommand(ts, "fake", "the fake Control API", neg, srv.Server)
 	default:
 		ts.Fatalf("fake: unknown subcommand %q", sub)
 	}
@@ -239,31 +239,6 @@ func redact(srv *controltest.Server, v string) string {
 		return fmt.Sprintf("%s [REDACTED] (token %q)", scheme, t.Name)
 	}
 	return scheme + " [REDACTED] (unknown token)"
-}
-
-func fakeViolations(ts *testscript.TestScript, srv *controltest.Server, neg bool) {
-	if srv.Spec() == nil {
-		if neg {
-			ts.Fatalf("! fake violations: the fake does not validate (the Control API spec is missing); guard the line with [spec]")
-		}
-		ts.Logf("fake violations: not checked: the Control API spec is missing, so the fake does not validate")
-		return
-	}
-	v := srv.SpecViolations()
-	if !neg {
-		if len(v) > 0 {
-			ts.Fatalf("the fake Control API saw %d spec violation%s:\n%s", len(v), plural(len(v)), strings.Join(v, "\n"))
-		}
-		return
-	}
-	if len(v) == 0 {
-		ts.Fatalf("! fake violations: there were none")
-	}
-	out := ts.Stdout()
-	for _, line := range v {
-		fmt.Fprintln(out, line)
-	}
-	srv.ResetSpecViolations()
 }
 
 // pairs parses KEY=VALUE arguments, allowing only the keys given.

@@ -106,3 +106,31 @@ func faultArgs(ts *testscript.TestScript, cmd string, args []string) fakeserver.
 	}
 	return f
 }
+
+// violationsCommand implements `[!] <cmd> violations` over a fake server's spec check:
+// without !, fail if a request or response broke the spec (passing, saying so, when the
+// spec is missing); with !, require at least one, print them and forget them.
+func violationsCommand(ts *testscript.TestScript, cmd, server string, neg bool, srv *fakeserver.Server) {
+	if srv.Spec() == nil {
+		if neg {
+			ts.Fatalf("! %s violations: %s does not validate (its spec is missing); guard the line with [spec]", cmd, server)
+		}
+		ts.Logf("%s violations: not checked: the spec is missing, so %s does not validate", cmd, server)
+		return
+	}
+	v := srv.SpecViolations()
+	if !neg {
+		if len(v) > 0 {
+			ts.Fatalf("%s saw %d spec violation%s:\n%s", server, len(v), plural(len(v)), strings.Join(v, "\n"))
+		}
+		return
+	}
+	if len(v) == 0 {
+		ts.Fatalf("! %s violations: there were none", cmd)
+	}
+	out := ts.Stdout()
+	for _, line := range v {
+		fmt.Fprintln(out, line)
+	}
+	srv.ResetSpecViolations()
+}

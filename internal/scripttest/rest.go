@@ -16,12 +16,12 @@ import (
 // restServerKey is where Seal leaves the script's fake REST API in Env.Values.
 type restServerKey struct{}
 
-// startREST starts the script's fake REST API (pkg/resttest) and exports its URL as
-// ABLY_ENDPOINT and REST_URL (DESIGN §7). It knows every key of the script's fake Control
-// API, as it is at the time of each request, so keys seeded with `fake key` or created with
-// `ably auth keys create` work.
-func startREST(env *testscript.Env, ctl *controltest.Server) {
-	rs := resttest.New(resttest.WithKeys(controlKeys(ctl)))
+// startREST starts the script's fake REST API (pkg/resttest), checking against spec unless
+// it is nil, and exports its URL as ABLY_ENDPOINT and REST_URL (DESIGN §7). It knows every
+// key of the script's fake Control API, as it is at the time of each request, so keys
+// seeded with `fake key` or created with `ably auth keys create` work.
+func startREST(env *testscript.Env, ctl *controltest.Server, spec *resttest.Spec) {
+	rs := resttest.New(resttest.WithKeys(controlKeys(ctl)), resttest.WithSpec(spec))
 	env.Defer(rs.Close)
 	env.Values[restServerKey{}] = rs
 	env.Setenv("REST_URL", rs.URL)
@@ -62,18 +62,21 @@ func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
 //	    print "N tokens", then "KEYNAME CLIENTID CAPABILITY TTL" for each ("-": no client ID)
 //	rest revocations
 //	    print "N revocations", then "KEYNAME TARGET" for each, "reauth-margin" after it when asked
+//	rest violations
+//	    as fake violations, against platform-v1.yaml (revokeTokens, which it lacks, unchecked)
 //
-// Like fake, only requests, header, tokens and revocations print, replacing stdout.
+// Like fake, only requests, header, tokens, revocations and ! violations print, replacing
+// stdout.
 func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 	srv, ok := ts.Value(restServerKey{}).(*resttest.Server)
 	if !ok {
 		ts.Fatalf("rest: no fake REST API in this script (Seal starts one)")
 	}
 	if len(args) == 0 {
-		ts.Fatalf("usage: rest key|fault|nofaults|requests|forget|header|tokens|revocations ...")
+		ts.Fatalf("usage: rest key|fault|nofaults|requests|forget|header|tokens|revocations|violations ...")
 	}
 	sub, args := args[0], args[1:]
-	if neg && sub != "header" {
+	if neg && sub != "header" && sub != "violations" {
 		ts.Fatalf("rest %s does not take !", sub)
 	}
 	switch sub {
@@ -113,6 +116,8 @@ func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 			fmt.Fprintf(&b, "%s %s%s\n", r.KeyName, r.Target, margin)
 		}
 		io.WriteString(ts.Stdout(), b.String())
+	case "violations":
+		violationsCommand(ts, "rest", "the fake REST API", neg, srv.Server)
 	default:
 		ts.Fatalf("rest: unknown subcommand %q", sub)
 	}

@@ -121,12 +121,15 @@ func CredentialsShaped(a Auth) error {
 	sc := a.Scheme
 	switch sc.Type {
 	case "http":
-		want := strings.ToLower(sc.Scheme)
+		want := strings.ToLower(sc.Scheme) // the spec's "bearer" or "basic"
 		scheme, cred, _ := strings.Cut(a.Request.Header.Get("Authorization"), " ")
 		cred = strings.TrimSpace(cred)
 		if !strings.EqualFold(scheme, want) || cred == "" {
-			if want == "bearer" {
+			switch want {
+			case "bearer":
 				return errors.New(`no "Authorization: Bearer <token>" header`)
+			case "basic":
+				return errors.New(`no "Authorization: Basic <base64 of user:password>" header`)
 			}
 			return fmt.Errorf(`no "Authorization: %s ..." header`, sc.Scheme)
 		}

@@ -24,6 +24,10 @@ const (
 	CodeInternal            = 50000 // 500
 )
 
+// serverID is what the fake names itself in x-ably-serverid, which the REST API sends, and
+// platform-v1.yaml requires, with every error.
+const serverID = "resttest"
+
 // ErrorBody is the body of every error the REST API returns: the error fields wrapped in
 // "error".
 type ErrorBody struct {
@@ -34,6 +38,7 @@ func writeError(w http.ResponseWriter, status, code int, format string, args ...
 	msg := fmt.Sprintf(format, args...)
 	w.Header().Set("x-ably-errorcode", strconv.Itoa(code))
 	w.Header().Set("x-ably-errormessage", msg)
+	w.Header().Set("x-ably-serverid", serverID)
 	writeJSON(w, status, ErrorBody{Error: fakeserver.NewErrorBody(status, code, msg)})
 }
 

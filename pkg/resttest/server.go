@@ -25,6 +25,7 @@ type Server struct {
 	URL string
 
 	now    func() time.Time
+	spec   *Spec                            // checking from the start; nil: none
 	lookup func(keyName string) (Key, bool) // nil: only keys added with AddKey
 
 	mu          sync.Mutex // guards everything below
@@ -67,6 +68,8 @@ func New(opts ...Option) *Server {
 		},
 		Now:     s.now,
 		MaxBody: maxBody,
+		Spec:    s.spec,
+		Rules:   specRules(),
 	})
 	s.URL = s.Origin()
 	return s
