@@ -58,12 +58,9 @@ func fakeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("fake: no fake Control API in this script (Seal starts one)")
 	}
-	if len(args) == 0 {
-		ts.Fatalf("usage: fake token|revoke|fault|nofaults|app|key|queue|namespace|rule|requests|forget|header|violations ...")
-	}
-	sub, args := args[0], args[1:]
-	if neg && sub != "header" && sub != "violations" {
-		ts.Fatalf("fake %s does not take !", sub)
+	sub, args := subcommand(ts, "fake", neg, args, "token|revoke|app|key|queue|namespace|rule")
+	if serverCommand(ts, "fake", "the fake Control API", srv.Server, neg, sub, args, func(v string) string { return redact(srv, v) }) {
+		return
 	}
 	switch sub {
 	case "token":
@@ -73,10 +70,6 @@ func fakeCmd(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("usage: fake revoke VALUE")
 		}
 		srv.RevokeToken(args[0])
-	case "fault":
-		srv.AddFault(faultArgs(ts, "fake", args))
-	case "nofaults":
-		srv.ClearFaults()
 	case "app":
 		fakeApp(ts, srv, args)
 	case "key":
@@ -87,17 +80,6 @@ func fakeCmd(ts *testscript.TestScript, neg bool, args []string) {
 		fakeNamespace(ts, srv, args)
 	case "rule":
 		fakeRule(ts, srv, args)
-	case "requests":
-		requestsCommand(ts, "fake", args, srv.Server)
-	case "forget":
-		if len(args) != 0 {
-			ts.Fatalf("usage: fake forget")
-		}
-		srv.ResetRequests()
-	case "header":
-		headerCommand(ts, "fake", neg, args, srv.Server, func(v string) string { return redact(srv, v) })
-	case "violations":
-		violationsCommand(ts, "fake", "the fake Control API", neg, srv.Server)
 	default:
 		ts.Fatalf("fake: unknown subcommand %q", sub)
 	}

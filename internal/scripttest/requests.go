@@ -13,6 +13,46 @@ import (
 	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
+// subcommand splits a fake server command's arguments into its subcommand and the rest,
+// refusing ! on the subcommands that do not take it; own lists the server's own
+// subcommands for the usage line.
+func subcommand(ts *testscript.TestScript, cmd string, neg bool, args []string, own string) (string, []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: %s %s|fault|nofaults|requests|forget|header|violations ...", cmd, own)
+	}
+	sub := args[0]
+	if neg && sub != "header" && sub != "violations" {
+		ts.Fatalf("%s %s does not take !", cmd, sub)
+	}
+	return sub, args[1:]
+}
+
+// serverCommand runs the subcommands every fake server has, on its pkg/fakeserver
+// plumbing, the same under fake and rest: fault, nofaults, requests, forget, header
+// (printing credentials through redact) and violations. It reports whether sub was one.
+func serverCommand(ts *testscript.TestScript, cmd, server string, srv *fakeserver.Server, neg bool, sub string, args []string, redact func(string) string) bool {
+	switch sub {
+	case "fault":
+		srv.AddFault(faultArgs(ts, cmd, args))
+	case "nofaults":
+		srv.ClearFaults()
+	case "requests":
+		requestsCommand(ts, cmd, args, srv)
+	case "forget":
+		if len(args) != 0 {
+			ts.Fatalf("usage: %s forget", cmd)
+		}
+		srv.ResetRequests()
+	case "header":
+		headerCommand(ts, cmd, neg, args, srv, redact)
+	case "violations":
+		violationsCommand(ts, cmd, server, neg, srv)
+	default:
+		return false
+	}
+	return true
+}
+
 // requestsCommand implements `<cmd> requests [-count N] [METHOD] [PATTERN]` over a fake
 // server's log: it prints the matching requests, or with -count asserts how many there were.
 func requestsCommand(ts *testscript.TestScript, cmd string, args []string, srv *fakeserver.Server) {

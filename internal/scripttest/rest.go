@@ -72,26 +72,13 @@ func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("rest: no fake REST API in this script (Seal starts one)")
 	}
-	if len(args) == 0 {
-		ts.Fatalf("usage: rest key|fault|nofaults|requests|forget|header|tokens|revocations|violations ...")
-	}
-	sub, args := args[0], args[1:]
-	if neg && sub != "header" && sub != "violations" {
-		ts.Fatalf("rest %s does not take !", sub)
+	sub, args := subcommand(ts, "rest", neg, args, "key|tokens|revocations")
+	if serverCommand(ts, "rest", "the fake REST API", srv.Server, neg, sub, args, redactCredentials) {
+		return
 	}
 	switch sub {
 	case "key":
 		restKey(ts, srv, args)
-	case "fault":
-		srv.AddFault(faultArgs(ts, "rest", args))
-	case "nofaults":
-		srv.ClearFaults()
-	case "requests":
-		requestsCommand(ts, "rest", args, srv.Server)
-	case "forget":
-		srv.ResetRequests()
-	case "header":
-		headerCommand(ts, "rest", neg, args, srv.Server, redactCredentials)
 	case "tokens":
 		toks := srv.Tokens()
 		var b strings.Builder
@@ -116,8 +103,6 @@ func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 			fmt.Fprintf(&b, "%s %s%s\n", r.KeyName, r.Target, margin)
 		}
 		io.WriteString(ts.Stdout(), b.String())
-	case "violations":
-		violationsCommand(ts, "rest", "the fake REST API", neg, srv.Server)
 	default:
 		ts.Fatalf("rest: unknown subcommand %q", sub)
 	}
