@@ -62,7 +62,7 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 func (s *Server) requestToken(w http.ResponseWriter, r *http.Request) {
 	keyName := r.PathValue("keyName")
 	// A signed request needs no credentials; any presented must be good.
-	if _, _, aerr := s.checkCredentials(r); aerr != nil {
+	if aerr := s.checkCredentials(r); aerr != nil {
 		aerr.write(w)
 		return
 	}

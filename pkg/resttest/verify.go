@@ -122,20 +122,20 @@ func (s *Server) checkToken(c credentials, now time.Time) (Token, *authError) {
 }
 
 // checkCredentials checks whatever credentials a request presents; a request without any
-// passes (with present false).
-func (s *Server) checkCredentials(r *http.Request) (c credentials, present bool, _ *authError) {
+// passes.
+func (s *Server) checkCredentials(r *http.Request) *authError {
 	c, err := readCredentials(r)
 	switch {
 	case errors.Is(err, errNoCredentials):
-		return credentials{}, false, nil
+		return nil
 	case err != nil:
-		return credentials{}, true, &authError{http.StatusUnauthorized, CodeInvalidCredentials, err.Error()}
+		return &authError{http.StatusUnauthorized, CodeInvalidCredentials, err.Error()}
 	case c.basic:
 		_, aerr := s.checkKeyCredentials(c)
-		return c, true, aerr
+		return aerr
 	}
 	_, aerr := s.checkToken(c, s.now())
-	return c, true, aerr
+	return aerr
 }
 
 func (e *authError) write(w http.ResponseWriter) {
