@@ -1,7 +1,6 @@
 package controltest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -43,16 +42,8 @@ func writeError(w http.ResponseWriter, status, code int, format string, args ...
 	writeJSON(w, status, NewErrorBody(status, code, fmt.Sprintf(format, args...)))
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		// Only the fake's own types reach here; failing loudly beats a half-written body.
-		panic(fmt.Sprintf("controltest: encoding a response: %v", err))
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(data)
-}
+// writeJSON is fakeserver.WriteJSON, short for the handlers.
+func writeJSON(w http.ResponseWriter, status int, v any) { fakeserver.WriteJSON(w, status, v) }
 
 // Shorthands for the errors handlers send.
 

@@ -1,6 +1,7 @@
 package fakeserver
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 )
@@ -28,4 +29,16 @@ func CodeFor(status int) int {
 		return 42910
 	}
 	return status * 100
+}
+
+// WriteJSON answers with status and v as a JSON body. It panics if v does not encode: only
+// a fake's own types reach it, and failing loudly beats a half-written body.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("fakeserver: encoding a response: %v", err))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
 }

@@ -1,7 +1,6 @@
 package resttest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -42,13 +41,5 @@ func writeError(w http.ResponseWriter, status, code int, format string, args ...
 	writeJSON(w, status, ErrorBody{Error: fakeserver.NewErrorBody(status, code, msg)})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		// Only the fake's own types reach here; failing loudly beats a half-written body.
-		panic(fmt.Sprintf("resttest: encoding a response: %v", err))
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(data)
-}
+// writeJSON is fakeserver.WriteJSON, short for the handlers.
+func writeJSON(w http.ResponseWriter, status int, v any) { fakeserver.WriteJSON(w, status, v) }
