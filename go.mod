@@ -4,7 +4,7 @@ go 1.26.8
 
 require (
 	github.com/BurntSushi/toml v1.6.0 // the config file is TOML, shared with Ably's official CLI
-	github.com/getkin/kin-openapi v0.153.0 // pkg/controltest checks requests and responses against the Control API's OpenAPI spec
+	github.com/getkin/kin-openapi v0.153.0 // pkg/fakeserver checks the fake servers' requests and responses against the Control and REST APIs' OpenAPI specs
 	github.com/gofrs/flock v0.13.2 // inter-process lock around config read-modify-write (Unix and Windows)
 	github.com/golang-jwt/jwt/v5 v5.3.1 // signs Ably JWTs (HS256); tests verify them
 	github.com/rogpeppe/go-internal v1.16.0 // testscript: end-to-end tests of the real binaries

@@ -58,12 +58,9 @@ func fakeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("fake: no fake Control API in this script (Seal starts one)")
 	}
-	if len(args) == 0 {
-		ts.Fatalf("usage: fake token|revoke|fault|nofaults|app|key|queue|namespace|rule|requests|forget|header|violations ...")
-	}
-	sub, args := args[0], args[1:]
-	if neg && sub != "header" && sub != "violations" {
-		ts.Fatalf("fake %s does not take !", sub)
+	sub, args := subcommand(ts, "fake", neg, args, "token|revoke|app|key|queue|namespace|rule")
+	if serverCommand(ts, "fake", "the fake Control API", srv.Server, neg, sub, args, func(v string) string { return redact(srv, v) }) {
+		return
 	}
 	switch sub {
 	case "token":
@@ -73,10 +70,6 @@ func fakeCmd(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("usage: fake revoke VALUE")
 		}
 		srv.RevokeToken(args[0])
-	case "fault":
-		srv.AddFault(faultArgs(ts, "fake", args))
-	case "nofaults":
-		srv.ClearFaults()
 	case "app":
 		fakeApp(ts, srv, args)
 	case "key":
@@ -87,17 +80,6 @@ func fakeCmd(ts *testscript.TestScript, neg bool, args []string) {
 		fakeNamespace(ts, srv, args)
 	case "rule":
 		fakeRule(ts, srv, args)
-	case "requests":
-		requestsCommand(ts, "fake", args, controlRequests(srv))
-	case "forget":
-		if len(args) != 0 {
-			ts.Fatalf("usage: fake forget")
-		}
-		srv.ResetRequests()
-	case "header":
-		headerCommand(ts, "fake", neg, args, controlRequests(srv), func(v string) string { return redact(srv, v) })
-	case "violations":
-		fakeViolations(ts, srv, neg)
 	default:
 		ts.Fatalf("fake: unknown subcommand %q", sub)
 	}
@@ -241,31 +223,6 @@ func redact(srv *controltest.Server, v string) string {
 	return scheme + " [REDACTED] (unknown token)"
 }
 
-func fakeViolations(ts *testscript.TestScript, srv *controltest.Server, neg bool) {
-	if srv.Spec() == nil {
-		if neg {
-			ts.Fatalf("! fake violations: the fake does not validate (the Control API spec is missing); guard the line with [spec]")
-		}
-		ts.Logf("fake violations: not checked: the Control API spec is missing, so the fake does not validate")
-		return
-	}
-	v := srv.SpecViolations()
-	if !neg {
-		if len(v) > 0 {
-			ts.Fatalf("the fake Control API saw %d spec violation%s:\n%s", len(v), plural(len(v)), strings.Join(v, "\n"))
-		}
-		return
-	}
-	if len(v) == 0 {
-		ts.Fatalf("! fake violations: there were none")
-	}
-	out := ts.Stdout()
-	for _, line := range v {
-		fmt.Fprintln(out, line)
-	}
-	srv.ResetSpecViolations()
-}
-
 // pairs parses KEY=VALUE arguments, allowing only the keys given.
 func pairs(ts *testscript.TestScript, cmd string, args []string, allowed ...string) map[string]string {
 	out := map[string]string{}
@@ -361,15 +318,4 @@ func orAny(s string) string {
 		return "(any)"
 	}
 	return s
-}
-
-// controlRequests shows the fake Control API's log to the shared request commands.
-func controlRequests(srv *controltest.Server) func(method, pattern string) []loggedRequest {
-	return func(method, pattern string) []loggedRequest {
-		var out []loggedRequest
-		for _, r := range srv.RequestsMatching(method, pattern) {
-			out = append(out, loggedRequest{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery, Status: r.Status, Header: r.Header})
-		}
-		return out
-	}
 }

@@ -10,20 +10,52 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/ably/ably-suite/internal/fakefault"
+	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
-// loggedRequest is what the fake and rest script commands show of a request a fake server
-// logged, whichever server it was.
-type loggedRequest struct {
-	Method, Path, RawQuery string
-	Status                 int
-	Header                 http.Header
+// subcommand splits a fake server command's arguments into its subcommand and the rest,
+// refusing ! on the subcommands that do not take it; own lists the server's own
+// subcommands for the usage line.
+func subcommand(ts *testscript.TestScript, cmd string, neg bool, args []string, own string) (string, []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: %s %s|fault|nofaults|requests|forget|header|violations ...", cmd, own)
+	}
+	sub := args[0]
+	if neg && sub != "header" && sub != "violations" {
+		ts.Fatalf("%s %s does not take !", cmd, sub)
+	}
+	return sub, args[1:]
 }
 
-// requestsCommand implements `<cmd> requests [-count N] [METHOD] [PATTERN]` over a server's
-// log: it prints the matching requests, or with -count asserts how many there were.
-func requestsCommand(ts *testscript.TestScript, cmd string, args []string, matching func(method, pattern string) []loggedRequest) {
+// serverCommand runs the subcommands every fake server has, on its pkg/fakeserver
+// plumbing, the same under fake and rest: fault, nofaults, requests, forget, header
+// (printing credentials through redact) and violations. It reports whether sub was one.
+func serverCommand(ts *testscript.TestScript, cmd, server string, srv *fakeserver.Server, neg bool, sub string, args []string, redact func(string) string) bool {
+	switch sub {
+	case "fault":
+		srv.AddFault(faultArgs(ts, cmd, args))
+	case "nofaults":
+		srv.ClearFaults()
+	case "requests":
+		requestsCommand(ts, cmd, args, srv)
+	case "forget":
+		if len(args) != 0 {
+			ts.Fatalf("usage: %s forget", cmd)
+		}
+		srv.ResetRequests()
+	case "header":
+		headerCommand(ts, cmd, neg, args, srv, redact)
+	case "violations":
+		violationsCommand(ts, cmd, server, neg, srv)
+	default:
+		return false
+	}
+	return true
+}
+
+// requestsCommand implements `<cmd> requests [-count N] [METHOD] [PATTERN]` over a fake
+// server's log: it prints the matching requests, or with -count asserts how many there were.
+func requestsCommand(ts *testscript.TestScript, cmd string, args []string, srv *fakeserver.Server) {
 	want := -1
 	if len(args) >= 2 && args[0] == "-count" {
 		n, err := strconv.Atoi(args[1])
@@ -33,7 +65,7 @@ func requestsCommand(ts *testscript.TestScript, cmd string, args []string, match
 		want, args = n, args[2:]
 	}
 	method, pattern := methodAndPattern(ts, cmd+" requests [-count N] [METHOD] [PATTERN]", args)
-	reqs := matching(method, pattern)
+	reqs := srv.RequestsMatching(method, pattern)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d request%s\n", len(reqs), plural(len(reqs)))
 	for _, r := range reqs {
@@ -54,13 +86,13 @@ func requestsCommand(ts *testscript.TestScript, cmd string, args []string, match
 
 // headerCommand implements `[!] <cmd> header NAME [METHOD] [PATTERN]`: it prints header NAME
 // of the last matching request (credentials redacted), or with ! asserts it is absent.
-func headerCommand(ts *testscript.TestScript, cmd string, neg bool, args []string, matching func(method, pattern string) []loggedRequest, redact func(string) string) {
+func headerCommand(ts *testscript.TestScript, cmd string, neg bool, args []string, srv *fakeserver.Server, redact func(string) string) {
 	if len(args) < 1 {
 		ts.Fatalf("usage: %s header NAME [METHOD] [PATTERN]", cmd)
 	}
 	name := args[0]
 	method, pattern := methodAndPattern(ts, cmd+" header NAME [METHOD] [PATTERN]", args[1:])
-	reqs := matching(method, pattern)
+	reqs := srv.RequestsMatching(method, pattern)
 	if len(reqs) == 0 {
 		ts.Fatalf("%s header: no request matched %s %s", cmd, orAny(method), orAny(pattern))
 	}
@@ -81,9 +113,9 @@ func headerCommand(ts *testscript.TestScript, cmd string, neg bool, args []strin
 
 // faultArgs reads `<cmd> fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N]
 // [body=TEXT]`, the same for both fake servers.
-func faultArgs(ts *testscript.TestScript, cmd string, args []string) fakefault.Fault {
+func faultArgs(ts *testscript.TestScript, cmd string, args []string) fakeserver.Fault {
 	usage := "usage: " + cmd + " fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N] [body=TEXT]"
-	var f fakefault.Fault
+	var f fakeserver.Fault
 	if len(args) > 0 && isMethod(args[0]) {
 		f.Method, args = args[0], args[1:]
 	}
@@ -113,4 +145,32 @@ func faultArgs(ts *testscript.TestScript, cmd string, args []string) fakefault.F
 		}
 	}
 	return f
+}
+
+// violationsCommand implements `[!] <cmd> violations` over a fake server's spec check:
+// without !, fail if a request or response broke the spec (passing, saying so, when the
+// spec is missing); with !, require at least one, print them and forget them.
+func violationsCommand(ts *testscript.TestScript, cmd, server string, neg bool, srv *fakeserver.Server) {
+	if srv.Spec() == nil {
+		if neg {
+			ts.Fatalf("! %s violations: %s does not validate (its spec is missing); guard the line with [spec]", cmd, server)
+		}
+		ts.Logf("%s violations: not checked: the spec is missing, so %s does not validate", cmd, server)
+		return
+	}
+	v := srv.SpecViolations()
+	if !neg {
+		if len(v) > 0 {
+			ts.Fatalf("%s saw %d spec violation%s:\n%s", server, len(v), plural(len(v)), strings.Join(v, "\n"))
+		}
+		return
+	}
+	if len(v) == 0 {
+		ts.Fatalf("! %s violations: there were none", cmd)
+	}
+	out := ts.Stdout()
+	for _, line := range v {
+		fmt.Fprintln(out, line)
+	}
+	srv.ResetSpecViolations()
 }

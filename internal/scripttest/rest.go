@@ -16,12 +16,12 @@ import (
 // restServerKey is where Seal leaves the script's fake REST API in Env.Values.
 type restServerKey struct{}
 
-// startREST starts the script's fake REST API (pkg/resttest) and exports its URL as
-// ABLY_ENDPOINT and REST_URL (DESIGN §7). It knows every key of the script's fake Control
-// API, as it is at the time of each request, so keys seeded with `fake key` or created with
-// `ably auth keys create` work.
-func startREST(env *testscript.Env, ctl *controltest.Server) {
-	rs := resttest.New(resttest.WithKeys(controlKeys(ctl)))
+// startREST starts the script's fake REST API (pkg/resttest), checking against spec unless
+// it is nil, and exports its URL as ABLY_ENDPOINT and REST_URL (DESIGN §7). It knows every
+// key of the script's fake Control API, as it is at the time of each request, so keys
+// seeded with `fake key` or created with `ably auth keys create` work.
+func startREST(env *testscript.Env, ctl *controltest.Server, spec *resttest.Spec) {
+	rs := resttest.New(resttest.WithKeys(controlKeys(ctl)), resttest.WithSpec(spec))
 	env.Defer(rs.Close)
 	env.Values[restServerKey{}] = rs
 	env.Setenv("REST_URL", rs.URL)
@@ -50,44 +50,35 @@ func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
 //	    answer matching requests with STATUS (0: only delay); PATH like /keys/*/requestToken
 //	rest nofaults
 //	rest requests [-count N] [METHOD] [PATTERN]
-//	    print "N requests", then "METHOD PATH STATUS" for each, oldest first; with -count,
+//	    print "N requests", then "METHOD PATH[?QUERY] STATUS" for each, oldest first; with -count,
 //	    fail unless exactly N match, printing nothing
 //	rest forget
 //	    forget the requests so far
 //	rest header NAME [METHOD] [PATTERN]
 //	    print header NAME of the last (matching) request, basic credentials shown as
-//	    "Basic [REDACTED] (key APPID.KEYID)"; ! requires it absent
+//	    "Basic [REDACTED] (key APPID.KEYID)" and a bearer token as "Bearer [REDACTED]";
+//	    ! requires it absent
 //	rest tokens
 //	    print "N tokens", then "KEYNAME CLIENTID CAPABILITY TTL" for each ("-": no client ID)
 //	rest revocations
 //	    print "N revocations", then "KEYNAME TARGET" for each, "reauth-margin" after it when asked
+//	rest violations
+//	    as fake violations, against platform-v1.yaml (revokeTokens, which it lacks, unchecked)
 //
-// Like fake, only requests, header, tokens and revocations print, replacing stdout.
+// Like fake, only requests, header, tokens, revocations and ! violations print, replacing
+// stdout.
 func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 	srv, ok := ts.Value(restServerKey{}).(*resttest.Server)
 	if !ok {
 		ts.Fatalf("rest: no fake REST API in this script (Seal starts one)")
 	}
-	if len(args) == 0 {
-		ts.Fatalf("usage: rest key|fault|nofaults|requests|forget|header|tokens|revocations ...")
-	}
-	sub, args := args[0], args[1:]
-	if neg && sub != "header" {
-		ts.Fatalf("rest %s does not take !", sub)
+	sub, args := subcommand(ts, "rest", neg, args, "key|tokens|revocations")
+	if serverCommand(ts, "rest", "the fake REST API", srv.Server, neg, sub, args, redactCredentials) {
+		return
 	}
 	switch sub {
 	case "key":
 		restKey(ts, srv, args)
-	case "fault":
-		srv.AddFault(faultArgs(ts, "rest", args))
-	case "nofaults":
-		srv.ClearFaults()
-	case "requests":
-		requestsCommand(ts, "rest", args, restRequests(srv))
-	case "forget":
-		srv.ResetRequests()
-	case "header":
-		headerCommand(ts, "rest", neg, args, restRequests(srv), redactBasic)
 	case "tokens":
 		toks := srv.Tokens()
 		var b strings.Builder
@@ -143,9 +134,13 @@ func restKey(ts *testscript.TestScript, srv *resttest.Server, args []string) {
 	srv.AddKey(k)
 }
 
-// redactBasic hides the secret of basic credentials, naming the key instead.
-func redactBasic(v string) string {
+// redactCredentials hides the secret of basic credentials, naming the key instead, and
+// bearer tokens altogether.
+func redactCredentials(v string) string {
 	scheme, cred, ok := strings.Cut(v, " ")
+	if ok && strings.EqualFold(scheme, "Bearer") {
+		return scheme + " [REDACTED]"
+	}
 	if !ok || !strings.EqualFold(scheme, "Basic") {
 		return v
 	}
@@ -155,15 +150,4 @@ func redactBasic(v string) string {
 	}
 	user, _, _ := strings.Cut(string(raw), ":")
 	return fmt.Sprintf("%s [REDACTED] (key %s)", scheme, user)
-}
-
-// restRequests shows the fake REST API's log to the shared request commands.
-func restRequests(srv *resttest.Server) func(method, pattern string) []loggedRequest {
-	return func(method, pattern string) []loggedRequest {
-		var out []loggedRequest
-		for _, r := range srv.RequestsMatching(method, pattern) {
-			out = append(out, loggedRequest{Method: r.Method, Path: r.Path, Status: r.Status, Header: r.Header})
-		}
-		return out
-	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/resttest"
 )
 
 // serverKey is where Seal leaves the script's fake Control API in Env.Values.
@@ -26,15 +27,16 @@ type serverKey struct{}
 // $WORK, PATH holding only the suite's binaries and $WORK/bin, and no ABLY_* variable from
 // the outside. $EXAMPLES is the directory of the compiled examples.
 //
-// Each script gets its own fake Control API (pkg/controltest), checking every request and
-// response against spec unless spec is nil. The script sees:
+// Each script gets its own fake Control API (pkg/controltest) and fake REST API
+// (pkg/resttest), each checking every request and response against its spec unless specs
+// is nil. The script sees:
 //
 //	ABLY_CONTROL_HOST  the fake's base URL (http://127.0.0.1:PORT/v1), so clients use it
 //	FAKE_URL           the same, for the http command and for scripts
 //	ACCESS_TOKEN       the fake's default token, holding every capability (not exported as
 //	                   ABLY_ACCESS_TOKEN: a script chooses how its commands get a token)
 //	REST_URL           the base URL of the script's fake REST API (see startREST)
-func Seal(env *testscript.Env, suiteBin, examplesBin string, spec *controltest.Spec) error {
+func Seal(env *testscript.Env, suiteBin, examplesBin string, specs *Specs) error {
 	work := env.Getenv("WORK")
 	home := filepath.Join(work, "home")
 	env.Setenv("HOME", home)
@@ -49,42 +51,58 @@ func Seal(env *testscript.Env, suiteBin, examplesBin string, spec *controltest.S
 	// and pushes metadata calls towards their timeout.
 	env.Setenv("GORACE", "atexit_sleep_ms=0")
 
-	srv := controltest.New(controltest.WithSpec(spec))
+	if specs == nil {
+		specs = &Specs{}
+	}
+	srv := controltest.New(controltest.WithSpec(specs.Control))
 	env.Defer(srv.Close)
 	env.Values[serverKey{}] = srv
 	env.Setenv("ABLY_CONTROL_HOST", srv.URL)
 	env.Setenv("FAKE_URL", srv.URL)
 	env.Setenv("ACCESS_TOKEN", controltest.DefaultToken)
-	startREST(env, srv)
+	startREST(env, srv, specs.REST)
 	return nil
 }
 
-// LoadSpec loads the Control API spec (../shared/spec/control-v1.yaml beside the module) once
-// for all scripts. When it is missing, the test fails under CI (CI set) and otherwise runs
-// the scripts without spec validation, saying so.
-func LoadSpec(t testing.TB) *controltest.Spec {
+// Specs are the API descriptions the scripts' fakes check against.
+type Specs struct {
+	Control *controltest.Spec // control-v1.yaml
+	REST    *resttest.Spec    // platform-v1.yaml
+}
+
+// LoadSpec loads the API specs (../shared/spec/control-v1.yaml and platform-v1.yaml beside
+// the module) once for all scripts. When they are missing, the test fails under CI (CI set)
+// and otherwise runs the scripts without spec checking, saying so, with a nil *Specs.
+func LoadSpec(t testing.TB) *Specs {
 	t.Helper()
-	path, err := controltest.SpecPath()
+	controlPath, err := controltest.SpecPath()
+	var restPath string
+	if err == nil {
+		restPath, err = resttest.SpecPath()
+	}
 	if err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal(err)
 		}
-		t.Logf("%v; the scripts' fake Control API will not check requests against it", err)
+		t.Logf("%v; the scripts' fake servers will not check requests against the specs", err)
 		return nil
 	}
-	spec, err := controltest.LoadSpec(path)
-	if err != nil {
+	var specs Specs
+	if specs.Control, err = controltest.LoadSpec(controlPath); err != nil {
 		t.Fatal(err)
 	}
-	return spec
+	if specs.REST, err = resttest.LoadSpec(restPath); err != nil {
+		t.Fatal(err)
+	}
+	return &specs
 }
 
-// Condition answers the scripts' own conditions: [spec] holds when the fake Control API
-// validates against the spec, for scripts (such as those showing a violation) that need it.
-func Condition(spec *controltest.Spec) func(cond string) (bool, error) {
+// Condition answers the scripts' own conditions: [spec] holds when the fake servers check
+// against the specs, for scripts (such as those showing a violation) that need it.
+func Condition(specs *Specs) func(cond string) (bool, error) {
 	return func(cond string) (bool, error) {
 		if cond == "spec" {
-			return spec != nil, nil
+			return specs != nil, nil
 		}
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}

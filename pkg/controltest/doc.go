@@ -26,5 +26,10 @@
 //
 // ValidateWith (or WithSpec) makes the server check every request it receives and every
 // response it sends against the OpenAPI description; SpecViolations lists what did not
-// conform, so a client's test can assert that it speaks the documented API.
+// conform, so a client's test can assert that it speaks the documented API. The fake departs
+// from the description only where the real API does: the fields it returns beyond it
+// (stats' inProgress, namespaces' identified) are not violations.
+//
+// The request log, faults, spec check and serve pipeline are pkg/fakeserver's, shared with
+// pkg/resttest; this package adds the Control API itself.
 package controltest

@@ -1,9 +1,10 @@
 package controltest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
 // Ably error codes the fake answers with. An Ably code is five digits whose first three are
@@ -25,42 +26,24 @@ const (
 )
 
 // ErrorBody is the body of every error the API returns.
-type ErrorBody struct {
-	Message    string `json:"message"`
-	Code       int    `json:"code"`
-	StatusCode int    `json:"statusCode"`
-	Href       string `json:"href"`
-}
+type ErrorBody = fakeserver.ErrorBody
 
 // CodeFor is the Ably error code the fake uses for a bare HTTP status, as in an injected
 // fault without a body: 429 is 42910, others are the status times 100 (401 is 40100, 500 is
 // 50000, 503 is 50300).
-func CodeFor(status int) int {
-	if status == http.StatusTooManyRequests {
-		return CodeRateLimit
-	}
-	return status * 100
-}
+func CodeFor(status int) int { return fakeserver.CodeFor(status) }
 
 // NewErrorBody builds an Ably error body; href points at Ably's help page for the code.
 func NewErrorBody(status, code int, message string) ErrorBody {
-	return ErrorBody{Message: message, Code: code, StatusCode: status, Href: fmt.Sprintf("https://help.ably.io/error/%d", code)}
+	return fakeserver.NewErrorBody(status, code, message)
 }
 
 func writeError(w http.ResponseWriter, status, code int, format string, args ...any) {
 	writeJSON(w, status, NewErrorBody(status, code, fmt.Sprintf(format, args...)))
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		// Only the fake's own types reach here; failing loudly beats a half-written body.
-		panic(fmt.Sprintf("controltest: encoding a response: %v", err))
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(data)
-}
+// writeJSON is fakeserver.WriteJSON, short for the handlers.
+func writeJSON(w http.ResponseWriter, status int, v any) { fakeserver.WriteJSON(w, status, v) }
 
 // Shorthands for the errors handlers send.
 

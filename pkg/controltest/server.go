@@ -1,31 +1,31 @@
 package controltest
 
 import (
-	"bytes"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/ably/ably-suite/internal/fakefault"
+	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
 // maxBody bounds what the fake reads of a request body; the real API refuses far less.
 const maxBody = 16 << 20
 
-// Server is a running fake Control API. Its methods are safe for concurrent use.
+// Server is a running fake Control API. Its methods are safe for concurrent use. The
+// request log, faults and spec checking are pkg/fakeserver's: Requests, AddFault,
+// ValidateWith, SpecViolations and the rest come from the embedded fakeserver.Server.
 type Server struct {
+	*fakeserver.Server
+
 	// URL is the API's base URL, ending in /v1, e.g. http://127.0.0.1:41234/v1.
 	URL string
 
-	hs  *httptest.Server
-	mux *http.ServeMux
-	now func() time.Time
+	mux  *http.ServeMux
+	now  func() time.Time
+	spec *Spec // checking from the start; nil: none
 
 	mu         sync.Mutex // guards everything below
-	spec       *Spec      // nil: no validation
 	seq        int        // last ID handed out
 	user       User
 	accounts   []Account
@@ -35,10 +35,6 @@ type Server struct {
 	namespaces []*Namespace
 	queues     []*Queue
 	rules      []Rule
-	faults     fakefault.List
-	log        []Request
-	logBase    int // requests dropped by ResetRequests
-	violations []string
 }
 
 // Option configures a Server.
@@ -73,71 +69,18 @@ func New(opts ...Option) *Server {
 	}}
 	s.mux = http.NewServeMux()
 	s.routes()
-	s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.URL = s.hs.URL + "/v1"
+	s.Server = fakeserver.Start(fakeserver.Config{
+		Handler: s.mux,
+		WriteError: func(w http.ResponseWriter, status int, message string) {
+			writeError(w, status, CodeFor(status), "%s", message)
+		},
+		Now:     s.now,
+		MaxBody: maxBody,
+		Spec:    s.spec,
+		Rules:   specRules(),
+	})
+	s.URL = s.Origin() + "/v1"
 	return s
-}
-
-// Close shuts the server down. It cuts off requests in flight first, so that a long
-// injected delay does not hold it up.
-func (s *Server) Close() {
-	s.hs.CloseClientConnections()
-	s.hs.Close()
-}
-
-// Client returns an HTTP client suited to the server (no proxy, keep-alives to it).
-func (s *Server) Client() *http.Client { return s.hs.Client() }
-
-// serveHTTP is the path of every request: log it, check it against the spec, apply any
-// fault, then the API itself; finally check the response against the spec.
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, CodeBadRequest, "reading the request body: %v", err)
-		return
-	}
-	entry := s.logStart(r, body)
-	rec := &recorder{ResponseWriter: w}
-	check := s.checkRequest(r, body)
-
-	faulted := s.applyFault(rec, r)
-	if !faulted {
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		s.mux.ServeHTTP(rec, r)
-	}
-	s.logFinish(entry, rec.status)
-	if check != nil && !faulted && rec.status != 0 {
-		s.checkResponse(check, rec)
-	}
-}
-
-// recorder passes a response through while keeping its status and body for the log and
-// the spec check.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	r.body.Write(p)
-	return r.ResponseWriter.Write(p)
-}
-
-func (r *recorder) Flush() {
-	if f, ok := r.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
 }
 
 // call is one authenticated request on its way to a handler.

@@ -24,8 +24,33 @@
 //     its own. The platform spec does not describe this endpoint; the fake follows the shape
 //     of Ably's token revocation API.
 //
+// Signatures and credentials are checked with the fake's own code (verify.go), not with
+// pkg/ablyauth or any other client's, so a client's mistake cannot pass by being shared. An
+// Authorization header may be "Basic base64(KEYNAME:SECRET)" or "Bearer TOKEN" (the token as
+// issued, or base64 of it as Ably's SDKs send it); a token request needs none, but any it
+// carries must be good, and revokeTokens wants the key itself.
+//
 // Errors are Ably error bodies, {"error":{"message","code","statusCode","href"}}, with the
 // x-ably-errorcode and x-ably-errormessage headers, as the real API sends them.
+//
+// ValidateWith (or WithSpec, with a spec from LoadSpec) makes the server check every request
+// and response against Ably's REST API description, platform-v1.yaml, as pkg/controltest
+// does against control-v1.yaml; SpecViolations lists what did not conform. Of the fake's two
+// operations, platform-v1.yaml describes only requestToken: revokeTokens is missing from it,
+// so its requests and responses are not checked (any other path is a violation). Where the
+// description is wrong about the real API, the fake reads it as the real API behaves, each
+// case named here:
+//
+//   - requestToken's body is oneOf TokenRequest or SignedTokenRequest, but a
+//     SignedTokenRequest is a TokenRequest with a mac, so every signed request matches both
+//     and would fail oneOf; the TokenRequest branch is read as one without a mac.
+//   - TokenRequest's capability is drawn as an object, but Ably's token request spec and
+//     SDKs send the capability's JSON as a string (the bytes the mac covers); a string
+//     holding a JSON object is checked as that object.
+//   - Every operation asks for basic or bearer credentials, though requestToken's own
+//     description says a signed token request needs none; one without any is not a violation.
+//   - The description's own flaws that touch no request (an integer parameter with the
+//     default "100", an example that breaks its schema) are tolerated when it is loaded.
 //
 // Keys come from AddKey, or from a lookup given with WithKeys (for example the keys of a
 // pkg/controltest server, so keys created through the fake Control API work here too).

@@ -1,12 +1,11 @@
 package resttest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
 
-	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
 // Ably error codes the fake answers with (ably-common's protocol/errors.json).
@@ -17,31 +16,30 @@ const (
 	CodeInvalidCredentials  = 40101 // 401: unknown or revoked key, wrong secret, bad mac
 	CodeTimestampNotCurrent = 40104 // 401: a token request's timestamp too far from the clock
 	CodeNonceReplayed       = 40105 // 401: a token request redeemed before
+	CodeTokenUnrecognised   = 40140 // 401: a bearer token the server did not issue
+	CodeTokenExpired        = 40142 // 401: an expired bearer token
 	CodeCapability          = 40160 // 401: a capability the key does not grant
 	CodeNotFound            = 40400 // 404
 	CodeInternal            = 50000 // 500
 )
 
+// serverID is what the fake names itself in x-ably-serverid, which the REST API sends, and
+// platform-v1.yaml requires, with every error.
+const serverID = "resttest"
+
 // ErrorBody is the body of every error the REST API returns: the error fields wrapped in
 // "error".
 type ErrorBody struct {
-	Error controltest.ErrorBody `json:"error"`
+	Error fakeserver.ErrorBody `json:"error"`
 }
 
 func writeError(w http.ResponseWriter, status, code int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	w.Header().Set("x-ably-errorcode", strconv.Itoa(code))
 	w.Header().Set("x-ably-errormessage", msg)
-	writeJSON(w, status, ErrorBody{Error: controltest.NewErrorBody(status, code, msg)})
+	w.Header().Set("x-ably-serverid", serverID)
+	writeJSON(w, status, ErrorBody{Error: fakeserver.NewErrorBody(status, code, msg)})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		// Only the fake's own types reach here; failing loudly beats a half-written body.
-		panic(fmt.Sprintf("resttest: encoding a response: %v", err))
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(data)
-}
+// writeJSON is fakeserver.WriteJSON, short for the handlers.
+func writeJSON(w http.ResponseWriter, status int, v any) { fakeserver.WriteJSON(w, status, v) }

@@ -2,13 +2,14 @@ package resttest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
 // reauthMargin is how long allowReauthMargin postpones a revocation, as on Ably.
@@ -46,10 +47,10 @@ type BatchResult struct {
 
 // TargetResult is the outcome for one target: issuedBefore and appliesAt, or an error.
 type TargetResult struct {
-	Target       string                 `json:"target"`
-	IssuedBefore int64                  `json:"issuedBefore,omitempty"`
-	AppliesAt    int64                  `json:"appliesAt,omitempty"`
-	Error        *controltest.ErrorBody `json:"error,omitempty"`
+	Target       string                `json:"target"`
+	IssuedBefore int64                 `json:"issuedBefore,omitempty"`
+	AppliesAt    int64                 `json:"appliesAt,omitempty"`
+	Error        *fakeserver.ErrorBody `json:"error,omitempty"`
 }
 
 // targetTypes are the kinds of target Ably revokes tokens by.
@@ -57,21 +58,29 @@ func targetTypes() []string { return []string{"clientId", "revocationKey", "chan
 
 func (s *Server) revokeTokens(w http.ResponseWriter, r *http.Request) {
 	keyName := r.PathValue("keyName")
-	user, pass, ok := r.BasicAuth()
-	if !ok {
+	c, err := readCredentials(r)
+	switch {
+	case errors.Is(err, errNoCredentials):
 		writeError(w, http.StatusUnauthorized, CodeUnauthorized, "authentication required: revoking tokens needs basic auth with the API key")
 		return
+	case err != nil:
+		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "%v", err)
+		return
+	case !c.basic:
+		if _, aerr := s.checkToken(c, s.now()); aerr != nil {
+			aerr.write(w)
+			return
+		}
+		writeError(w, http.StatusUnauthorized, CodeUnauthorized, "revoking tokens needs basic auth with the API key, not a token")
+		return
 	}
-	k, known := s.key(user)
+	k, aerr := s.checkKeyCredentials(c)
 	switch {
-	case !known || k.secret() != pass:
-		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials for key %q", user)
+	case aerr != nil:
+		aerr.write(w)
 		return
-	case k.Revoked:
-		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: key %q has been revoked", user)
-		return
-	case user != keyName:
-		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "key %q may not revoke tokens of key %q", user, keyName)
+	case c.keyName != keyName:
+		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "key %q may not revoke tokens of key %q", c.keyName, keyName)
 		return
 	case !k.RevocableTokens:
 		writeError(w, http.StatusBadRequest, CodeBadRequest, "token revocation is not enabled for key %q: enable revocable tokens on the key first", keyName)
@@ -107,7 +116,7 @@ func (s *Server) revokeTokens(w http.ResponseWriter, r *http.Request) {
 	for _, t := range req.Targets {
 		typ, value, _ := strings.Cut(t, ":")
 		if !slices.Contains(targetTypes(), typ) || value == "" {
-			e := controltest.NewErrorBody(http.StatusBadRequest, CodeInvalidParam,
+			e := fakeserver.NewErrorBody(http.StatusBadRequest, CodeInvalidParam,
 				fmt.Sprintf("target %q is not TYPE:VALUE with TYPE one of %s", t, strings.Join(targetTypes(), ", ")))
 			res.Results = append(res.Results, TargetResult{Target: t, Error: &e})
 			res.FailureCount++

@@ -3,6 +3,7 @@ package resttest
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -30,6 +31,17 @@ func (a answer) code() int {
 
 func post(t *testing.T, srv *Server, path string, body any, basic ...string) answer {
 	t.Helper()
+	header := ""
+	if len(basic) == 2 {
+		header = "Basic " + base64.StdEncoding.EncodeToString([]byte(basic[0]+":"+basic[1]))
+	}
+	return postWithHeader(t, srv, path, body, header)
+}
+
+// postWithHeader posts body (JSON, or []byte as is) with an Authorization header unless
+// header is "".
+func postWithHeader(t *testing.T, srv *Server, path string, body any, header string) answer {
+	t.Helper()
 	data, ok := body.([]byte)
 	if !ok {
 		var err error
@@ -39,8 +51,8 @@ func post(t *testing.T, srv *Server, path string, body any, basic ...string) ans
 	}
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(data))
 	req.Header.Set("Content-Type", "application/json")
-	if len(basic) == 2 {
-		req.SetBasicAuth(basic[0], basic[1])
+	if header != "" {
+		req.Header.Set("Authorization", header)
 	}
 	res, err := srv.Client().Do(req)
 	if err != nil {

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/ably/ably-suite/pkg/ablyauth"
 )
 
 // defaultTTL is the token lifetime when a request gives none, as on Ably.
@@ -63,6 +61,11 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 
 func (s *Server) requestToken(w http.ResponseWriter, r *http.Request) {
 	keyName := r.PathValue("keyName")
+	// A signed request needs no credentials; any presented must be good.
+	if aerr := s.checkCredentials(r); aerr != nil {
+		aerr.write(w)
+		return
+	}
 	var body tokenRequestBody
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		writeError(w, http.StatusBadRequest, CodeBadRequest, "the token request is not valid JSON: %v", err)
@@ -96,16 +99,13 @@ func (s *Server) requestToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: key %q has been revoked", keyName)
 		return
 	}
-	signed := ablyauth.TokenRequest{
-		KeyName: body.KeyName, TTL: int64(body.TTL), Capability: capability, ClientID: body.ClientID,
-		Timestamp: int64(body.Timestamp), Nonce: body.Nonce, MAC: body.MAC,
-	}
-	if !signed.Verify(k.secret()) {
+	text := macText(body.KeyName, int64(body.TTL), capability, body.ClientID, int64(body.Timestamp), body.Nonce)
+	if !macValid(k.secret(), text, body.MAC) {
 		writeError(w, http.StatusUnauthorized, CodeInvalidCredentials, "invalid mac: the token request was not signed with the secret of key %q, or was changed after", keyName)
 		return
 	}
 	now := s.now()
-	if skew := now.Sub(time.UnixMilli(signed.Timestamp)).Abs(); skew > MaxClockSkew {
+	if skew := now.Sub(time.UnixMilli(int64(body.Timestamp))).Abs(); skew > MaxClockSkew {
 		writeError(w, http.StatusUnauthorized, CodeTimestampNotCurrent, "timestamp not current: the token request is %s away from the server's clock (at most %s)", skew.Round(time.Second), MaxClockSkew)
 		return
 	}
@@ -115,23 +115,23 @@ func (s *Server) requestToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, CodeCapability, "unable to grant capability: key %q does not allow %q on %q", keyName, op, res)
 		return
 	}
-	ttl := time.Duration(signed.TTL) * time.Millisecond
+	ttl := time.Duration(body.TTL) * time.Millisecond
 	if ttl == 0 {
 		ttl = defaultTTL
 	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	nonce := keyName + "\n" + signed.Nonce
+	nonce := keyName + "\n" + body.Nonce
 	if s.nonces[nonce] {
 		writeError(w, http.StatusUnauthorized, CodeNonceReplayed, "nonce value replayed: this token request was redeemed before")
 		return
 	}
 	s.nonces[nonce] = true
 	t := Token{
-		Token:   tokenValue(k, len(s.tokens), signed.Nonce),
+		Token:   tokenValue(k, len(s.tokens), body.Nonce),
 		KeyName: keyName, Issued: now.UnixMilli(), Expires: now.Add(ttl).UnixMilli(),
-		Capability: capability, ClientID: signed.ClientID,
+		Capability: capability, ClientID: body.ClientID,
 	}
 	s.tokens = append(s.tokens, t)
 	writeJSON(w, http.StatusOK, t)

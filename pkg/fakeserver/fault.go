@@ -1,7 +1,4 @@
-// Package fakefault is the fault injection shared by the suite's fake servers
-// (pkg/controltest, pkg/resttest): a list of faults matched by method and path, each answering
-// with a status, a raw body, a Retry-After or a delay, for all or the next N requests.
-package fakefault
+package fakeserver
 
 import (
 	"net/http"
@@ -28,28 +25,26 @@ type entry struct {
 	left int // uses left; meaningless when Times is 0
 }
 
-// List holds a server's faults. The zero value is empty and ready to use.
-type List struct {
+// faultList holds a server's faults. The zero value is empty and ready to use.
+type faultList struct {
 	mu     sync.Mutex
 	faults []*entry
 }
 
-// Add adds a fault after those already set.
-func (l *List) Add(f Fault) {
+func (l *faultList) add(f Fault) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.faults = append(l.faults, &entry{Fault: f, left: f.Times})
 }
 
-// Clear removes every fault.
-func (l *List) Clear() {
+func (l *faultList) clear() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.faults = nil
 }
 
 // take finds the fault for r and uses it up once.
-func (l *List) take(r *http.Request) (Fault, bool) {
+func (l *faultList) take(r *http.Request) (Fault, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, f := range l.faults {
@@ -68,10 +63,10 @@ func (l *List) take(r *http.Request) (Fault, bool) {
 	return Fault{}, false
 }
 
-// Apply answers r with its fault, if it has one, writing the server's own error body with
+// apply answers r with its fault, if it has one, writing the server's own error body with
 // writeError when the fault gives no Body. It reports whether it answered; a fault without a
 // Status (or a 2xx without a Body) only delays.
-func (l *List) Apply(w http.ResponseWriter, r *http.Request, writeError func(w http.ResponseWriter, status int)) bool {
+func (l *faultList) apply(w http.ResponseWriter, r *http.Request, writeError func(w http.ResponseWriter, status int)) bool {
 	f, ok := l.take(r)
 	if !ok {
 		return false
@@ -101,8 +96,9 @@ func (l *List) Apply(w http.ResponseWriter, r *http.Request, writeError func(w h
 	return true
 }
 
-// MatchPath reports whether a request path matches a pattern: segment by segment, decoded,
-// * matching any one segment. Both may carry the /v1 prefix or not; "" matches everything.
+// MatchPath reports whether a request path matches a pattern as Fault.Path and the request
+// filters take them: segment by segment, decoded, * matching any one segment. Both may carry
+// the /v1 prefix (the Control API's) or not; "" matches everything.
 func MatchPath(pattern, path string) bool {
 	if pattern == "" {
 		return true
