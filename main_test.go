@@ -8,28 +8,19 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/ably/ably-suite/internal/accountscli"
-	"github.com/ably/ably-suite/internal/appscli"
-	"github.com/ably/ably-suite/internal/authcli"
 	"github.com/ably/ably-suite/internal/dispatcher"
-	"github.com/ably/ably-suite/internal/integrationscli"
-	"github.com/ably/ably-suite/internal/queuescli"
+	"github.com/ably/ably-suite/internal/groups"
 	"github.com/ably/ably-suite/internal/scripttest"
-	"github.com/ably/ably-suite/internal/statscli"
 )
 
 // TestMain registers every binary of the suite, so that inside a script the real dispatcher
 // discovers and runs the real plugins.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"ably":              dispatcher.Main,
-		"ably-auth":         authcli.Main,
-		"ably-accounts":     accountscli.Main,
-		"ably-apps":         appscli.Main,
-		"ably-integrations": integrationscli.Main,
-		"ably-queues":       queuescli.Main,
-		"ably-stats":        statscli.Main,
-	})
+	commands := map[string]func(){"ably": dispatcher.Main}
+	for _, g := range groups.All() {
+		commands[g.Executable()] = g.Main
+	}
+	testscript.Main(m, commands)
 }
 
 func TestScripts(t *testing.T) {

@@ -12,12 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ably/ably-suite/internal/accountscli"
-	"github.com/ably/ably-suite/internal/appscli"
-	"github.com/ably/ably-suite/internal/authcli"
-	"github.com/ably/ably-suite/internal/integrationscli"
-	"github.com/ably/ably-suite/internal/queuescli"
-	"github.com/ably/ably-suite/internal/statscli"
+	"github.com/ably/ably-suite/internal/groups"
 	"github.com/ably/ably-suite/pkg/plugin"
 )
 
@@ -32,16 +27,7 @@ const (
 )
 
 // Plugins returns the suite's plugins, in no particular order (Files sorts them).
-func Plugins() []plugin.Plugin {
-	return []plugin.Plugin{
-		accountscli.Plugin(),
-		appscli.Plugin(),
-		authcli.Plugin(),
-		integrationscli.Plugin(),
-		queuescli.Plugin(),
-		statscli.Plugin(),
-	}
-}
+func Plugins() []plugin.Plugin { return groups.Plugins() }
 
 // Files renders the reference of plugins: the path of each file (slash-separated, relative to
 // the module root) to its content. Plugins are documented in the order of their names.
