@@ -247,6 +247,11 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
 		msg = missingValue(strings.TrimPrefix(name, "-"))
 	}
+	if c.Command != nil {
+		if m, ok := badFlagValue(c.Command.Flags, msg); ok {
+			msg = m
+		}
+	}
 	return exitcode.Usagef("%s (run '%s --help' for usage)", msg, where)
 }
 
