@@ -8,29 +8,45 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// The errors Go's flag package (under urfave/cli) returns for a value its flag cannot take.
-var badValueErrors = []*regexp.Regexp{
-	regexp.MustCompile(`^invalid value (".*") for flag -+([^:\s]+): `),
-	regexp.MustCompile(`^invalid boolean value (".*") for -+([^:\s]+): `),
-}
-
 // badFlagValue rewrites a flag parse error into the suite's own message, which names the
 // flag with two dashes and says what it wants: `--limit "abc": want a whole number from 1 to
-// 1000`. ok is false when err is not such an error.
+// 1000`. ok is false when msg is not such an error.
 func badFlagValue(flags []cli.Flag, msg string) (string, bool) {
-	for _, re := range badValueErrors {
-		m := re.FindStringSubmatch(msg)
-		if m == nil {
-			continue
-		}
-		quoted, name := m[1], m[2]
-		f := flagNamed(flags, name)
-		if f == nil {
-			return fmt.Sprintf("--%s %s: not a value this flag takes", name, quoted), true
-		}
-		return fmt.Sprintf("--%s %s: want %s", f.Names()[0], quoted, wantedValue(f)), true
+	quoted, name, ok := parseBadValue(msg)
+	if !ok {
+		return "", false
 	}
-	return "", false
+	f := flagNamed(flags, name)
+	if f == nil {
+		return fmt.Sprintf("--%s %s: not a value this flag takes", name, quoted), true
+	}
+	return fmt.Sprintf("--%s %s: want %s", f.Names()[0], quoted, wantedValue(f)), true
+}
+
+// parseBadValue reads the errors Go's flag package (under urfave/cli) returns for a value
+// its flag cannot take: `invalid value "abc" for flag -limit: parse error`, and for a
+// boolean `invalid boolean value "x" for -json: parse error`. quoted is the value as Go
+// quoted it.
+func parseBadValue(msg string) (quoted, name string, ok bool) {
+	rest, found := strings.CutPrefix(msg, "invalid value ")
+	sep := " for flag -"
+	if !found {
+		if rest, found = strings.CutPrefix(msg, "invalid boolean value "); !found {
+			return "", "", false
+		}
+		sep = " for -"
+	}
+	// The value is quoted by %q, so the last separator ends it whatever it holds.
+	i := strings.LastIndex(rest, sep)
+	if i < 0 {
+		return "", "", false
+	}
+	quoted, rest = rest[:i], rest[i+len(sep):]
+	name, _, found = strings.Cut(rest, ": ")
+	if !found || !strings.HasPrefix(quoted, `"`) {
+		return "", "", false
+	}
+	return quoted, strings.TrimPrefix(name, "-"), true
 }
 
 func flagNamed(flags []cli.Flag, name string) cli.Flag {
@@ -73,21 +89,17 @@ func wantedValue(f cli.Flag) string {
 	return "a value of the form its help shows"
 }
 
-// The ranges a flag's help states, by the suite's convention: "1 to 1000", "from 0 to 10",
-// "above 0".
-var (
-	rangeInUsage = regexp.MustCompile(`(?:^|[^\w.-])(-?\d+) to (-?\d+)(?:[^\w.]|$)`)
-	aboveInUsage = regexp.MustCompile(`\babove (-?\d+)\b`)
-)
-
-// statedRange is the range the usage text states, as " from A to B" or " above A", so that
-// the error says what --help says; "" when it states none.
+// statedRange is the range the usage text states, by the suite's convention "1 to 1000",
+// "from 0 to 10" or "above 0", as " from A to B" or " above A", so that the error says what
+// --help says; "" when it states none. The expressions are compiled here, on the error path,
+// so that no run pays for them at start-up.
 func statedRange(usage string) string {
 	usage = strings.ReplaceAll(usage, "`", "")
-	if m := rangeInUsage.FindStringSubmatch(usage); m != nil {
+	between := regexp.MustCompile(`(?:^|[^\w.-])(-?\d+) to (-?\d+)(?:[^\w.]|$)`)
+	if m := between.FindStringSubmatch(usage); m != nil {
 		return fmt.Sprintf(" from %s to %s", m[1], m[2])
 	}
-	if m := aboveInUsage.FindStringSubmatch(usage); m != nil {
+	if m := regexp.MustCompile(`\babove (-?\d+)\b`).FindStringSubmatch(usage); m != nil {
 		return " above " + m[1]
 	}
 	return ""

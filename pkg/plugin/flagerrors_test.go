@@ -48,3 +48,13 @@ func TestBadFlagValues(t *testing.T) {
 		}
 	}
 }
+
+func TestParseBadValueTakesTheLastSeparator(t *testing.T) {
+	quoted, name, ok := parseBadValue(`invalid value "x for flag -y: z" for flag -limit: parse error`)
+	if !ok || quoted != `"x for flag -y: z"` || name != "limit" {
+		t.Errorf("got %q %q %v", quoted, name, ok)
+	}
+	if _, _, ok := parseBadValue("flag provided but not defined: -nope"); ok {
+		t.Error("an unknown flag was read as a bad value")
+	}
+}
