@@ -133,6 +133,8 @@ func (p Plugin) app(st *state) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   usageError,
 		Action:         unknownCommand,
+		// One help for `ably <group>` and `ably <group> --help`.
+		CustomAppHelpTemplate: groupHelpTemplate(m.Name),
 	}
 	for _, c := range cmds {
 		prepare(c)
@@ -157,6 +159,9 @@ func cloneCommand(c *cli.Command) *cli.Command {
 func prepare(c *cli.Command) {
 	c.OnUsageError = usageError
 	if len(c.Subcommands) > 0 {
+		if c.CustomHelpTemplate == "" {
+			c.CustomHelpTemplate = parentHelpTemplate
+		}
 		if c.Action == nil {
 			c.Action = unknownCommand
 		}
@@ -196,7 +201,7 @@ func metadataCommand(m Metadata) *cli.Command {
 // argument it shows help; with one, the argument named no subcommand.
 func unknownCommand(c *cli.Context) error {
 	if !c.Args().Present() {
-		return cli.ShowSubcommandHelp(c)
+		return showHelp(c)
 	}
 	name := c.Args().First()
 	where := c.App.HelpName
