@@ -78,10 +78,8 @@ func prepareForDocs(app *cli.App, invocation string) {
 			parts := []string{c.Usage}
 			switch {
 			case c.UsageText != "": // the generators show it as the synopsis
-			case len(c.Subcommands) > 0:
-				parts = append(parts, "`"+full+" command [command options]`")
 			default:
-				parts = append(parts, "`"+full+" [options]`")
+				parts = append(parts, "`"+synopsis(full, c)+"`")
 			}
 			if d := descriptionMarkdown(c.Description); d != "" {
 				parts = append(parts, d)
@@ -91,6 +89,19 @@ func prepareForDocs(app *cli.App, invocation string) {
 		}
 	}
 	walk(app.Commands, invocation)
+}
+
+// synopsis is how a command is invoked, as its --help shows it: its options, then its
+// positional arguments.
+func synopsis(full string, c *cli.Command) string {
+	if len(c.Subcommands) > 0 {
+		return full + " command [command options]"
+	}
+	s := full + " [options]"
+	if c.ArgsUsage != "" {
+		s += " " + c.ArgsUsage
+	}
+	return s
 }
 
 func nonEmpty(ss []string) []string {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/ably/ably-suite/internal/groups"
 )
 
@@ -74,6 +76,42 @@ func TestFilesAreDeterministicAndComplete(t *testing.T) {
 	}
 	if man := first[ManDir+"/ably-stats.1"]; !strings.Contains(man, ".TH ably-stats 1") {
 		t.Errorf("man page lacks its title line:\n%s", man[:min(len(man), 300)])
+	}
+}
+
+// TestSynopsisShowsArguments fails when a command's synopsis in the reference or its man page
+// omits the positional arguments its --help shows (its ArgsUsage).
+func TestSynopsisShowsArguments(t *testing.T) {
+	files, err := Files(Plugins())
+	if err != nil {
+		t.Fatal(err)
+	}
+	withArgs := 0
+	for _, p := range Plugins() {
+		app := p.CLIApp()
+		md, man := files[ReferenceDir+"/"+app.Name+".md"], files[ManDir+"/"+app.Name+".1"]
+		var walk func(cmds []*cli.Command, parent string)
+		walk = func(cmds []*cli.Command, parent string) {
+			for _, c := range cmds {
+				full := parent + " " + c.Name
+				walk(c.Subcommands, full)
+				if c.Hidden || c.ArgsUsage == "" {
+					continue
+				}
+				withArgs++
+				want := full + " [options] " + c.ArgsUsage
+				if !strings.Contains(md, "`"+want+"`") {
+					t.Errorf("%s.md: the synopsis of %q lacks its arguments; want `%s`", app.Name, full, want)
+				}
+				if !strings.Contains(man, `\fB`+want+`\fR`) {
+					t.Errorf("%s.1: the synopsis of %q lacks its arguments; want %s", app.Name, full, want)
+				}
+			}
+		}
+		walk(app.Commands, "ably "+p.Metadata.Name)
+	}
+	if withArgs < 13 {
+		t.Errorf("only %d commands take arguments; the suite has at least 13", withArgs)
 	}
 }
 
