@@ -54,6 +54,10 @@ func Main(p Plugin) {
 func Run(ctx context.Context, p Plugin, env Env, args []string) int {
 	st := &state{env: env}
 	app := p.app(st)
+	if completing(args) {
+		complete(app, env, args)
+		return exitcode.OK
+	}
 	args, err := interspersed(app, args)
 	if err == nil {
 		err = app.RunContext(ctx, args)
