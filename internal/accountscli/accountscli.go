@@ -24,7 +24,7 @@ Examples:
    ably accounts list
    ably accounts switch work
    ably accounts current`,
-		Commands:    []*cli.Command{loginCommand(), listCommand(), switchCommand(), currentCommand(), logoutCommand()},
+		Commands: []*cli.Command{loginCommand(), listCommand(), switchCommand(), currentCommand(), logoutCommand()},
 	}
 }
 

@@ -23,7 +23,7 @@ Examples:
    ably auth issue-ably-token --client-id client123 --token-only
    ably auth revoke-token --client-id client123
    ably auth keys list`,
-		Commands:    []*cli.Command{issueJWTTokenCommand(), issueAblyTokenCommand(), revokeTokenCommand(), keysCommand()},
+		Commands: []*cli.Command{issueJWTTokenCommand(), issueAblyTokenCommand(), revokeTokenCommand(), keysCommand()},
 	}
 }
 

@@ -23,7 +23,7 @@ Examples:
    ably stats account --unit day --limit 7
    ably stats app --app my-app --start 6h
    ably stats app --live --interval 5s`,
-		Commands:    []*cli.Command{accountCommand(), appCommand()},
+		Commands: []*cli.Command{accountCommand(), appCommand()},
 	}
 }
 
