@@ -28,6 +28,9 @@ import (
 //   - otherwise, the subcommands of a command that has them, or the first argument of a
 //     command whose ArgsUsage is ALIAS or [ALIAS] (a profile alias).
 //
+// A command with its own urfave/cli BashComplete function is left to urfave/cli, which calls
+// it.
+//
 // Since <current> is not passed when it is empty, "--app" as the last word is read as a
 // finished word waiting for its value, not as a flag name being typed.
 const completionFlag = "--generate-bash-completion"
@@ -35,9 +38,24 @@ const completionFlag = "--generate-bash-completion"
 // argProfileAlias is the ArgsUsage placeholder of an argument that is a profile alias.
 const argProfileAlias = "ALIAS"
 
-// completing reports whether args (args[0] is the program) ask for completion.
-func completing(args []string) bool {
-	return len(args) > 1 && args[len(args)-1] == completionFlag
+// completing reports whether args (args[0] is the program) ask for completion that the
+// framework answers: not for a command with a BashComplete function of its own.
+func completing(app *cli.App, args []string) bool {
+	if len(args) < 2 || args[len(args)-1] != completionFlag {
+		return false
+	}
+	cmds := app.Commands
+	for _, w := range args[1 : len(args)-1] {
+		c := findCommand(cmds, w)
+		if c == nil {
+			break
+		}
+		if c.BashComplete != nil {
+			return false
+		}
+		cmds = c.Subcommands
+	}
+	return true
 }
 
 // complete prints the candidates for the command line args (program, words, completion flag).

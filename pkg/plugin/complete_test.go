@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,6 +51,9 @@ func completionPlugin() Plugin {
 				{Name: "get", ArgsUsage: "KEY", Action: noop},
 			}},
 			{Name: "hidden", Hidden: true, Action: noop},
+			{Name: "custom", Action: noop, BashComplete: func(c *cli.Context) {
+				fmt.Fprintln(c.App.Writer, "own-candidate")
+			}},
 		},
 	}
 }
@@ -64,7 +68,8 @@ func TestCompletion(t *testing.T) {
 		env   string // ABLY_PROFILE
 		want  string
 	}{
-		{nil, "", "switch logout keys"},
+		{nil, "", "switch logout keys custom"},
+		{[]string{"custom"}, "", "own-candidate"},
 		{[]string{"keys"}, "", "list get"},
 		{[]string{"keys", "list", "--"}, "", "--app --limit --tag --profile --json --pretty-json --verbose --help"},
 		{[]string{"keys", "list", "-"}, "", "--app --limit -l --tag --profile --json --pretty-json --verbose -v --help -h"},

@@ -54,7 +54,7 @@ func Main(p Plugin) {
 func Run(ctx context.Context, p Plugin, env Env, args []string) int {
 	st := &state{env: env}
 	app := p.app(st)
-	if completing(args) {
+	if completing(app, args) {
 		complete(app, env, args)
 		return exitcode.OK
 	}
