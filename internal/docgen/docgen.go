@@ -14,6 +14,7 @@ import (
 
 	"github.com/ably/ably-suite/internal/groups"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/protocol"
 )
 
 // UpdateCommand regenerates docs/, run from the module root.
@@ -70,7 +71,11 @@ func generatedNote(open, close string) string {
 // command gets its full invocation and its description, examples included, in its Usage.
 // The app's commands are CLIApp's copies, made for the documentation only; nothing runs them.
 func prepareForDocs(app *cli.App, invocation string) {
-	app.UsageText = invocation + " command [command options]"
+	group := strings.TrimPrefix(invocation, "ably ")
+	app.UsageText = "ably [global options] " + group + " command [command options]"
+	app.Description = descriptionMarkdown(app.Description)
+	// The group's global options are the dispatcher's, as its --help lists them.
+	app.Flags = globalFlags()
 	var walk func(cmds []*cli.Command, parent string)
 	walk = func(cmds []*cli.Command, parent string) {
 		for _, c := range cmds {
@@ -102,6 +107,25 @@ func synopsis(full string, c *cli.Command) string {
 		s += " " + c.ArgsUsage
 	}
 	return s
+}
+
+// globalFlags are the dispatcher's global flags as urfave/cli flags, for the generators to
+// list under GLOBAL OPTIONS.
+func globalFlags() []cli.Flag {
+	var flags []cli.Flag
+	for _, f := range protocol.GlobalFlags() {
+		usage := fmt.Sprintf("%s (env %s); goes before the group", f.Usage, f.Env)
+		var aliases []string
+		if f.Short != "" {
+			aliases = []string{f.Short}
+		}
+		if f.Arg == "" {
+			flags = append(flags, &cli.BoolFlag{Name: f.Name, Aliases: aliases, Usage: usage})
+			continue
+		}
+		flags = append(flags, &cli.StringFlag{Name: f.Name, Aliases: aliases, Usage: usage})
+	}
+	return flags
 }
 
 func nonEmpty(ss []string) []string {

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/internal/groups"
+	"github.com/ably/ably-suite/pkg/protocol"
 )
 
 // moduleRoot is where docs/ lives, seen from this package's directory.
@@ -62,7 +63,6 @@ func TestFilesAreDeterministicAndComplete(t *testing.T) {
 	}
 	stats := first[ReferenceDir+"/ably-stats.md"]
 	for _, want := range []string{
-		"ably stats command [command options]",
 		"## app\n\nShow an app's statistics\n\n`ably stats app [options]`\n\nShows the statistics of one app",
 		"\n\nExamples:\n\n    ably stats app\n",
 		"**--live**",
@@ -70,6 +70,17 @@ func TestFilesAreDeterministicAndComplete(t *testing.T) {
 		if !strings.Contains(stats, want) {
 			t.Errorf("ably-stats.md lacks %q", want)
 		}
+	}
+	// The group's global options are the dispatcher's, as in `ably stats --help`.
+	_, globals, ok := strings.Cut(stats, "\n# GLOBAL OPTIONS\n")
+	globals, _, _ = strings.Cut(globals, "\n# COMMANDS")
+	for _, f := range protocol.GlobalFlags() {
+		if !ok || !strings.Contains(globals, "**--"+f.Name) || !strings.Contains(globals, "env "+f.Env) {
+			t.Errorf("ably-stats.md: GLOBAL OPTIONS lack --%s (%s):\n%s", f.Name, f.Env, globals)
+		}
+	}
+	if !strings.Contains(stats, "\nably [global options] stats command [command options]\n") {
+		t.Error("ably-stats.md: the group's usage differs from its --help")
 	}
 	if strings.Contains(stats, "ably-plugin-metadata") {
 		t.Error("the hidden metadata command is documented")
