@@ -114,7 +114,7 @@ func synopsis(full string, c *cli.Command) string {
 func globalFlags() []cli.Flag {
 	var flags []cli.Flag
 	for _, f := range protocol.GlobalFlags() {
-		usage := fmt.Sprintf("%s (env %s); goes before the group", f.Usage, f.Env)
+		usage := fmt.Sprintf("%s (%s); goes before the group", f.Usage, f.EnvHelp())
 		var aliases []string
 		if f.Short != "" {
 			aliases = []string{f.Short}

@@ -58,11 +58,7 @@ func globalFlagLines() string {
 		if f.Arg != "" {
 			left += " " + f.Arg
 		}
-		env := "env " + f.Env
-		if f.Arg == "" {
-			env += "=1"
-		}
-		fmt.Fprintf(&b, "\n   %s\t%s (%s)", left, f.Usage, env)
+		fmt.Fprintf(&b, "\n   %s\t%s (%s)", left, f.Usage, f.EnvHelp())
 	}
 	return b.String()
 }

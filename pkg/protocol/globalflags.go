@@ -22,3 +22,12 @@ func GlobalFlags() []GlobalFlag {
 		{Name: "verbose", Short: "v", Env: "ABLY_VERBOSE", Usage: "verbose output"},
 	}
 }
+
+// EnvHelp says, for help texts, how the plugin gets the flag: "env ABLY_PROFILE", or for a
+// boolean "env ABLY_VERBOSE=1".
+func (f GlobalFlag) EnvHelp() string {
+	if f.Arg == "" {
+		return "env " + f.Env + "=1"
+	}
+	return "env " + f.Env
+}
