@@ -16,7 +16,8 @@ import (
 )
 
 // TestHelpGolden checks the --help of every command of every group, as `ably` prints it,
-// against testdata/help/ably-<group>.txt (rewritten by -update; see main_test.go).
+// against testdata/help/ably-<group>.txt (rewritten by -update; see main_test.go), and that
+// each has examples of itself.
 func TestHelpGolden(t *testing.T) {
 	sh := newSealedShell(t)
 	for _, g := range groups.All() {
@@ -26,6 +27,9 @@ func TestHelpGolden(t *testing.T) {
 				out, _, code := sh.run(append(strings.Fields(path), "--help")...)
 				if code != 0 {
 					t.Errorf("ably %s --help: exit %d", path, code)
+				}
+				if !strings.Contains(out, "\n   Examples:\n      ably "+path) {
+					t.Errorf("ably %s --help has no examples of its own", path)
 				}
 				fmt.Fprintf(&b, "$ ably %s --help\n%s\n", path, out)
 			}
