@@ -1,6 +1,20 @@
+// The suite's end-to-end tests: testscript files under testdata/script run the real
+// dispatcher and plugins (TestScripts), the secrets audit runs every command
+// (secrets_audit_test.go), and the help of every command is checked against testdata/help/
+// (help_test.go).
+//
+// Golden files: help texts (testdata/help/*.txt), and the tables and JSON documents scripts
+// compare with `cmp stdout want.txt` against files inside their own .txtar archives, are
+// contracts. After a deliberate change, rewrite them all from the current output with
+//
+//	go test . -update
+//
+// and review the diff before committing it. (Only this package has the flag, so give the
+// package: `go test ./... -update` fails in the others.)
 package ably_test
 
 import (
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,28 +22,21 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/ably/ably-suite/internal/accountscli"
-	"github.com/ably/ably-suite/internal/appscli"
-	"github.com/ably/ably-suite/internal/authcli"
 	"github.com/ably/ably-suite/internal/dispatcher"
-	"github.com/ably/ably-suite/internal/integrationscli"
-	"github.com/ably/ably-suite/internal/queuescli"
+	"github.com/ably/ably-suite/internal/groups"
 	"github.com/ably/ably-suite/internal/scripttest"
-	"github.com/ably/ably-suite/internal/statscli"
 )
+
+var update = flag.Bool("update", false, "rewrite golden files from the current output: testdata/help/*.txt and the cmp targets inside testdata/script/*.txtar")
 
 // TestMain registers every binary of the suite, so that inside a script the real dispatcher
 // discovers and runs the real plugins.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"ably":              dispatcher.Main,
-		"ably-auth":         authcli.Main,
-		"ably-accounts":     accountscli.Main,
-		"ably-apps":         appscli.Main,
-		"ably-integrations": integrationscli.Main,
-		"ably-queues":       queuescli.Main,
-		"ably-stats":        statscli.Main,
-	})
+	commands := map[string]func(){"ably": dispatcher.Main}
+	for _, g := range groups.All() {
+		commands[g.Executable()] = g.Main
+	}
+	testscript.Main(m, commands)
 }
 
 func TestScripts(t *testing.T) {
@@ -40,6 +47,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
+		UpdateScripts:       *update,
 		Setup: func(env *testscript.Env) error {
 			return scripttest.Seal(env, suiteBin, examplesBin, spec)
 		},

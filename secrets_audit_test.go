@@ -11,14 +11,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ably/ably-suite/internal/accountscli"
-	"github.com/ably/ably-suite/internal/appscli"
-	"github.com/ably/ably-suite/internal/authcli"
-	"github.com/ably/ably-suite/internal/integrationscli"
-	"github.com/ably/ably-suite/internal/queuescli"
-	"github.com/ably/ably-suite/internal/statscli"
+	"github.com/ably/ably-suite/internal/groups"
 	"github.com/ably/ably-suite/pkg/controltest"
-	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
 
@@ -220,8 +214,7 @@ func (a *audit) requireEveryCommand(invocations [][]string) {
 		}
 		return false
 	}
-	for _, p := range []plugin.Plugin{accountscli.Plugin(), appscli.Plugin(), authcli.Plugin(),
-		integrationscli.Plugin(), queuescli.Plugin(), statscli.Plugin()} {
+	for _, p := range groups.Plugins() {
 		for _, path := range leafCommands(p.Metadata.Name, p.CLIApp().Commands) {
 			if !has(path) && path != "accounts login" && path != "accounts logout" {
 				a.t.Errorf("the secrets audit does not run %q: add it to invocations", "ably "+path)

@@ -16,10 +16,20 @@ func Plugin() plugin.Plugin {
 			Vendor:           "Ably",
 			ShortDescription: "Log in with access tokens and switch between accounts",
 		},
-		Description: "Each profile is an account alias holding an access token, stored in the config file shared with Ably's official CLI.",
+		Description: groupDescription,
 		Commands:    []*cli.Command{loginCommand(), listCommand(), switchCommand(), currentCommand(), logoutCommand()},
 	}
 }
+
+// groupDescription is the group's help, with examples.
+const groupDescription = `Each profile is an account alias holding an access token, stored in the config file shared
+with Ably's official CLI.
+
+Examples:
+   ably accounts login --alias work
+   ably accounts list
+   ably accounts switch work
+   ably accounts current`
 
 // Main runs ably-accounts.
 func Main() { plugin.Main(Plugin()) }

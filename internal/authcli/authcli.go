@@ -15,10 +15,20 @@ func Plugin() plugin.Plugin {
 			Vendor:           "Ably",
 			ShortDescription: "Issue and revoke Ably tokens and JWTs, and manage API keys",
 		},
-		Description: "Issue Ably JWTs and Ably tokens signed with an app's API key, revoke tokens, and manage an app's API keys.",
+		Description: groupDescription,
 		Commands:    []*cli.Command{issueJWTTokenCommand(), issueAblyTokenCommand(), revokeTokenCommand(), keysCommand()},
 	}
 }
+
+// groupDescription is the group's help, with examples.
+const groupDescription = `Issue Ably JWTs and Ably tokens signed with an app's API key, revoke tokens, and manage an
+app's API keys.
+
+Examples:
+   ably auth issue-jwt-token --capability '{"chat:*":["publish","subscribe"]}' --ttl 3600
+   ably auth issue-ably-token --client-id client123 --token-only
+   ably auth revoke-token --client-id client123
+   ably auth keys list`
 
 // Main runs ably-auth.
 func Main() { plugin.Main(Plugin()) }

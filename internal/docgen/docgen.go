@@ -12,13 +12,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ably/ably-suite/internal/accountscli"
-	"github.com/ably/ably-suite/internal/appscli"
-	"github.com/ably/ably-suite/internal/authcli"
-	"github.com/ably/ably-suite/internal/integrationscli"
-	"github.com/ably/ably-suite/internal/queuescli"
-	"github.com/ably/ably-suite/internal/statscli"
+	"github.com/ably/ably-suite/internal/groups"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/protocol"
 )
 
 // UpdateCommand regenerates docs/, run from the module root.
@@ -32,16 +28,7 @@ const (
 )
 
 // Plugins returns the suite's plugins, in no particular order (Files sorts them).
-func Plugins() []plugin.Plugin {
-	return []plugin.Plugin{
-		accountscli.Plugin(),
-		appscli.Plugin(),
-		authcli.Plugin(),
-		integrationscli.Plugin(),
-		queuescli.Plugin(),
-		statscli.Plugin(),
-	}
-}
+func Plugins() []plugin.Plugin { return groups.Plugins() }
 
 // Files renders the reference of plugins: the path of each file (slash-separated, relative to
 // the module root) to its content. Plugins are documented in the order of their names.
@@ -84,7 +71,11 @@ func generatedNote(open, close string) string {
 // command gets its full invocation and its description, examples included, in its Usage.
 // The app's commands are CLIApp's copies, made for the documentation only; nothing runs them.
 func prepareForDocs(app *cli.App, invocation string) {
-	app.UsageText = invocation + " command [command options]"
+	group := strings.TrimPrefix(invocation, "ably ")
+	app.UsageText = "ably [global options] " + group + " command [command options]"
+	app.Description = descriptionMarkdown(app.Description)
+	// The group's global options are the dispatcher's, as its --help lists them.
+	app.Flags = globalFlags()
 	var walk func(cmds []*cli.Command, parent string)
 	walk = func(cmds []*cli.Command, parent string) {
 		for _, c := range cmds {
@@ -92,10 +83,8 @@ func prepareForDocs(app *cli.App, invocation string) {
 			parts := []string{c.Usage}
 			switch {
 			case c.UsageText != "": // the generators show it as the synopsis
-			case len(c.Subcommands) > 0:
-				parts = append(parts, "`"+full+" command [command options]`")
 			default:
-				parts = append(parts, "`"+full+" [options]`")
+				parts = append(parts, "`"+synopsis(full, c)+"`")
 			}
 			if d := descriptionMarkdown(c.Description); d != "" {
 				parts = append(parts, d)
@@ -105,6 +94,38 @@ func prepareForDocs(app *cli.App, invocation string) {
 		}
 	}
 	walk(app.Commands, invocation)
+}
+
+// synopsis is how a command is invoked, as its --help shows it: its options, then its
+// positional arguments.
+func synopsis(full string, c *cli.Command) string {
+	if len(c.Subcommands) > 0 {
+		return full + " command [command options]"
+	}
+	s := full + " [options]"
+	if c.ArgsUsage != "" {
+		s += " " + c.ArgsUsage
+	}
+	return s
+}
+
+// globalFlags are the dispatcher's global flags as urfave/cli flags, for the generators to
+// list under GLOBAL OPTIONS.
+func globalFlags() []cli.Flag {
+	var flags []cli.Flag
+	for _, f := range protocol.GlobalFlags() {
+		usage := fmt.Sprintf("%s (%s); goes before the group", f.Usage, f.EnvHelp())
+		var aliases []string
+		if f.Short != "" {
+			aliases = []string{f.Short}
+		}
+		if f.Arg == "" {
+			flags = append(flags, &cli.BoolFlag{Name: f.Name, Aliases: aliases, Usage: usage})
+			continue
+		}
+		flags = append(flags, &cli.StringFlag{Name: f.Name, Aliases: aliases, Usage: usage})
+	}
+	return flags
 }
 
 func nonEmpty(ss []string) []string {

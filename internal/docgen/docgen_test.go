@@ -5,6 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/internal/groups"
+	"github.com/ably/ably-suite/pkg/protocol"
 )
 
 // moduleRoot is where docs/ lives, seen from this package's directory.
@@ -45,7 +50,8 @@ func TestFilesAreDeterministicAndComplete(t *testing.T) {
 			t.Errorf("%s differs between two runs", name)
 		}
 	}
-	for _, group := range []string{"accounts", "apps", "auth", "integrations", "queues", "stats"} {
+	for _, g := range groups.All() {
+		group := g.Name
 		for _, name := range []string{ReferenceDir + "/ably-" + group + ".md", ManDir + "/ably-" + group + ".1"} {
 			if _, ok := first[name]; !ok {
 				t.Errorf("no %s", name)
@@ -57,7 +63,6 @@ func TestFilesAreDeterministicAndComplete(t *testing.T) {
 	}
 	stats := first[ReferenceDir+"/ably-stats.md"]
 	for _, want := range []string{
-		"ably stats command [command options]",
 		"## app\n\nShow an app's statistics\n\n`ably stats app [options]`\n\nShows the statistics of one app",
 		"\n\nExamples:\n\n    ably stats app\n",
 		"**--live**",
@@ -66,11 +71,58 @@ func TestFilesAreDeterministicAndComplete(t *testing.T) {
 			t.Errorf("ably-stats.md lacks %q", want)
 		}
 	}
+	// The group's global options are the dispatcher's, as in `ably stats --help`.
+	_, globals, ok := strings.Cut(stats, "\n# GLOBAL OPTIONS\n")
+	globals, _, _ = strings.Cut(globals, "\n# COMMANDS")
+	for _, f := range protocol.GlobalFlags() {
+		if !ok || !strings.Contains(globals, "**--"+f.Name) || !strings.Contains(globals, "env "+f.Env) {
+			t.Errorf("ably-stats.md: GLOBAL OPTIONS lack --%s (%s):\n%s", f.Name, f.Env, globals)
+		}
+	}
+	if !strings.Contains(stats, "\nably [global options] stats command [command options]\n") {
+		t.Error("ably-stats.md: the group's usage differs from its --help")
+	}
 	if strings.Contains(stats, "ably-plugin-metadata") {
 		t.Error("the hidden metadata command is documented")
 	}
 	if man := first[ManDir+"/ably-stats.1"]; !strings.Contains(man, ".TH ably-stats 1") {
 		t.Errorf("man page lacks its title line:\n%s", man[:min(len(man), 300)])
+	}
+}
+
+// TestSynopsisShowsArguments fails when a command's synopsis in the reference or its man page
+// omits the positional arguments its --help shows (its ArgsUsage).
+func TestSynopsisShowsArguments(t *testing.T) {
+	files, err := Files(Plugins())
+	if err != nil {
+		t.Fatal(err)
+	}
+	withArgs := 0
+	for _, p := range Plugins() {
+		app := p.CLIApp()
+		md, man := files[ReferenceDir+"/"+app.Name+".md"], files[ManDir+"/"+app.Name+".1"]
+		var walk func(cmds []*cli.Command, parent string)
+		walk = func(cmds []*cli.Command, parent string) {
+			for _, c := range cmds {
+				full := parent + " " + c.Name
+				walk(c.Subcommands, full)
+				if c.Hidden || c.ArgsUsage == "" {
+					continue
+				}
+				withArgs++
+				want := full + " [options] " + c.ArgsUsage
+				if !strings.Contains(md, "`"+want+"`") {
+					t.Errorf("%s.md: the synopsis of %q lacks its arguments; want `%s`", app.Name, full, want)
+				}
+				if !strings.Contains(man, `\fB`+want+`\fR`) {
+					t.Errorf("%s.1: the synopsis of %q lacks its arguments; want %s", app.Name, full, want)
+				}
+			}
+		}
+		walk(app.Commands, "ably "+p.Metadata.Name)
+	}
+	if withArgs < 13 {
+		t.Errorf("only %d commands take arguments; the suite has at least 13", withArgs)
 	}
 }
 

@@ -22,7 +22,13 @@ func Plugin() plugin.Plugin {
 Google Cloud functions), AWS Lambda, Kinesis and SQS, Ably queues and external AMQP, Kafka,
 Pulsar, before-publish checks and moderation, and database ingress. Reading rules needs the
 access token's Read Integration (read:rule) capability; changing them, Write Integration
-(write:rule).`,
+(write:rule).
+
+Examples:
+   ably integrations list
+   ably integrations create --type http --url https://example.com/hook
+   ably integrations update 83IzAB --status disabled
+   ably integrations delete 83IzAB`,
 		Commands: []*cli.Command{listCommand(), getCommand(), createCommand(), updateCommand(), deleteCommand()},
 	}
 }

@@ -20,7 +20,12 @@ func Plugin() plugin.Plugin {
 		Description: `Ably queues of an app, filled by integration rules of type amqp ('ably integrations create
 --type amqp --queue-id ID') and read over AMQP or STOMP with the app's API key. Listing needs
 the access token's Read Queue (read:queue) capability; creating and deleting, Write Queue
-(write:queue).`,
+(write:queue).
+
+Examples:
+   ably queues create --name orders --region eu-west-1-a
+   ably queues list --details
+   ably queues delete orders`,
 		Commands: []*cli.Command{listCommand(), createCommand(), deleteCommand()},
 	}
 }

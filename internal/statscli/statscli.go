@@ -16,10 +16,19 @@ func Plugin() plugin.Plugin {
 			Vendor:           "Ably",
 			ShortDescription: "Show account and app statistics",
 		},
-		Description: "Account and app statistics from the Control API, interval by interval: once, or live until Ctrl-C. Needs an access token with Read Stats (read:stats).",
+		Description: groupDescription,
 		Commands:    []*cli.Command{accountCommand(), appCommand()},
 	}
 }
+
+// groupDescription is the group's help, with examples.
+const groupDescription = `Account and app statistics from the Control API, interval by interval: once, or live until
+Ctrl-C. Needs an access token with Read Stats (read:stats).
+
+Examples:
+   ably stats account --unit day --limit 7
+   ably stats app --app my-app --start 6h
+   ably stats app --live --interval 5s`
 
 // Main runs ably-stats.
 func Main() { plugin.Main(Plugin()) }

@@ -58,6 +58,10 @@ func Run(ctx context.Context, p Plugin, env Env, args []string) int {
 	st := &state{env: env}
 	app := p.app(st)
 	addSubcommandPlugins(app, p.Metadata.Name, args, env)
+	if completing(app, args) {
+		complete(app, env, args)
+		return exitcode.OK
+	}
 	args, err := interspersed(app, args)
 	if err == nil {
 		err = app.RunContext(ctx, args)
@@ -138,6 +142,8 @@ func (p Plugin) app(st *state) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   usageError,
 		Action:         unknownCommand,
+		// One help for `ably <group>` and `ably <group> --help`.
+		CustomAppHelpTemplate: groupHelpTemplate(m.Name),
 	}
 	for _, c := range cmds {
 		prepare(c)
@@ -162,6 +168,9 @@ func cloneCommand(c *cli.Command) *cli.Command {
 func prepare(c *cli.Command) {
 	c.OnUsageError = usageError
 	if len(c.Subcommands) > 0 {
+		if c.CustomHelpTemplate == "" {
+			c.CustomHelpTemplate = parentHelpTemplate
+		}
 		if c.Action == nil {
 			c.Action = unknownCommand
 		}
@@ -201,7 +210,7 @@ func metadataCommand(m Metadata) *cli.Command {
 // argument it shows help; with one, the argument named no subcommand.
 func unknownCommand(c *cli.Context) error {
 	if !c.Args().Present() {
-		return cli.ShowSubcommandHelp(c)
+		return showHelp(c)
 	}
 	name := c.Args().First()
 	where := c.App.HelpName
@@ -251,6 +260,11 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
 		msg = missingValue(strings.TrimPrefix(name, "-"))
+	}
+	if c.Command != nil {
+		if m, ok := badFlagValue(c.Command.Flags, msg); ok {
+			msg = m
+		}
 	}
 	return exitcode.Usagef("%s (run '%s --help' for usage)", msg, where)
 }
