@@ -50,7 +50,7 @@ func TestRefusesDevicesDirectoriesAndPipes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]string{
-		"/dev/zero":  "a character device",
+		"/dev/zero": "a character device",
 		t.TempDir(): "a directory",
 		fifo:        "a named pipe",
 	} {
