@@ -113,7 +113,7 @@ func login(c *cli.Context) error {
 	}
 	path := config.PathIn(dir)
 	var current bool
-	err = config.Update(path, func(f *config.File) error {
+	err = config.Update(c.Context, path, func(f *config.File) error {
 		a, exists := f.Account(alias)
 		if exists && a.AccountID != "" && a.AccountID != info.AccountID {
 			return exitcode.Usagef("profile %q is already logged in to account %q (%s): choose another --alias, or 'ably accounts logout %s' first",

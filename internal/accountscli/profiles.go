@@ -101,7 +101,7 @@ func switchProfile(c *cli.Context) error {
 		return err
 	}
 	var acct config.Account
-	err = config.Update(path, func(f *config.File) error {
+	err = config.Update(c.Context, path, func(f *config.File) error {
 		a, ok := f.Account(alias)
 		if !ok {
 			return unknownProfile(f, alias)
@@ -146,7 +146,7 @@ func logout(c *cli.Context) error {
 	}
 	alias := c.Args().First()
 	var nowCurrent string
-	err = config.Update(path, func(f *config.File) error {
+	err = config.Update(c.Context, path, func(f *config.File) error {
 		if alias == "" {
 			alias = f.CurrentAlias()
 			if alias == "" {

@@ -67,7 +67,7 @@ func switchApp(c *cli.Context) error {
 			return err
 		}
 	}
-	if err := setCurrentApp(s, ref.ID, ref.Name); err != nil {
+	if err := setCurrentApp(c.Context, s, ref.ID, ref.Name); err != nil {
 		return err
 	}
 	res := currentApp{Profile: s.Alias, ID: ref.ID, Name: ref.Name}
@@ -117,7 +117,7 @@ func current(c *cli.Context) error {
 		if name, err = lookupAppName(c.Context, s, id); err != nil {
 			return err
 		}
-		if err := saveAppName(s, id, name); err != nil {
+		if err := saveAppName(c.Context, s, id, name); err != nil {
 			return err
 		}
 	}

@@ -34,7 +34,7 @@ func TestDeepConfigIsRefusedBeforeParsing(t *testing.T) {
 		if exitcode.Of(err) != exitcode.Failure {
 			t.Errorf("%s: exit code %d", name, exitcode.Of(err))
 		}
-		if err := Update(p, func(f *File) error { return nil }); err == nil {
+		if err := Update(t.Context(), p, func(f *File) error { return nil }); err == nil {
 			t.Errorf("%s: Update accepted the file", name)
 		}
 		if data, _ := os.ReadFile(p); string(data) != content {
@@ -100,7 +100,7 @@ func TestRewriteDoesNotInflate(t *testing.T) {
 	}
 	b.WriteString("[current]\naccount = \"a\"\n")
 	p := writeFile(t, b.String())
-	if err := Update(p, func(f *File) error { return f.PutAccount("a", Account{AccessToken: "tok"}) }); err != nil {
+	if err := Update(t.Context(), p, func(f *File) error { return f.PutAccount("a", Account{AccessToken: "tok"}) }); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(p)

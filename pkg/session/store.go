@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -52,7 +53,7 @@ func infoFromAccount(a config.Account) (*control.TokenInfo, error) {
 }
 
 func (s profileStore) SaveTokenInfo(info *control.TokenInfo) error {
-	return config.Update(s.path, func(f *config.File) error {
+	return config.Update(context.Background(), s.path, func(f *config.File) error {
 		a, ok := f.Account(s.alias)
 		if !ok || a.AccessToken != s.token {
 			return nil // logged out or replaced meanwhile: nothing to cache
