@@ -39,6 +39,7 @@ type Account struct {
 	AccountName  string         `toml:"accountName,omitempty"`
 	UserEmail    string         `toml:"userEmail,omitempty"`
 	CurrentAppID string         `toml:"currentAppId,omitempty"`
+	Endpoint     string         `toml:"endpoint,omitempty"` // the REST/Realtime host, as the official CLI keeps it
 	Apps         map[string]App `toml:"apps,omitempty"`
 
 	// This suite's additions: where the account's Control API is, and what GET /me said of
@@ -361,4 +362,20 @@ func knownKeys(t reflect.Type) []string {
 		keys = append(keys, name)
 	}
 	return keys
+}
+
+// New is a config file at path holding the accounts given, not yet written: for tests, and
+// for code that builds a file before its first write.
+func New(path, current string, accounts map[string]Account) (*File, error) {
+	f, err := parse(path, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	for alias, a := range accounts {
+		if err := f.PutAccount(alias, a); err != nil {
+			return nil, err
+		}
+	}
+	f.SetCurrent(current)
+	return f, nil
 }
