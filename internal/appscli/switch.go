@@ -48,6 +48,9 @@ func switchApp(c *cli.Context) error {
 	if c.IsSet(session.FlagApp) {
 		return exitcode.Usagef("give the app as the argument, not with --app")
 	}
+	if err := c.Set(session.FlagApp, args[0]); err != nil {
+		return err
+	}
 	s, err := session.Open(c)
 	if err != nil {
 		return err
@@ -55,10 +58,7 @@ func switchApp(c *cli.Context) error {
 	if err := requireProfile(s, "apps switch"); err != nil {
 		return err
 	}
-	if err := c.Set(session.FlagApp, args[0]); err != nil {
-		return err
-	}
-	ref, err := s.App(c.Context, c)
+	ref, err := s.App(c.Context)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 )
 
 func issueAblyTokenCommand() *cli.Command {
@@ -58,11 +59,12 @@ type tokenDetails struct {
 
 func issueAblyToken(c *cli.Context) error {
 	out := plugin.Printer(c)
-	in, err := parseTokenInput(c, out)
+	r := resolve.ForCommand(c)
+	in, err := parseTokenInput(c, out, r)
 	if err != nil {
 		return err
 	}
-	rest, err := openREST(c)
+	rest, err := openREST(c, r)
 	if err != nil {
 		return err
 	}

@@ -19,12 +19,13 @@ import (
 	"github.com/ably/ably-suite/pkg/endpoint"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/version"
 )
 
 const (
 	flagEndpoint    = "endpoint"
-	defaultRESTHost = "rest.ably.io"
+	defaultRESTHost = resolve.DefaultEndpoint
 	restTimeout     = 30 * time.Second
 	maxRESTResponse = 1 << 20 // far above any token or revocation answer
 	// restAPIVersion is the REST protocol version asked for; 2 answers revokeTokens with a
@@ -54,13 +55,14 @@ type restClient struct {
 	now   func() time.Time // for the durations logged
 }
 
-// openREST sets up the REST client from --endpoint or ABLY_ENDPOINT. It makes no request.
-func openREST(c *cli.Context) (*restClient, error) {
-	endpoint := c.String(flagEndpoint)
-	if endpoint == "" {
-		endpoint = plugin.EnvOf(c).Getenv("ABLY_ENDPOINT")
+// openREST sets up the REST client for the endpoint r resolves (--endpoint, ABLY_ENDPOINT,
+// the profile's). It makes no request.
+func openREST(c *cli.Context, r *resolve.Resolver) (*restClient, error) {
+	endpoint, err := r.Endpoint()
+	if err != nil {
+		return nil, err
 	}
-	base, err := restBaseURL(endpoint)
+	base, err := restBaseURL(endpoint.Value)
 	if err != nil {
 		return nil, err
 	}

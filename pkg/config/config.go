@@ -72,21 +72,6 @@ type File struct {
 	Warnings []string
 }
 
-// Dir is the config directory: ABLY_CLI_CONFIG_DIR, else ~/.ably.
-func Dir(getenv func(string) string) (string, error) {
-	if d := getenv("ABLY_CLI_CONFIG_DIR"); d != "" {
-		return d, nil
-	}
-	home := getenv("HOME")
-	if home == "" {
-		var err error
-		if home, err = os.UserHomeDir(); err != nil {
-			return "", fmt.Errorf("cannot find the config directory: set ABLY_CLI_CONFIG_DIR or HOME")
-		}
-	}
-	return filepath.Join(home, ".ably"), nil
-}
-
 // PathIn is the config file's path in dir.
 func PathIn(dir string) string { return filepath.Join(dir, "config") }
 

@@ -199,35 +199,6 @@ func TestSelect(t *testing.T) {
 	}
 }
 
-func TestResolveAPIKeyPrecedence(t *testing.T) {
-	p := writeFile(t, officialCLIFile)
-	env := map[string]string{"ABLY_CLI_CONFIG_DIR": filepath.Dir(p)}
-	getenv := func(k string) string { return env[k] }
-	cases := []struct {
-		name             string
-		q                KeyQuery
-		envKey, envApp   string
-		wantKey, wantSrc string
-	}{
-		{"flag wins", KeyQuery{APIKeyFlag: "f.k:s"}, "e.k:s", "", "f.k:s", "--api-key"},
-		{"env next", KeyQuery{}, "e.k:s", "", "e.k:s", "ABLY_API_KEY"},
-		{"profile last", KeyQuery{}, "", "", "app1.k:s", "profile main"},
-		{"profile app from env", KeyQuery{}, "", "app1", "app1.k:s", "profile main"},
-	}
-	for _, c := range cases {
-		env["ABLY_API_KEY"], env["ABLY_APP_ID"] = c.envKey, c.envApp
-		c.q.Getenv = getenv
-		r, err := ResolveAPIKey(c.q)
-		if err != nil || r.APIKey != c.wantKey || r.Source != c.wantSrc {
-			t.Errorf("%s: got %+v, %v", c.name, r, err)
-		}
-	}
-	env["ABLY_API_KEY"], env["ABLY_APP_ID"] = "", "other"
-	if _, err := ResolveAPIKey(KeyQuery{Getenv: getenv}); exitcode.Of(err) != exitcode.Usage {
-		t.Errorf("no key for app: %v", err)
-	}
-}
-
 func FuzzLoad(f *testing.F) {
 	f.Add(officialCLIFile)
 	f.Add("[current]\naccount = 1\n")

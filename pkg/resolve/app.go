@@ -15,6 +15,15 @@ type App struct {
 	Source string // "--app", "ABLY_APP_ID" or "profile <alias>"
 }
 
+// Label names the app in messages: "prod" (abc123), or its ID alone when the name is not
+// known.
+func (a App) Label() string {
+	if a.Name == "" {
+		return a.ID
+	}
+	return fmt.Sprintf("%q (%s)", a.Name, a.ID)
+}
+
 // Lookup finds an app the profile does not know, by the name or ID the user gave (from
 // source): commands with a Control API session list the account's apps; commands that work
 // from the config file alone say what is missing.

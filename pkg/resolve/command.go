@@ -8,8 +8,11 @@ import (
 
 // ForCommand is the Resolver of a running command: its flags (those it has), its
 // environment, and the config file's warnings on its stderr.
-func ForCommand(c *cli.Context) *Resolver {
-	return New(Options{
+func ForCommand(c *cli.Context) *Resolver { return New(CommandOptions(c)) }
+
+// CommandOptions are the Options ForCommand uses, for a command that changes one.
+func CommandOptions(c *cli.Context) Options {
+	return Options{
 		Flags: Flags{
 			Profile:     c.String(FlagProfile),
 			AccessToken: c.String(FlagAccessToken),
@@ -20,5 +23,5 @@ func ForCommand(c *cli.Context) *Resolver {
 		},
 		Getenv: plugin.EnvOf(c).Getenv,
 		Warn:   func(w string) { plugin.Printer(c).Warnf("%s", w) },
-	})
+	}
 }
