@@ -90,7 +90,7 @@ func open(c *cli.Context, r *resolve.Resolver) (*Session, error) {
 		Now:                 env.Now,
 	}
 	if profile.Found && token.Value == profile.Account.AccessToken {
-		opt.TokenStore = &profileStore{path: s.ConfigPath, alias: profile.Alias, token: token.Value, file: r.Config}
+		opt.TokenStore = &profileStore{path: s.ConfigPath, alias: profile.Alias, token: token.Value, file: r.Config, ctx: c.Context}
 	}
 	out.Verbosef("Control API %s, access token from %s", base, s.TokenSource)
 	if s.Client, err = control.New(opt); err != nil {

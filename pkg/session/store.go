@@ -19,6 +19,7 @@ type profileStore struct {
 	alias string
 	token string
 	file  func() (*config.File, error)
+	ctx   context.Context // the command's: Ctrl-C ends a wait for the config file's lock
 
 	mu    sync.Mutex
 	saved bool
@@ -68,7 +69,7 @@ func (s *profileStore) SaveTokenInfo(info *control.TokenInfo) error {
 	s.mu.Lock()
 	s.saved, s.info = true, info
 	s.mu.Unlock()
-	return config.Update(context.Background(), s.path, func(f *config.File) error {
+	return config.Update(s.ctx, s.path, func(f *config.File) error {
 		a, ok := f.Account(s.alias)
 		if !ok || a.AccessToken != s.token {
 			return nil // logged out or replaced meanwhile: nothing to cache
