@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -77,6 +78,9 @@ func TestNoWriteAfterInterrupt(t *testing.T) {
 
 // SIGTERM ends a real process waiting for the lock with exit 130, and it writes nothing.
 func TestSIGTERMEndsTheLockWait(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGTERM")
+	}
 	p := writeFile(t, officialCLIFile)
 	holdLock(t, p)
 	c := child(p, "late", false)

@@ -3,13 +3,9 @@ package config
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -61,31 +57,6 @@ func TestOversizedConfigIsRefused(t *testing.T) {
 	_, err := Load(p)
 	if err == nil || !strings.Contains(err.Error(), "config file "+p+" is larger than 1 MiB") {
 		t.Fatalf("Load error %v", err)
-	}
-}
-
-// A config that is a named pipe (or a device) used to block every command forever.
-func TestConfigThatIsNotAFileIsRefusedAtOnce(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no named pipes")
-	}
-	dir := filepath.Join(t.TempDir(), ".ably")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	p := PathIn(dir)
-	if err := syscall.Mkfifo(p, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { _, err := Load(p); done <- err }()
-	select {
-	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "config file "+p+": not a regular file (it is a named pipe)") {
-			t.Fatalf("Load error %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Load blocked on a named pipe")
 	}
 }
 
