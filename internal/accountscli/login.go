@@ -16,6 +16,7 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/session"
 )
 
@@ -107,13 +108,12 @@ func login(c *cli.Context) error {
 		alias = aliasFor(info)
 	}
 
-	dir, err := config.Dir(env.Getenv)
+	path, err := resolve.ForCommand(c).ConfigPath()
 	if err != nil {
 		return err
 	}
-	path := config.PathIn(dir)
 	var current bool
-	err = config.Update(path, func(f *config.File) error {
+	err = config.Update(c.Context, path, func(f *config.File) error {
 		a, exists := f.Account(alias)
 		if exists && a.AccountID != "" && a.AccountID != info.AccountID {
 			return exitcode.Usagef("profile %q is already logged in to account %q (%s): choose another --alias, or 'ably accounts logout %s' first",

@@ -11,6 +11,7 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 )
 
 func listCommand() *cli.Command {
@@ -101,7 +102,7 @@ func switchProfile(c *cli.Context) error {
 		return err
 	}
 	var acct config.Account
-	err = config.Update(path, func(f *config.File) error {
+	err = config.Update(c.Context, path, func(f *config.File) error {
 		a, ok := f.Account(alias)
 		if !ok {
 			return unknownProfile(f, alias)
@@ -146,7 +147,7 @@ func logout(c *cli.Context) error {
 	}
 	alias := c.Args().First()
 	var nowCurrent string
-	err = config.Update(path, func(f *config.File) error {
+	err = config.Update(c.Context, path, func(f *config.File) error {
 		if alias == "" {
 			alias = f.CurrentAlias()
 			if alias == "" {
@@ -182,26 +183,11 @@ func unknownProfile(f *config.File, alias string) error {
 }
 
 func configPath(c *cli.Context) (string, error) {
-	dir, err := config.Dir(plugin.EnvOf(c).Getenv)
-	if err != nil {
-		return "", err
-	}
-	return config.PathIn(dir), nil
+	return resolve.ForCommand(c).ConfigPath()
 }
 
 func loadConfig(c *cli.Context) (*config.File, error) {
-	path, err := configPath(c)
-	if err != nil {
-		return nil, err
-	}
-	f, err := config.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range f.Warnings {
-		plugin.Printer(c).Warnf("%s", w)
-	}
-	return f, nil
+	return resolve.ForCommand(c).Config()
 }
 
 func dash(s string) string {

@@ -51,7 +51,7 @@ func deleteApp(c *cli.Context) error {
 	if err := s.Client.DeleteApp(c.Context, ref.ID); err != nil {
 		return err
 	}
-	wasCurrent, err := forgetApp(s, ref.ID)
+	wasCurrent, err := forgetApp(c.Context, s, ref.ID)
 	if err != nil {
 		return fmt.Errorf("app %s was deleted, but updating profile %q failed: %w", label, s.Alias, err)
 	}

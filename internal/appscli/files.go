@@ -2,13 +2,15 @@ package appscli
 
 import (
 	"encoding/json"
-	"errors"
-	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/userfile"
 )
+
+// maxFlagFile caps a file a flag names (certificates, keys, service account JSON): far above
+// any real one.
+const maxFlagFile = 1 << 20
 
 // readFlagFile reads the file a flag names. An unreadable or empty file is a usage error
 // naming the flag and the path, so the user sees which argument to fix.
@@ -16,12 +18,8 @@ func readFlagFile(flag, path string) ([]byte, error) {
 	if path == "" {
 		return nil, exitcode.Usagef("--%s is empty: give the path of a file", flag)
 	}
-	data, err := os.ReadFile(path)
+	data, err := userfile.Read(path, maxFlagFile)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the path is in the message already
-		}
 		return nil, exitcode.Usagef("--%s %s: cannot read the file: %v", flag, path, err)
 	}
 	if len(data) == 0 {

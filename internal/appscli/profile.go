@@ -18,8 +18,8 @@ func requireProfile(s *session.Session, command string) error {
 }
 
 // setCurrentApp makes the app the profile's current one and records its name.
-func setCurrentApp(s *session.Session, appID, name string) error {
-	return config.Update(s.ConfigPath, func(f *config.File) error {
+func setCurrentApp(ctx context.Context, s *session.Session, appID, name string) error {
+	return config.Update(ctx, s.ConfigPath, func(f *config.File) error {
 		a, ok := f.Account(s.Alias)
 		if !ok {
 			return exitcode.New(exitcode.NotFound, "profile %q is gone from %s (logged out meanwhile?): log in again", s.Alias, s.ConfigPath)
@@ -31,8 +31,8 @@ func setCurrentApp(s *session.Session, appID, name string) error {
 }
 
 // saveAppName records an app's name in the profile, so later commands need no lookup.
-func saveAppName(s *session.Session, appID, name string) error {
-	return config.Update(s.ConfigPath, func(f *config.File) error {
+func saveAppName(ctx context.Context, s *session.Session, appID, name string) error {
+	return config.Update(ctx, s.ConfigPath, func(f *config.File) error {
 		a, ok := f.Account(s.Alias)
 		if !ok {
 			return nil
@@ -53,7 +53,7 @@ func rememberAppName(a *config.Account, appID, name string) {
 
 // forgetApp drops a deleted app from the profile (its stored key is useless now) and clears
 // it as the current app. wasCurrent reports whether it was.
-func forgetApp(s *session.Session, appID string) (wasCurrent bool, err error) {
+func forgetApp(ctx context.Context, s *session.Session, appID string) (wasCurrent bool, err error) {
 	if s.Alias == "" {
 		return false, nil
 	}
@@ -61,7 +61,7 @@ func forgetApp(s *session.Session, appID string) (wasCurrent bool, err error) {
 	if !known && s.Account.CurrentAppID != appID {
 		return false, nil
 	}
-	err = config.Update(s.ConfigPath, func(f *config.File) error {
+	err = config.Update(ctx, s.ConfigPath, func(f *config.File) error {
 		a, ok := f.Account(s.Alias)
 		if !ok {
 			return nil

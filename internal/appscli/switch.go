@@ -48,6 +48,9 @@ func switchApp(c *cli.Context) error {
 	if c.IsSet(session.FlagApp) {
 		return exitcode.Usagef("give the app as the argument, not with --app")
 	}
+	if err := c.Set(session.FlagApp, args[0]); err != nil {
+		return err
+	}
 	s, err := session.Open(c)
 	if err != nil {
 		return err
@@ -55,10 +58,7 @@ func switchApp(c *cli.Context) error {
 	if err := requireProfile(s, "apps switch"); err != nil {
 		return err
 	}
-	if err := c.Set(session.FlagApp, args[0]); err != nil {
-		return err
-	}
-	ref, err := s.App(c.Context, c)
+	ref, err := s.App(c.Context)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func switchApp(c *cli.Context) error {
 			return err
 		}
 	}
-	if err := setCurrentApp(s, ref.ID, ref.Name); err != nil {
+	if err := setCurrentApp(c.Context, s, ref.ID, ref.Name); err != nil {
 		return err
 	}
 	res := currentApp{Profile: s.Alias, ID: ref.ID, Name: ref.Name}
@@ -117,7 +117,7 @@ func current(c *cli.Context) error {
 		if name, err = lookupAppName(c.Context, s, id); err != nil {
 			return err
 		}
-		if err := saveAppName(s, id, name); err != nil {
+		if err := saveAppName(c.Context, s, id, name); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package appscli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -53,7 +54,7 @@ func update(c *cli.Context) error {
 	}
 	if fields.Name != nil {
 		// The profile resolves --app by the names it knows: keep them true.
-		if err := renameInProfile(s, app.ID, app.Name); err != nil {
+		if err := renameInProfile(c.Context, s, app.ID, app.Name); err != nil {
 			return err
 		}
 	}
@@ -65,11 +66,11 @@ func update(c *cli.Context) error {
 }
 
 // renameInProfile records an app's new name where the profile already knows the app.
-func renameInProfile(s *session.Session, appID, name string) error {
+func renameInProfile(ctx context.Context, s *session.Session, appID, name string) error {
 	if _, known := s.Account.Apps[appID]; !known || s.Alias == "" {
 		return nil
 	}
-	return config.Update(s.ConfigPath, func(f *config.File) error {
+	return config.Update(ctx, s.ConfigPath, func(f *config.File) error {
 		a, ok := f.Account(s.Alias)
 		app, known := a.Apps[appID]
 		if !ok || !known || app.AppName == name {

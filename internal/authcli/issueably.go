@@ -12,6 +12,7 @@ import (
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/rest"
+	"github.com/ably/ably-suite/pkg/resolve"
 )
 
 func issueAblyTokenCommand() *cli.Command {
@@ -59,11 +60,12 @@ type tokenDetails struct {
 
 func issueAblyToken(c *cli.Context) error {
 	out := plugin.Printer(c)
-	in, err := parseTokenInput(c, out)
+	r := resolve.ForCommand(c)
+	in, err := parseTokenInput(c, out, r)
 	if err != nil {
 		return err
 	}
-	client, err := openREST(c)
+	client, err := openREST(c, r)
 	if err != nil {
 		return err
 	}

@@ -9,10 +9,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/ablyauth"
-	"github.com/ably/ably-suite/pkg/config"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 )
 
 const defaultTTL = "3600"
@@ -49,7 +49,7 @@ Examples:
 
 func issueJWTToken(c *cli.Context) error {
 	out := plugin.Printer(c)
-	in, err := parseTokenInput(c, out)
+	in, err := parseTokenInput(c, out, resolve.ForCommand(c))
 	if err != nil {
 		return err
 	}
@@ -71,27 +71,19 @@ func issueJWTToken(c *cli.Context) error {
 }
 
 // signingKey resolves and parses the API key, and checks it belongs to the app asked for.
-func signingKey(c *cli.Context, env plugin.Env, out *output.Printer) (ablyauth.Key, error) {
-	rk, err := config.ResolveAPIKey(config.KeyQuery{
-		APIKeyFlag: c.String("api-key"),
-		AppFlag:    c.String("app"),
-		Profile:    plugin.Profile(c),
-		Getenv:     env.Getenv,
-	})
+func signingKey(r *resolve.Resolver, out *output.Printer) (ablyauth.Key, error) {
+	rk, err := r.APIKey()
 	if err != nil {
 		return ablyauth.Key{}, err
 	}
-	for _, w := range rk.Warnings {
-		out.Warnf("%s", w)
-	}
-	key, err := ablyauth.ParseKey(rk.APIKey)
+	key, err := ablyauth.ParseKey(rk.Key.Value)
 	if err != nil {
-		return ablyauth.Key{}, exitcode.Usagef("API key from %s: %v", rk.Source, err)
+		return ablyauth.Key{}, exitcode.Usagef("API key from %s: %v", rk.Key.Source, err)
 	}
-	out.Verbosef("using API key %s from %s", key.Name(), rk.Source)
-	if rk.App != "" && key.AppID != rk.App {
+	out.Verbosef("using API key %s from %s", key.Name(), rk.Key.Source)
+	if rk.App.Value != "" && key.AppID != rk.App.Value {
 		return ablyauth.Key{}, exitcode.Usagef("the API key from %s is for app %q, but the app from %s is %q: use a key of app %q, or ask for app %q",
-			rk.Source, key.AppID, rk.AppSource, rk.App, rk.App, key.AppID)
+			rk.Key.Source, key.AppID, rk.App.Source, rk.App.Value, rk.App.Value, key.AppID)
 	}
 	return key, nil
 }

@@ -132,10 +132,10 @@ func openKeyApp(c *cli.Context, ref keyRef, capability control.Capability, doing
 // given, must agree), else --app, ABLY_APP_ID or the profile's current app.
 func keyApp(ctx context.Context, c *cli.Context, s *session.Session, ref keyRef) (session.AppRef, error) {
 	if ref.AppID == "" {
-		return s.App(ctx, c)
+		return s.App(ctx)
 	}
 	if c.String(session.FlagApp) != "" {
-		app, err := s.App(ctx, c)
+		app, err := s.App(ctx)
 		if err != nil {
 			return session.AppRef{}, err
 		}

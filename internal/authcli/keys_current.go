@@ -1,15 +1,14 @@
 package authcli
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ably/ably-suite/pkg/config"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/session"
 )
 
@@ -43,29 +42,30 @@ type currentKeyResult struct {
 
 func keysCurrent(c *cli.Context) error {
 	out := plugin.Printer(c)
-	env := plugin.EnvOf(c)
 	if c.Args().Present() {
 		return exitcode.Usagef("unexpected argument %q: current takes no arguments (choose the app with --app)", c.Args().First())
 	}
-	dir, err := config.Dir(env.Getenv)
+	// The output is the key alone: the file's permission warnings are left to the commands
+	// that use it.
+	opt := resolve.CommandOptions(c)
+	opt.Warn = nil
+	r := resolve.New(opt)
+	profile, err := r.Profile()
 	if err != nil {
 		return err
 	}
-	f, err := config.Load(config.PathIn(dir))
-	if err != nil {
-		return err
-	}
-	alias, acct, found, err := f.Select(plugin.Profile(c))
-	if err != nil {
-		return err
-	}
-	if !found {
+	if !profile.Found {
 		return exitcode.Usagef("no profile is logged in: run 'ably accounts login', then choose a key with 'ably auth keys switch'")
 	}
-	appID, err := profileApp(c, env.Getenv, alias, acct)
+	alias, acct := profile.Alias, profile.Account
+	// Only the profile is consulted: an app it does not know has no key in it.
+	app, err := r.App(func(value, source string) (resolve.App, error) {
+		return resolve.App{}, exitcode.New(exitcode.NotFound, "profile %q has no API key for app %q (from %s): choose one with 'ably auth keys switch KEY --app %s'", alias, value, source, value)
+	})
 	if err != nil {
 		return err
 	}
+	appID := app.ID
 	entry := acct.Apps[appID]
 	keyName := profileKeyName(acct, appID)
 	if entry.APIKey == "" || keyName == "" {
@@ -86,37 +86,4 @@ func keysCurrent(c *cli.Context) error {
 		{Label: "Key ID", Value: res.KeyID},
 		{Label: "Key", Value: res.APIKey},
 	})
-}
-
-// profileApp is the app asked for, resolved in the profile alone: --app (an ID or a name the
-// profile knows), ABLY_APP_ID, else the profile's current app.
-func profileApp(c *cli.Context, getenv func(string) string, alias string, acct config.Account) (string, error) {
-	value, source := c.String(session.FlagApp), "--app"
-	if value == "" {
-		value, source = getenv("ABLY_APP_ID"), "ABLY_APP_ID"
-	}
-	if value == "" {
-		if acct.CurrentAppID == "" {
-			return "", exitcode.Usagef("no app selected: pass --app NAME|ID, set ABLY_APP_ID, or choose one with 'ably apps switch'")
-		}
-		return acct.CurrentAppID, nil
-	}
-	if _, ok := acct.Apps[value]; ok {
-		return value, nil
-	}
-	var named []string
-	for id, a := range acct.Apps {
-		if a.AppName == value {
-			named = append(named, id)
-		}
-	}
-	switch len(named) {
-	case 1:
-		return named[0], nil
-	case 0:
-	default:
-		sort.Strings(named)
-		return "", exitcode.Usagef("%d apps of profile %q are named %q (%s): give the ID instead", len(named), alias, value, strings.Join(named, ", "))
-	}
-	return "", exitcode.New(exitcode.NotFound, "profile %q has no API key for app %q (from %s): choose one with 'ably auth keys switch KEY --app %s'", alias, value, source, value)
 }

@@ -1,6 +1,7 @@
 package authcli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -56,7 +57,7 @@ func keysRevoke(c *cli.Context) error {
 	if err := s.Client.RevokeKey(c.Context, app.ID, ref.KeyID); err != nil {
 		return err
 	}
-	removed, err := dropProfileKey(s, app.ID, name)
+	removed, err := dropProfileKey(c.Context, s, app.ID, name)
 	if err != nil {
 		return fmt.Errorf("key %s was revoked, but the profile could not be updated: %w", name, err)
 	}
@@ -72,12 +73,12 @@ func keysRevoke(c *cli.Context) error {
 
 // dropProfileKey removes the key from the profile when it is the profile's key for the app,
 // keeping the app's name, and reports whether it did.
-func dropProfileKey(s *session.Session, appID, keyName string) (bool, error) {
+func dropProfileKey(ctx context.Context, s *session.Session, appID, keyName string) (bool, error) {
 	if s.Alias == "" || profileKeyName(s.Account, appID) != keyName {
 		return false, nil
 	}
 	removed := false
-	err := config.Update(s.ConfigPath, func(f *config.File) error {
+	err := config.Update(ctx, s.ConfigPath, func(f *config.File) error {
 		a, ok := f.Account(s.Alias)
 		if !ok || profileKeyName(a, appID) != keyName {
 			return nil // logged out or switched meanwhile: nothing of this key to drop

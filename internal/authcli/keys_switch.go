@@ -1,6 +1,7 @@
 package authcli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -73,7 +74,7 @@ func keysSwitch(c *cli.Context) error {
 	if k.Status != 0 {
 		return exitcode.Usagef("key %s is %s: choose an enabled key (see 'ably auth keys list --app %s')", ref.Name(app.ID), statusText(k.Status), app.ID)
 	}
-	res, err := storeProfileKey(s, app, k)
+	res, err := storeProfileKey(c.Context, s, app, k)
 	if err != nil {
 		return err
 	}
@@ -89,9 +90,9 @@ func keysSwitch(c *cli.Context) error {
 
 // storeProfileKey records the key as the profile's key for the app, and makes the app
 // current when the profile has no current app.
-func storeProfileKey(s *session.Session, app session.AppRef, k control.Key) (switchResult, error) {
+func storeProfileKey(ctx context.Context, s *session.Session, app session.AppRef, k control.Key) (switchResult, error) {
 	res := switchResult{Profile: s.Alias, AppID: app.ID, KeyID: k.ID, KeyName: app.ID + "." + k.ID, Label: k.Name}
-	err := config.Update(s.ConfigPath, func(f *config.File) error {
+	err := config.Update(ctx, s.ConfigPath, func(f *config.File) error {
 		a, ok := f.Account(s.Alias)
 		if !ok {
 			return exitcode.New(exitcode.NotFound, "profile %q is gone from %s: log in again with 'ably accounts login --alias %s'", s.Alias, s.ConfigPath, s.Alias)

@@ -4,28 +4,29 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/rest"
 )
 
 const flagEndpoint = "endpoint"
 
 func endpointFlag() cli.Flag {
-	return &cli.StringFlag{Name: flagEndpoint, Usage: "Ably REST API `HOST`: a host name, or a full URL used as the base (default: ABLY_ENDPOINT, else " + rest.DefaultHost + ")"}
+	return &cli.StringFlag{Name: flagEndpoint, Usage: "Ably REST API `HOST`: a host name, or a full URL used as the base (default: ABLY_ENDPOINT, the profile's endpoint, else " + rest.DefaultHost + ")"}
 }
 
-// openREST sets up the REST client from --endpoint or ABLY_ENDPOINT. It makes no request.
-// Nothing the commands send is retried: a token request is good for one use, and a
-// revocation need not be sent twice.
-func openREST(c *cli.Context) (*rest.Client, error) {
-	endpoint := c.String(flagEndpoint)
-	if endpoint == "" {
-		endpoint = plugin.EnvOf(c).Getenv("ABLY_ENDPOINT")
+// openREST sets up the REST client for the endpoint r resolves (--endpoint, ABLY_ENDPOINT,
+// the profile's). It makes no request. Nothing the commands send is retried: a token request
+// is good for one use, and a revocation need not be sent twice.
+func openREST(c *cli.Context, r *resolve.Resolver) (*rest.Client, error) {
+	endpoint, err := r.Endpoint()
+	if err != nil {
+		return nil, err
 	}
-	base, err := rest.BaseURL(endpoint)
+	base, err := rest.BaseURL(endpoint.Value)
 	if err != nil {
 		return nil, err
 	}
 	out := plugin.Printer(c)
-	out.Verbosef("Ably REST API %s", base)
+	out.Verbosef("Ably REST API %s (from %s)", base, endpoint.Source)
 	return rest.New(rest.Options{BaseURL: base, Logf: out.Verbosef, Now: plugin.EnvOf(c).Now})
 }

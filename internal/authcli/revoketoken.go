@@ -9,6 +9,7 @@ import (
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/rest"
+	"github.com/ably/ably-suite/pkg/resolve"
 )
 
 func revokeTokenCommand() *cli.Command {
@@ -63,7 +64,6 @@ type targetResult struct {
 
 func revokeToken(c *cli.Context) error {
 	out := plugin.Printer(c)
-	env := plugin.EnvOf(c)
 	if c.Args().Present() {
 		return exitcode.Usagef("unexpected argument %q: revoke-token takes only flags (--client-id ID or --revocation-key KEY)", c.Args().First())
 	}
@@ -71,11 +71,12 @@ func revokeToken(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	key, err := signingKey(c, env, out)
+	settings := resolve.ForCommand(c)
+	key, err := signingKey(settings, out)
 	if err != nil {
 		return err
 	}
-	client, err := openREST(c)
+	client, err := openREST(c, settings)
 	if err != nil {
 		return err
 	}

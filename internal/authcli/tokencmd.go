@@ -9,7 +9,7 @@ import (
 	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
-	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 )
 
 // tokenInput is what both token commands (issue-jwt-token, issue-ably-token) take: the key
@@ -23,7 +23,7 @@ type tokenInput struct {
 
 // parseTokenInput checks the token commands' flags, in the order a user fixes them: output
 // flags, TTL, capability, client ID, then the key.
-func parseTokenInput(c *cli.Context, out *output.Printer) (tokenInput, error) {
+func parseTokenInput(c *cli.Context, out *output.Printer, r *resolve.Resolver) (tokenInput, error) {
 	if c.Args().Present() {
 		return tokenInput{}, exitcode.Usagef("unexpected argument %q: %s takes only flags", c.Args().First(), c.Command.Name)
 	}
@@ -42,7 +42,7 @@ func parseTokenInput(c *cli.Context, out *output.Printer) (tokenInput, error) {
 	if c.IsSet("client-id") && in.clientID == "" {
 		return in, exitcode.Usagef(`--client-id is empty: give a client ID, or "none" for a token without one`)
 	}
-	in.key, err = signingKey(c, plugin.EnvOf(c), out)
+	in.key, err = signingKey(r, out)
 	return in, err
 }
 

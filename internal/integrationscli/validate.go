@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/suggest"
+	"github.com/ably/ably-suite/pkg/userfile"
 )
 
 // checkOneOf refuses a flag value that is not one of allowed, suggesting the closest.
@@ -100,6 +100,9 @@ func checkChatRoomFilter(v string) error {
 	return checkJSRegexp(flagChatRoomFilter, v[1:len(v)-1])
 }
 
+// maxSource caps a rule body or target read from a file or standard input.
+const maxSource = 1 << 20
+
 // readSource reads a file argument; "-" is standard input.
 func readSource(env plugin.Env, flag, path string) ([]byte, error) {
 	if path == "" {
@@ -108,15 +111,14 @@ func readSource(env plugin.Env, flag, path string) ([]byte, error) {
 	var data []byte
 	var err error
 	if path == "-" {
-		data, err = io.ReadAll(io.LimitReader(env.Stdin, 1<<20))
+		data, err = io.ReadAll(io.LimitReader(env.Stdin, maxSource+1))
+		if err == nil && len(data) > maxSource {
+			err = fmt.Errorf("larger than the limit of %s", userfile.Size(maxSource))
+		}
 	} else {
-		data, err = os.ReadFile(path)
+		data, err = userfile.Read(path, maxSource)
 	}
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
 		return nil, exitcode.Usagef("--%s %s: cannot read it: %v", flag, path, err)
 	}
 	return data, nil

@@ -116,6 +116,7 @@ func Condition(specs *Specs) func(cond string) (bool, error) {
 //	fake SUBCOMMAND ...         arrange and inspect the script's fake Control API (see fakeCmd)
 //	http METHOD PATH [BODY]     call the fake directly (see httpCmd)
 //	rest SUBCOMMAND ...         arrange and inspect the script's fake REST API (see restCmd)
+//	mkfifo PATH                 make a named pipe (Unix only)
 //
 // fake and http write what they print to the script's stdout buffer, replacing it as exec
 // does, so `stdout` and `cmp stdout` check it. Subcommands of fake that print nothing (token,
@@ -128,6 +129,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"fake":     fakeCmd,
 		"http":     httpCmd,
 		"rest":     restCmd,
+		"mkfifo":   mkfifoCmd,
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -20,6 +21,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/userfile"
 )
 
 // App is what a profile keeps about one app: its name and the API key in use for it.
@@ -37,6 +39,7 @@ type Account struct {
 	AccountName  string         `toml:"accountName,omitempty"`
 	UserEmail    string         `toml:"userEmail,omitempty"`
 	CurrentAppID string         `toml:"currentAppId,omitempty"`
+	Endpoint     string         `toml:"endpoint,omitempty"` // the REST/Realtime host, as the official CLI keeps it
 	Apps         map[string]App `toml:"apps,omitempty"`
 
 	// This suite's additions: where the account's Control API is, and what GET /me said of
@@ -69,16 +72,20 @@ type File struct {
 	Warnings []string
 }
 
-// Dir is the config directory: ABLY_CLI_CONFIG_DIR, else ~/.ably.
+// EnvDir names the environment variable that moves the config directory.
+const EnvDir = "ABLY_CLI_CONFIG_DIR"
+
+// Dir is where the config file is stored: $ABLY_CLI_CONFIG_DIR, else ~/.ably (HOME from
+// getenv first, so tests and plugins with their own environment agree).
 func Dir(getenv func(string) string) (string, error) {
-	if d := getenv("ABLY_CLI_CONFIG_DIR"); d != "" {
+	if d := getenv(EnvDir); d != "" {
 		return d, nil
 	}
 	home := getenv("HOME")
 	if home == "" {
 		var err error
 		if home, err = os.UserHomeDir(); err != nil {
-			return "", fmt.Errorf("cannot find the config directory: set ABLY_CLI_CONFIG_DIR or HOME")
+			return "", exitcode.New(exitcode.Failure, "cannot find the config directory: set %s or HOME", EnvDir)
 		}
 	}
 	return filepath.Join(home, ".ably"), nil
@@ -88,14 +95,22 @@ func Dir(getenv func(string) string) (string, error) {
 func PathIn(dir string) string { return filepath.Join(dir, "config") }
 
 // Load reads the config file at path. A missing file is an empty config, not an error.
-// A file that does not parse is an error naming the file and line.
+// A file that does not parse, or is beyond MaxFileSize or MaxDepth, is an error naming the
+// file (and the line, when there is one).
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+	data, err := userfile.Read(path, MaxFileSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return parse(path, nil, false)
+	case errors.Is(err, userfile.ErrTooLarge):
+		return nil, tooLargeError(path)
+	case errors.Is(err, userfile.ErrNotRegular):
+		return nil, exitcode.New(exitcode.Failure, "config file %s: %v: it must be a regular file (or a symbolic link to one)", path, err)
+	case err != nil:
+		return nil, exitcode.New(exitcode.Failure, "cannot read config file %s: %v", path, err)
 	}
-	if err != nil {
-		return nil, exitcode.New(exitcode.Failure, "cannot read config file: %v", err)
+	if err := checkShape(path, data); err != nil {
+		return nil, err
 	}
 	f, err := parse(path, data, true)
 	if err != nil {
@@ -119,13 +134,31 @@ func permissionWarnings(path string) []string {
 	return w
 }
 
+// parse reads data once into the tree of every table and key (kept for rewrites) and
+// decodes the tables this suite models from that same tree.
 func parse(path string, data []byte, exists bool) (*File, error) {
 	f := &File{Path: path, raw: map[string]any{}, exists: exists}
-	if _, err := toml.Decode(string(data), &f.raw); err != nil {
+	var top map[string]toml.Primitive
+	md, err := toml.Decode(string(data), &top)
+	if err != nil {
 		return nil, parseError(path, data, err)
 	}
-	if _, err := toml.Decode(string(data), &f.typed); err != nil {
-		return nil, parseError(path, data, err)
+	for k, p := range top {
+		var v any
+		if err := md.PrimitiveDecode(p, &v); err != nil {
+			return nil, parseError(path, data, err)
+		}
+		f.raw[k] = v
+	}
+	if p, ok := top["current"]; ok {
+		if err := md.PrimitiveDecode(p, &f.typed.Current); err != nil {
+			return nil, parseError(path, data, fmt.Errorf("[current]: %w", err))
+		}
+	}
+	if p, ok := top["accounts"]; ok {
+		if err := md.PrimitiveDecode(p, &f.typed.Accounts); err != nil {
+			return nil, parseError(path, data, fmt.Errorf("[accounts]: %w", err))
+		}
 	}
 	if f.typed.Accounts == nil {
 		f.typed.Accounts = map[string]Account{}
@@ -220,13 +253,71 @@ func (f *File) DeleteAccount(alias string) {
 	}
 }
 
-// encode renders the raw tree, unknown tables included.
+// encode renders the raw tree, unknown tables included, about as compactly as it was read:
+// without indentation, and without a header for a table that holds only tables (the
+// encoder writes one for every level, so a deep header would otherwise be written once per
+// level on every rewrite).
 func (f *File) encode() ([]byte, error) {
 	var buf bytes.Buffer
-	if err := toml.NewEncoder(&buf).Encode(f.raw); err != nil {
+	enc := toml.NewEncoder(&buf)
+	enc.Indent = ""
+	if err := enc.Encode(f.raw); err != nil {
 		return nil, fmt.Errorf("encoding config: %w", err)
 	}
-	return buf.Bytes(), nil
+	return dropBareHeaders(buf.Bytes()), nil
+}
+
+// dropBareHeaders removes from the encoder's output each [table] header directly followed
+// by the header of one of its own subtables: such a table has no keys of its own, and the
+// subtable's header defines it implicitly. (The encoder writes every string on one line, so
+// a line starting with '[' is a header.)
+func dropBareHeaders(text []byte) []byte {
+	lines := bytes.SplitAfter(text, []byte("\n"))
+	out := make([]byte, 0, len(text))
+	for i := 0; i < len(lines); i++ {
+		inner, ok := tableHeader(lines[i])
+		if ok {
+			j := i + 1
+			for j < len(lines) && len(bytes.TrimSpace(lines[j])) == 0 {
+				j++
+			}
+			if j < len(lines) && isSubtable(headerPath(lines[j]), inner) {
+				i = j - 1 // drop the header and the blank lines after it
+				continue
+			}
+		}
+		if headerPath(lines[i]) != nil && len(out) > 0 && !bytes.HasSuffix(out, []byte("\n\n")) {
+			out = append(out, '\n') // a blank line before each table, for people
+		}
+		out = append(out, lines[i]...)
+	}
+	return out
+}
+
+// isSubtable reports whether the header path sub names a table inside the table parent.
+func isSubtable(sub, parent []byte) bool {
+	return len(sub) > len(parent) && bytes.HasPrefix(sub, parent) && sub[len(parent)] == '.'
+}
+
+// tableHeader returns the path of a [table] header line (not an [[array]] one).
+func tableHeader(line []byte) ([]byte, bool) {
+	l := bytes.TrimSpace(line)
+	if !bytes.HasPrefix(l, []byte("[")) || bytes.HasPrefix(l, []byte("[[")) || !bytes.HasSuffix(l, []byte("]")) {
+		return nil, false
+	}
+	return l[1 : len(l)-1], true
+}
+
+// headerPath returns the path of a [table] or [[array]] header line, nil for other lines.
+func headerPath(line []byte) []byte {
+	l := bytes.TrimSpace(line)
+	if bytes.HasPrefix(l, []byte("[[")) && bytes.HasSuffix(l, []byte("]]")) {
+		return l[2 : len(l)-2]
+	}
+	if p, ok := tableHeader(l); ok {
+		return p
+	}
+	return nil
 }
 
 // subTable returns m[key] as a table, creating it (or replacing a non-table) when needed.
@@ -275,4 +366,20 @@ func knownKeys(t reflect.Type) []string {
 		keys = append(keys, name)
 	}
 	return keys
+}
+
+// New is a config file at path holding the accounts given, not yet written: for tests, and
+// for code that builds a file before its first write.
+func New(path, current string, accounts map[string]Account) (*File, error) {
+	f, err := parse(path, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	for alias, a := range accounts {
+		if err := f.PutAccount(alias, a); err != nil {
+			return nil, err
+		}
+	}
+	f.SetCurrent(current)
+	return f, nil
 }

@@ -55,7 +55,7 @@ func writeFile(t *testing.T, content string) string {
 
 func TestUnknownTablesAndKeysSurviveRewrite(t *testing.T) {
 	p := writeFile(t, officialCLIFile)
-	err := Update(p, func(f *File) error {
+	err := Update(t.Context(), p, func(f *File) error {
 		a, ok := f.Account("main")
 		if !ok || a.AccessToken != "tok" || a.Apps["app1"].APIKey != "app1.k:s" {
 			t.Fatalf("typed view wrong: %+v", a)
@@ -106,7 +106,7 @@ func TestUnknownTablesAndKeysSurviveRewrite(t *testing.T) {
 func TestWritePermissionsAndAtomicity(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "nested", ".ably")
 	p := PathIn(dir)
-	if err := Update(p, func(f *File) error { return f.PutAccount("a", Account{AccessToken: "t"}) }); err != nil {
+	if err := Update(t.Context(), p, func(f *File) error { return f.PutAccount("a", Account{AccessToken: "t"}) }); err != nil {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(p)
@@ -128,7 +128,7 @@ func TestWritePermissionsAndAtomicity(t *testing.T) {
 func TestParseErrorNamesLineAndLeavesFile(t *testing.T) {
 	bad := "[current]\naccount = \"a\"\n\n[accounts.a\naccessToken = \"t\"\n"
 	p := writeFile(t, bad)
-	err := Update(p, func(f *File) error { return f.PutAccount("b", Account{}) })
+	err := Update(t.Context(), p, func(f *File) error { return f.PutAccount("b", Account{}) })
 	if err == nil || !strings.Contains(err.Error(), p+", line 4") {
 		t.Fatalf("error %v, want one naming %s, line 4", err, p)
 	}
@@ -142,7 +142,7 @@ func TestParseErrorNamesLineAndLeavesFile(t *testing.T) {
 
 func TestFailedUpdateWritesNothing(t *testing.T) {
 	p := writeFile(t, officialCLIFile)
-	err := Update(p, func(f *File) error {
+	err := Update(t.Context(), p, func(f *File) error {
 		f.DeleteAccount("main")
 		return fmt.Errorf("changed my mind")
 	})
@@ -164,7 +164,7 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			alias := fmt.Sprintf("acct%02d", i)
-			if err := Update(p, func(f *File) error {
+			if err := Update(t.Context(), p, func(f *File) error {
 				f.SetCurrent(alias)
 				return f.PutAccount(alias, Account{AccessToken: "t" + alias})
 			}); err != nil {
@@ -199,35 +199,6 @@ func TestSelect(t *testing.T) {
 	}
 }
 
-func TestResolveAPIKeyPrecedence(t *testing.T) {
-	p := writeFile(t, officialCLIFile)
-	env := map[string]string{"ABLY_CLI_CONFIG_DIR": filepath.Dir(p)}
-	getenv := func(k string) string { return env[k] }
-	cases := []struct {
-		name             string
-		q                KeyQuery
-		envKey, envApp   string
-		wantKey, wantSrc string
-	}{
-		{"flag wins", KeyQuery{APIKeyFlag: "f.k:s"}, "e.k:s", "", "f.k:s", "--api-key"},
-		{"env next", KeyQuery{}, "e.k:s", "", "e.k:s", "ABLY_API_KEY"},
-		{"profile last", KeyQuery{}, "", "", "app1.k:s", "profile main"},
-		{"profile app from env", KeyQuery{}, "", "app1", "app1.k:s", "profile main"},
-	}
-	for _, c := range cases {
-		env["ABLY_API_KEY"], env["ABLY_APP_ID"] = c.envKey, c.envApp
-		c.q.Getenv = getenv
-		r, err := ResolveAPIKey(c.q)
-		if err != nil || r.APIKey != c.wantKey || r.Source != c.wantSrc {
-			t.Errorf("%s: got %+v, %v", c.name, r, err)
-		}
-	}
-	env["ABLY_API_KEY"], env["ABLY_APP_ID"] = "", "other"
-	if _, err := ResolveAPIKey(KeyQuery{Getenv: getenv}); exitcode.Of(err) != exitcode.Usage {
-		t.Errorf("no key for app: %v", err)
-	}
-}
-
 func FuzzLoad(f *testing.F) {
 	f.Add(officialCLIFile)
 	f.Add("[current]\naccount = 1\n")
@@ -239,7 +210,7 @@ func FuzzLoad(f *testing.F) {
 		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := Update(p, func(f *File) error { return f.PutAccount("fuzz", Account{AccessToken: "t"}) })
+		err := Update(t.Context(), p, func(f *File) error { return f.PutAccount("fuzz", Account{AccessToken: "t"}) })
 		if err != nil {
 			if data, _ := os.ReadFile(p); string(data) != content {
 				t.Fatalf("a failed update changed the file")

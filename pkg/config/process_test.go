@@ -1,14 +1,18 @@
 package config
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
 )
 
 // The tests below run this test binary as separate processes (as parallel commands would
@@ -18,6 +22,7 @@ const (
 	childPath  = "CONFIG_TEST_CHILD_PATH"
 	childAlias = "CONFIG_TEST_CHILD_ALIAS"
 	childLoop  = "CONFIG_TEST_CHILD_LOOP"
+	childWait  = "CONFIG_TEST_CHILD_WAIT" // wait for the lock as a command does, ended by SIGTERM
 )
 
 func TestMain(m *testing.M) {
@@ -30,8 +35,16 @@ func TestMain(m *testing.M) {
 // runChild adds (or, looping, keeps rewriting) a profile, and makes it current.
 func runChild(path string) int {
 	alias := os.Getenv(childAlias)
+	if os.Getenv(childWait) != "" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		fmt.Println("waiting")
+		err := Update(ctx, path, func(f *File) error { return f.PutAccount(alias, Account{AccessToken: "late"}) })
+		fmt.Fprintln(os.Stderr, err)
+		return exitcode.Of(err)
+	}
 	update := func(i int) error {
-		return Update(path, func(f *File) error {
+		return Update(context.Background(), path, func(f *File) error {
 			a, _ := f.Account(alias)
 			a.AccessToken = fmt.Sprintf("token-%s-%d", alias, i)
 			a.AccountName = strings.Repeat("padding so the write takes a while ", 50)
@@ -103,7 +116,7 @@ func TestFiftyProcessesLoseNothing(t *testing.T) {
 // temporary files of dead writers are cleaned up by the next writer.
 func TestKilledWriterLeavesAWholeFile(t *testing.T) {
 	path := PathIn(filepath.Join(t.TempDir(), ".ably"))
-	if err := Update(path, func(f *File) error { return f.PutAccount("base", Account{AccessToken: "t"}) }); err != nil {
+	if err := Update(context.Background(), path, func(f *File) error { return f.PutAccount("base", Account{AccessToken: "t"}) }); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 25 {
@@ -127,7 +140,7 @@ func TestKilledWriterLeavesAWholeFile(t *testing.T) {
 			t.Fatalf("round %d: an earlier profile was lost", i)
 		}
 	}
-	if err := Update(path, func(*File) error { return nil }); err != nil {
+	if err := Update(context.Background(), path, func(*File) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), tempPattern)); len(stale) > 0 {
@@ -149,7 +162,7 @@ func TestWarnsWhenOthersCanRead(t *testing.T) {
 		t.Fatalf("warnings %v", f.Warnings)
 	}
 	// Any write makes the file private again.
-	if err := Update(path, func(*File) error { return nil }); err != nil {
+	if err := Update(context.Background(), path, func(*File) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {

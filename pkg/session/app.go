@@ -9,11 +9,11 @@ import (
 
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
-	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 )
 
 // FlagApp is the flag naming the app a command acts on.
-const FlagApp = "app"
+const FlagApp = resolve.FlagApp
 
 // AppFlag is the --app flag of every command that acts on one app.
 func AppFlag() cli.Flag {
@@ -21,45 +21,24 @@ func AppFlag() cli.Flag {
 }
 
 // AppRef is the app a command acts on.
-type AppRef struct {
-	ID     string
-	Name   string // "" when not known without a listing
-	Source string // "--app", "ABLY_APP_ID" or "profile <alias>"
-}
+type AppRef = resolve.App
 
-// App resolves the app a command acts on: --app (a name or an ID), ABLY_APP_ID, else the
-// profile's current app. An ID or a name the profile already knows costs no request; any
-// other value is looked up with one listing of the account's apps (so it needs read:app).
-func (s *Session) App(ctx context.Context, c *cli.Context) (AppRef, error) {
-	value, source := c.String(FlagApp), "--"+FlagApp
-	if value == "" {
-		value, source = plugin.EnvOf(c).Getenv("ABLY_APP_ID"), "ABLY_APP_ID"
-	}
-	if value == "" {
-		if s.Account.CurrentAppID == "" {
-			return AppRef{}, exitcode.Usagef("no app selected: pass --app NAME|ID, set ABLY_APP_ID, or choose one with 'ably apps switch'")
+// App resolves the app a command acts on (resolve.Resolver.App): --app (a name or an ID),
+// ABLY_APP_ID, else the profile's current app. An ID or a name the profile already knows
+// costs no request; any other value is looked up with one listing of the account's apps (so
+// it needs read:app).
+func (s *Session) App(ctx context.Context) (AppRef, error) {
+	return s.resolver.App(func(value, source string) (AppRef, error) {
+		accountID, err := s.AccountID(ctx)
+		if err != nil {
+			return AppRef{}, err
 		}
-		id := s.Account.CurrentAppID
-		return AppRef{ID: id, Name: s.Account.Apps[id].AppName, Source: "profile " + s.Alias}, nil
-	}
-	// Known to the profile: no request needed.
-	if a, ok := s.Account.Apps[value]; ok {
-		return AppRef{ID: value, Name: a.AppName, Source: source}, nil
-	}
-	for id, a := range s.Account.Apps {
-		if a.AppName != "" && a.AppName == value {
-			return AppRef{ID: id, Name: a.AppName, Source: source}, nil
+		apps, err := s.Client.ListApps(ctx, accountID)
+		if err != nil {
+			return AppRef{}, err
 		}
-	}
-	accountID, err := s.AccountID(ctx)
-	if err != nil {
-		return AppRef{}, err
-	}
-	apps, err := s.Client.ListApps(ctx, accountID)
-	if err != nil {
-		return AppRef{}, err
-	}
-	return matchApp(apps, value, source)
+		return matchApp(apps, value, source)
+	})
 }
 
 // matchApp finds value among apps: an ID first, then a name (which must be unambiguous).
@@ -108,21 +87,12 @@ func OpenApp(c *cli.Context, capability control.Capability, doing string) (*Sess
 	if err := s.Client.Check(c.Context, capability, doing); err != nil {
 		return nil, AppRef{}, err
 	}
-	ref, err := s.App(c.Context, c)
+	ref, err := s.App(c.Context)
 	if err != nil {
 		return nil, AppRef{}, err
 	}
 	return s, ref, nil
 }
 
-// Label names the app in messages: "prod" (abc123), or its ID alone when the name is not
-// known.
-func (r AppRef) Label() string { return AppLabel(r.ID, r.Name) }
-
 // AppLabel names an app in messages from its ID and name (which may be "").
-func AppLabel(id, name string) string {
-	if name == "" {
-		return id
-	}
-	return fmt.Sprintf("%q (%s)", name, id)
-}
+func AppLabel(id, name string) string { return AppRef{ID: id, Name: name}.Label() }

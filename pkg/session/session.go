@@ -13,12 +13,13 @@ import (
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 )
 
 // Flag names shared by every Control API command.
 const (
-	FlagAccessToken         = "access-token"
-	FlagControlHost         = "control-host"
+	FlagAccessToken         = resolve.FlagAccessToken
+	FlagControlHost         = resolve.FlagControlHost
 	FlagSkipCapabilityCheck = "skip-capability-check"
 )
 
@@ -38,52 +39,41 @@ type Session struct {
 	Account     config.Account // the profile's account (zero when none)
 	ConfigPath  string
 	TokenSource string // "--access-token", "ABLY_ACCESS_TOKEN" or "profile <alias>"
+
+	resolver *resolve.Resolver
 }
 
 // Open resolves profile, token and host from the command's flags, environment and config
-// file (DESIGN §3) and returns a session. It makes no request.
+// file (DESIGN §3, package resolve) and returns a session. It makes no request.
 func Open(c *cli.Context) (*Session, error) {
+	return open(c, resolve.ForCommand(c))
+}
+
+func open(c *cli.Context, r *resolve.Resolver) (*Session, error) {
 	env := plugin.EnvOf(c)
 	out := plugin.Printer(c)
-	dir, err := config.Dir(env.Getenv)
+	path, err := r.ConfigPath()
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{ConfigPath: config.PathIn(dir)}
-
-	token, host := c.String(FlagAccessToken), c.String(FlagControlHost)
-	s.TokenSource = "--" + FlagAccessToken
-	if token == "" {
-		token, s.TokenSource = env.Getenv("ABLY_ACCESS_TOKEN"), "ABLY_ACCESS_TOKEN"
-	}
-	if host == "" {
-		host = env.Getenv("ABLY_CONTROL_HOST")
-	}
-	// The config file is read only when needed: for the token, or for the profile's host.
-	f, err := config.Load(s.ConfigPath)
+	s := &Session{ConfigPath: path, resolver: r}
+	profile, err := r.Profile()
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range f.Warnings {
-		out.Warnf("%s", w)
+	if profile.Found {
+		s.Alias, s.Account = profile.Alias, profile.Account
 	}
-	alias, acct, found, err := f.Select(plugin.Profile(c))
+	token, err := r.AccessToken()
 	if err != nil {
 		return nil, err
 	}
-	if found {
-		s.Alias, s.Account = alias, acct
-		if host == "" {
-			host = acct.ControlHost
-		}
+	s.TokenSource = token.Source
+	host, err := r.ControlHost()
+	if err != nil {
+		return nil, err
 	}
-	if token == "" {
-		if !found || acct.AccessToken == "" {
-			return nil, exitcode.New(exitcode.Auth, "no access token: run 'ably accounts login', set ABLY_ACCESS_TOKEN, or pass --access-token (create a token on %s)", control.AccessTokensPage)
-		}
-		token, s.TokenSource = acct.AccessToken, "profile "+alias
-	}
-	base, err := control.BaseURL(host)
+	base, err := control.BaseURL(host.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -93,15 +83,15 @@ func Open(c *cli.Context) (*Session, error) {
 	}
 	opt := control.Options{
 		BaseURL:             base,
-		Token:               token,
+		Token:               token.Value,
 		Timeout:             timeout,
 		Logf:                out.Verbosef,
 		SkipCapabilityCheck: c.Bool(FlagSkipCapabilityCheck) || plugin.Truthy(env.Getenv("ABLY_SKIP_CAPABILITY_CHECK")),
 		Now:                 env.Now,
 		OnError:             s.keepTokenCacheTrue,
 	}
-	if found && token == acct.AccessToken {
-		opt.TokenStore = profileStore{path: s.ConfigPath, alias: alias, token: token}
+	if profile.Found && token.Value == profile.Account.AccessToken {
+		opt.TokenStore = &profileStore{path: s.ConfigPath, alias: profile.Alias, token: token.Value, file: r.Config, ctx: c.Context}
 	}
 	out.Verbosef("Control API %s, access token from %s", base, s.TokenSource)
 	if s.Client, err = control.New(opt); err != nil {

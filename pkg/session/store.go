@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ably/ably-suite/pkg/config"
@@ -25,15 +26,27 @@ func (s *Session) keepTokenCacheTrue(ctx context.Context, err error) {
 
 // profileStore caches the token's details in the profile, so that a warm profile makes one
 // request per command. It serves only the token the profile holds: details of another token
-// (given by flag or environment) must not be cached under this profile.
+// (given by flag or environment) must not be cached under this profile. It reads the
+// command's one reading of the config file, and after a save, what it saved.
 type profileStore struct {
 	path  string
 	alias string
 	token string
+	file  func() (*config.File, error)
+	ctx   context.Context // the command's: Ctrl-C ends a wait for the config file's lock
+
+	mu    sync.Mutex
+	saved bool
+	info  *control.TokenInfo
 }
 
-func (s profileStore) LoadTokenInfo() (*control.TokenInfo, error) {
-	f, err := config.Load(s.path)
+func (s *profileStore) LoadTokenInfo() (*control.TokenInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.saved {
+		return s.info, nil
+	}
+	f, err := s.file()
 	if err != nil {
 		return nil, err
 	}
@@ -66,8 +79,11 @@ func infoFromAccount(a config.Account) (*control.TokenInfo, error) {
 	return info, nil
 }
 
-func (s profileStore) SaveTokenInfo(info *control.TokenInfo) error {
-	return config.Update(s.path, func(f *config.File) error {
+func (s *profileStore) SaveTokenInfo(info *control.TokenInfo) error {
+	s.mu.Lock()
+	s.saved, s.info = true, info
+	s.mu.Unlock()
+	return config.Update(s.ctx, s.path, func(f *config.File) error {
 		a, ok := f.Account(s.alias)
 		if !ok || a.AccessToken != s.token {
 			return nil // logged out or replaced meanwhile: nothing to cache
