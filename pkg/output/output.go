@@ -8,12 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
 )
@@ -29,27 +26,22 @@ const (
 
 // Printer writes results to Out and diagnostics (warnings, verbose logs, errors) to Err.
 type Printer struct {
-	Out     io.Writer
-	Err     io.Writer
-	Format  Format
-	Color   bool // colour escape codes in human output
-	Verbose bool // Verbosef writes only when set
-	Prog    string
+	Out      io.Writer
+	Err      io.Writer
+	Format   Format
+	Color    bool // colour escape codes in human output
+	Terminal bool // Out is a terminal (e.g. a live view may redraw it)
+	Verbose  bool // Verbosef writes only when set
+	Prog     string
 }
 
-// IsTerminal reports whether w is a terminal.
-func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// ColorAllowed reports whether colour may be used on w: a terminal, and NO_COLOR unset
-// (https://no-color.org) and TERM not "dumb".
-func ColorAllowed(w io.Writer, getenv func(string) string) bool {
+// ColorAllowed reports whether colour may be used on an output: it is a terminal, NO_COLOR
+// is unset (https://no-color.org) and TERM is not "dumb".
+func ColorAllowed(terminal bool, getenv func(string) string) bool {
 	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
 		return false
 	}
-	return IsTerminal(w)
+	return terminal
 }
 
 // IsJSON reports whether the printer produces JSON.
