@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/BurntSushi/toml v1.6.0 // the config file is TOML, shared with Ably's official CLI
+	github.com/creack/pty v1.1.24 // the pty script command runs prompts on a real pseudo-terminal (tests only)
 	github.com/getkin/kin-openapi v0.153.0 // pkg/controltest checks requests and responses against the Control API's OpenAPI spec
 	github.com/gofrs/flock v0.13.2 // inter-process lock around config read-modify-write (Unix and Windows)
 	github.com/golang-jwt/jwt/v5 v5.3.1 // signs Ably JWTs (HS256); tests verify them

@@ -56,7 +56,22 @@ func Seal(env *testscript.Env, suiteBin, examplesBin string, spec *controltest.S
 	env.Setenv("FAKE_URL", srv.URL)
 	env.Setenv("ACCESS_TOKEN", controltest.DefaultToken)
 	startREST(env, srv)
+	env.Values[envNamesKey{}] = envNames(env.Vars)
 	return nil
+}
+
+// envNamesKey is where Seal leaves the names of the script's environment variables, for
+// script commands that start programs themselves (pty).
+type envNamesKey struct{}
+
+func envNames(vars []string) []string {
+	names := make([]string, 0, len(vars))
+	for _, kv := range vars {
+		if k, _, ok := strings.Cut(kv, "="); ok && k != "" {
+			names = append(names, k)
+		}
+	}
+	return names
 }
 
 // LoadSpec loads the Control API spec (../shared/spec/control-v1.yaml beside the module) once
@@ -98,6 +113,7 @@ func Condition(spec *controltest.Spec) func(cond string) (bool, error) {
 //	fake SUBCOMMAND ...         arrange and inspect the script's fake Control API (see fakeCmd)
 //	http METHOD PATH [BODY]     call the fake directly (see httpCmd)
 //	rest SUBCOMMAND ...         arrange and inspect the script's fake REST API (see restCmd)
+//	pty N [steps...] prog ...   run prog on a pseudo-terminal, typing and waiting (see ptyCmd)
 //
 // fake and http write what they print to the script's stdout buffer, replacing it as exec
 // does, so `stdout` and `cmp stdout` check it. Subcommands of fake that print nothing (token,
@@ -110,6 +126,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"fake":     fakeCmd,
 		"http":     httpCmd,
 		"rest":     restCmd,
+		"pty":      ptyCmd,
 	}
 }
 
