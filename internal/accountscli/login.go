@@ -140,14 +140,14 @@ func login(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(res)
 	}
-	fmt.Fprintf(out.Out, "Logged in to account %s (%s) as %s.\n", info.AccountName, info.AccountID, info.UserEmail)
+	out.Printf("Logged in to account %s (%s) as %s.\n", info.AccountName, info.AccountID, info.UserEmail)
 	note := ""
 	if !current {
 		note = fmt.Sprintf(" (switch to it with 'ably accounts switch %s')", alias)
 	} else {
 		note = " (current)"
 	}
-	fmt.Fprintf(out.Out, "Profile %q%s, token %q: %s.\n", alias, note, info.TokenName, expiryText(info))
+	out.Printf("Profile %q%s, token %q: %s.\n", alias, note, info.TokenName, expiryText(info))
 	if len(info.Capabilities) == 0 {
 		out.Warnf("this token has no capabilities: it can run no Control API command; add some on %s", control.AccessTokensPage)
 	}

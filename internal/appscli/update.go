@@ -1,8 +1,6 @@
 package appscli
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/config"
@@ -60,7 +58,7 @@ func update(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(app)
 	}
-	fmt.Fprintf(out.Out, "Updated app %s.\n", session.AppLabel(app.ID, app.Name))
+	out.Printf("Updated app %s.\n", session.AppLabel(app.ID, app.Name))
 	return out.Details(appDetails(*app))
 }
 

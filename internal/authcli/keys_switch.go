@@ -1,8 +1,6 @@
 package authcli
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/config"
@@ -80,9 +78,9 @@ func keysSwitch(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(res)
 	}
-	fmt.Fprintf(out.Out, "Profile %q now uses key %s (%s) for app %s.\n", res.Profile, res.KeyName, dash(res.Label), app.Label())
+	out.Printf("Profile %q now uses key %s (%s) for app %s.\n", res.Profile, res.KeyName, dash(res.Label), app.Label())
 	if res.AppIsCurrent {
-		fmt.Fprintf(out.Out, "App %s is the profile's current app.\n", app.ID)
+		out.Printf("App %s is the profile's current app.\n", app.ID)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ably/ably-suite/internal/ttymode"
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/output"
 )
 
 // Prompt asks the user questions on the terminal. Commands take it from Env (Env.Prompter)
@@ -37,9 +38,10 @@ type TerminalPrompt struct {
 	Out io.Writer
 }
 
-// Confirm writes "question [y/N] " and reads the answer.
+// Confirm writes "question [y/N] " and reads the answer. The question is made output.Safe:
+// it names what the server called things.
 func (p TerminalPrompt) Confirm(ctx context.Context, question string) (bool, error) {
-	fmt.Fprintf(p.Out, "%s [y/N] ", question)
+	fmt.Fprintf(p.Out, "%s [y/N] ", output.Safe(question))
 	line, err := p.readLine(ctx)
 	if errors.Is(err, io.EOF) {
 		fmt.Fprintln(p.Out) // Ctrl-D echoes nothing: end the question's line

@@ -40,6 +40,14 @@ func TestTerminalPromptConfirmAnswers(t *testing.T) {
 	}
 }
 
+func TestTerminalPromptEscapesTheQuestion(t *testing.T) {
+	var out bytes.Buffer
+	_, _ = TerminalPrompt{In: strings.NewReader("n\n"), Out: &out}.Confirm(context.Background(), "Really delete queue q\x1b[2J?")
+	if want := `Really delete queue q\x1b[2J? [y/N] `; out.String() != want {
+		t.Errorf("asked %q, want %q", out.String(), want)
+	}
+}
+
 func TestTerminalPromptReadsOnlyItsLine(t *testing.T) {
 	in := strings.NewReader("y\nnext line\n")
 	if yes, err := (TerminalPrompt{In: in, Out: io.Discard}).Confirm(context.Background(), "Go?"); !yes || err != nil {
