@@ -22,7 +22,7 @@ import (
 
 // ptyCmd runs a program on a pseudo-terminal, as a user at a terminal would:
 //
-//	pty N [-timeout DUR] [-wait REGEXP | -send TEXT]... prog [args...]
+//	pty N [-timeout DUR] [-env NAME=VALUE]... [-wait REGEXP | -send TEXT]... prog [args...]
 //
 // The program's standard streams are the terminal, which is also its controlling terminal, so
 // Ctrl-C (-send '\x03') is a SIGINT from the kernel as at a real keyboard. The steps run in
@@ -33,9 +33,10 @@ import (
 // found them. What the terminal showed, "\r\n" read as "\n", replaces the script's stdout.
 //
 // The program gets the script's environment as Seal made it, with the current values of
-// those variables (a variable first set later with env is not passed on).
+// those variables, and the -env variables: a variable a script adds with env is not passed
+// on, as a custom command cannot see it.
 func ptyCmd(ts *testscript.TestScript, neg bool, args []string) {
-	const usage = "usage: pty N [-timeout DUR] [-wait REGEXP | -send TEXT]... prog [args...]"
+	const usage = "usage: pty N [-timeout DUR] [-env NAME=VALUE]... [-wait REGEXP | -send TEXT]... prog [args...]"
 	if neg || len(args) < 2 {
 		ts.Fatalf(usage)
 	}
@@ -49,6 +50,7 @@ func ptyCmd(ts *testscript.TestScript, neg bool, args []string) {
 		send string
 	}
 	var steps []step
+	env := scriptEnv(ts)
 	args = args[1:]
 	for len(args) > 1 && strings.HasPrefix(args[0], "-") {
 		flag, val := args[0], args[1]
@@ -58,6 +60,11 @@ func ptyCmd(ts *testscript.TestScript, neg bool, args []string) {
 			if timeout, err = time.ParseDuration(val); err != nil {
 				ts.Fatalf("pty: -timeout %q: %v", val, err)
 			}
+		case "-env":
+			if k, _, ok := strings.Cut(val, "="); !ok || k == "" {
+				ts.Fatalf("pty: -env %q is not NAME=VALUE", val)
+			}
+			env = append(env, val)
 		case "-wait":
 			re, err := regexp.Compile(val)
 			if err != nil {
@@ -99,7 +106,7 @@ func ptyCmd(ts *testscript.TestScript, neg bool, args []string) {
 	cmd := exec.Command(path, args[1:]...)
 	cmd.Args[0] = args[0]
 	cmd.Dir = ts.MkAbs(".")
-	cmd.Env = scriptEnv(ts)
+	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
 	screen := newScreen(master)
