@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/ably/ably-suite/pkg/config"
 	"github.com/ably/ably-suite/pkg/control"
@@ -142,14 +140,14 @@ func login(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(res)
 	}
-	fmt.Fprintf(out.Out, "Logged in to account %s (%s) as %s.\n", info.AccountName, info.AccountID, info.UserEmail)
+	out.Printf("Logged in to account %s (%s) as %s.\n", info.AccountName, info.AccountID, info.UserEmail)
 	note := ""
 	if !current {
 		note = fmt.Sprintf(" (switch to it with 'ably accounts switch %s')", alias)
 	} else {
 		note = " (current)"
 	}
-	fmt.Fprintf(out.Out, "Profile %q%s, token %q: %s.\n", alias, note, info.TokenName, expiryText(info))
+	out.Printf("Profile %q%s, token %q: %s.\n", alias, note, info.TokenName, expiryText(info))
 	if len(info.Capabilities) == 0 {
 		out.Warnf("this token has no capabilities: it can run no Control API command; add some on %s", control.AccessTokensPage)
 	}
@@ -193,14 +191,12 @@ func readToken(c *cli.Context, env plugin.Env, out *output.Printer) (string, err
 		out.Verbosef("access token from ABLY_ACCESS_TOKEN")
 		return t, nil
 	}
-	if f, ok := env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprintf(out.Err, "Paste an access token (create one on %s): ", control.AccessTokensPage)
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(out.Err)
+	if env.StdinTTY {
+		t, err := env.Prompter().Hidden(c.Context, fmt.Sprintf("Paste an access token (create one on %s): ", control.AccessTokensPage))
 		if err != nil {
-			return "", fmt.Errorf("reading the token: %w", err)
+			return "", err
 		}
-		return checkToken(string(b))
+		return checkToken(t)
 	}
 	line, err := bufio.NewReader(io.LimitReader(env.Stdin, 64<<10)).ReadString('\n')
 	if err != nil && err != io.EOF {

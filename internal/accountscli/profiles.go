@@ -117,7 +117,7 @@ func switchProfile(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(map[string]any{"alias": alias, "current": true, "accountId": acct.AccountID, "accountName": acct.AccountName})
 	}
-	fmt.Fprintf(out.Out, "Switched to profile %q (account %s).\n", alias, dash(acct.AccountName))
+	out.Printf("Switched to profile %q (account %s).\n", alias, dash(acct.AccountName))
 	return nil
 }
 

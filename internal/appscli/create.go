@@ -1,8 +1,6 @@
 package appscli
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
@@ -59,10 +57,10 @@ func create(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(app)
 	}
-	fmt.Fprintf(out.Out, "Created app %s.\n", session.AppLabel(app.ID, app.Name))
+	out.Printf("Created app %s.\n", session.AppLabel(app.ID, app.Name))
 	if err := out.Details(appDetails(*app)); err != nil {
 		return err
 	}
-	fmt.Fprintf(out.Err, "Make it the current app with 'ably apps switch %s'.\n", app.ID)
+	out.ErrPrintf("Make it the current app with 'ably apps switch %s'.\n", app.ID)
 	return nil
 }

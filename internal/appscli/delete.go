@@ -58,7 +58,7 @@ func deleteApp(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(deletedApp{ID: ref.ID, Name: ref.Name, Deleted: true, WasCurrent: wasCurrent})
 	}
-	fmt.Fprintf(out.Out, "Deleted app %s.\n", label)
+	out.Printf("Deleted app %s.\n", label)
 	if wasCurrent {
 		fmt.Fprintf(out.Out, "It was the current app of profile %q: choose another with 'ably apps switch NAME|ID'.\n", s.Alias)
 	}

@@ -76,6 +76,6 @@ func setAPNsP12(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(app)
 	}
-	fmt.Fprintf(out.Out, "Uploaded the APNs certificate of app %s.\n", session.AppLabel(app.ID, app.Name))
+	out.Printf("Uploaded the APNs certificate of app %s.\n", session.AppLabel(app.ID, app.Name))
 	return out.Details(appDetails(*app))
 }

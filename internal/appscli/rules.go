@@ -62,7 +62,7 @@ func rulesList(c *cli.Context) error {
 		return out.JSON(rules)
 	}
 	if len(rules) == 0 {
-		fmt.Fprintf(out.Out, "App %s has no channel rules: create one with 'ably apps channel-rules create --name NAME'.\n", session.AppLabel(ref.ID, ref.Name))
+		out.Printf("App %s has no channel rules: create one with 'ably apps channel-rules create --name NAME'.\n", session.AppLabel(ref.ID, ref.Name))
 		return nil
 	}
 	rows := make([][]string, 0, len(rules))
@@ -117,7 +117,7 @@ func rulesCreate(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(rule)
 	}
-	fmt.Fprintf(out.Out, "Created channel rule %q in app %s.\n", rule.ID, session.AppLabel(ref.ID, ref.Name))
+	out.Printf("Created channel rule %q in app %s.\n", rule.ID, session.AppLabel(ref.ID, ref.Name))
 	return out.Details(ruleDetails(*rule))
 }
 
@@ -165,7 +165,7 @@ func rulesUpdate(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(rule)
 	}
-	fmt.Fprintf(out.Out, "Updated channel rule %q in app %s.\n", rule.ID, session.AppLabel(ref.ID, ref.Name))
+	out.Printf("Updated channel rule %q in app %s.\n", rule.ID, session.AppLabel(ref.ID, ref.Name))
 	return out.Details(ruleDetails(*rule))
 }
 
@@ -216,6 +216,6 @@ func rulesDelete(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(deletedRule{AppID: ref.ID, ID: name, Deleted: true})
 	}
-	fmt.Fprintf(out.Out, "Deleted channel rule %q of app %s.\n", name, label)
+	out.Printf("Deleted channel rule %q of app %s.\n", name, label)
 	return nil
 }

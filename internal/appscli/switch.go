@@ -1,8 +1,6 @@
 package appscli
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
@@ -74,7 +72,7 @@ func switchApp(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(res)
 	}
-	fmt.Fprintf(out.Out, "Switched profile %q to app %s.\n", s.Alias, session.AppLabel(ref.ID, ref.Name))
+	out.Printf("Switched profile %q to app %s.\n", s.Alias, session.AppLabel(ref.ID, ref.Name))
 	return nil
 }
 

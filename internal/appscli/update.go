@@ -2,7 +2,6 @@ package appscli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/urfave/cli/v2"
 
@@ -61,7 +60,7 @@ func update(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(app)
 	}
-	fmt.Fprintf(out.Out, "Updated app %s.\n", session.AppLabel(app.ID, app.Name))
+	out.Printf("Updated app %s.\n", session.AppLabel(app.ID, app.Name))
 	return out.Details(appDetails(*app))
 }
 

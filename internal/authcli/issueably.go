@@ -11,8 +11,8 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
-	"github.com/ably/ably-suite/pkg/rest"
 	"github.com/ably/ably-suite/pkg/resolve"
+	"github.com/ably/ably-suite/pkg/rest"
 )
 
 func issueAblyTokenCommand() *cli.Command {

@@ -1,7 +1,6 @@
 package authcli
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -82,7 +81,7 @@ func keysCreate(c *cli.Context) error {
 		return err
 	}
 	if !c.Bool(flagShowSecret) {
-		fmt.Fprintf(out.Err, "The secret is masked: see it with 'ably auth keys get %s --show-secret', or make the profile use the key with 'ably auth keys switch %s'.\n",
+		out.ErrPrintf("The secret is masked: see it with 'ably auth keys get %s --show-secret', or make the profile use the key with 'ably auth keys switch %s'.\n",
 			view.KeyName, view.KeyName)
 	}
 	return nil

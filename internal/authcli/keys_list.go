@@ -1,8 +1,6 @@
 package authcli
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/control"
@@ -51,8 +49,7 @@ func keysList(c *cli.Context) error {
 		return out.JSON(views)
 	}
 	if len(views) == 0 {
-		_, err := fmt.Fprintf(out.Out, "App %s has no API keys: create one with 'ably auth keys create --name LABEL --app %s'.\n", app.Label(), app.ID)
-		return err
+		return out.Printf("App %s has no API keys: create one with 'ably auth keys create --name LABEL --app %s'.\n", app.Label(), app.ID)
 	}
 	header := []string{"", "key name", "label", "status", "capability", "created"}
 	if showSecret {

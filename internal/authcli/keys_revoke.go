@@ -64,9 +64,9 @@ func keysRevoke(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(revokeKeyResult{AppID: app.ID, KeyID: ref.KeyID, KeyName: name, Revoked: true, RemovedFromProfile: removed})
 	}
-	fmt.Fprintf(out.Out, "Revoked API key %s of app %s.\n", name, app.Label())
+	out.Printf("Revoked API key %s of app %s.\n", name, app.Label())
 	if removed {
-		fmt.Fprintf(out.Out, "It was profile %q's key for the app, so it was removed from the profile: choose another with 'ably auth keys switch KEY --app %s'.\n", s.Alias, app.ID)
+		out.Printf("It was profile %q's key for the app, so it was removed from the profile: choose another with 'ably auth keys switch KEY --app %s'.\n", s.Alias, app.ID)
 	}
 	return nil
 }

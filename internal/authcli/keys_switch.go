@@ -2,7 +2,6 @@ package authcli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/urfave/cli/v2"
 
@@ -81,9 +80,9 @@ func keysSwitch(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(res)
 	}
-	fmt.Fprintf(out.Out, "Profile %q now uses key %s (%s) for app %s.\n", res.Profile, res.KeyName, dash(res.Label), app.Label())
+	out.Printf("Profile %q now uses key %s (%s) for app %s.\n", res.Profile, res.KeyName, dash(res.Label), app.Label())
 	if res.AppIsCurrent {
-		fmt.Fprintf(out.Out, "App %s is the profile's current app.\n", app.ID)
+		out.Printf("App %s is the profile's current app.\n", app.ID)
 	}
 	return nil
 }

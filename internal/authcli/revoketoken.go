@@ -8,8 +8,8 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
-	"github.com/ably/ably-suite/pkg/rest"
 	"github.com/ably/ably-suite/pkg/resolve"
+	"github.com/ably/ably-suite/pkg/rest"
 )
 
 func revokeTokenCommand() *cli.Command {
@@ -98,7 +98,7 @@ func revokeToken(c *cli.Context) error {
 		return out.JSON(res)
 	}
 	r := res.Results[0]
-	fmt.Fprintf(out.Out, "Revoked the tokens of %s issued by key %s before %s; the revocation applies from %s.\n",
+	out.Printf("Revoked the tokens of %s issued by key %s before %s; the revocation applies from %s.\n",
 		what, key.Name(), output.Millis(r.IssuedBefore), output.Millis(r.AppliesAt))
 	return nil
 }

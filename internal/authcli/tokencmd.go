@@ -64,8 +64,7 @@ type issuedToken struct {
 // under heading with the type shown as typeLabel.
 func printIssuedToken(c *cli.Context, out *output.Printer, t issuedToken, heading, typeLabel string) error {
 	if c.Bool("token-only") {
-		_, err := fmt.Fprintln(out.Out, t.Token)
-		return err
+		return out.Printf("%s\n", t.Token)
 	}
 	if out.IsJSON() {
 		return out.JSON(t)

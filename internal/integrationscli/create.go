@@ -1,7 +1,6 @@
 package integrationscli
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -90,7 +89,7 @@ func create(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(shown)
 	}
-	fmt.Fprintf(out.Out, "Created integration rule %s (%s) in app %s.\n", rule.ID, rule.RuleType, ref.Label())
+	out.Printf("Created integration rule %s (%s) in app %s.\n", rule.ID, rule.RuleType, ref.Label())
 	return out.Details(shown.details())
 }
 

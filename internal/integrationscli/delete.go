@@ -52,6 +52,6 @@ func deleteRule(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(deletedRule{ID: id, AppID: ref.ID, Deleted: true})
 	}
-	fmt.Fprintf(out.Out, "Deleted integration rule %s from app %s.\n", id, ref.Label())
+	out.Printf("Deleted integration rule %s from app %s.\n", id, ref.Label())
 	return nil
 }

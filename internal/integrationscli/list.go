@@ -1,8 +1,6 @@
 package integrationscli
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/control"
@@ -50,7 +48,7 @@ func list(c *cli.Context) error {
 		return out.JSON(shown)
 	}
 	if len(shown) == 0 {
-		fmt.Fprintf(out.Out, "No integration rules in app %s: create one with 'ably integrations create'.\n", ref.Label())
+		out.Printf("No integration rules in app %s: create one with 'ably integrations create'.\n", ref.Label())
 		return nil
 	}
 	rows := make([][]string, len(shown))

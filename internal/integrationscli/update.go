@@ -89,7 +89,7 @@ func update(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(shown)
 	}
-	fmt.Fprintf(out.Out, "Updated integration rule %s (%s) in app %s.\n", rule.ID, rule.RuleType, ref.Label())
+	out.Printf("Updated integration rule %s (%s) in app %s.\n", rule.ID, rule.RuleType, ref.Label())
 	return out.Details(shown.details())
 }
 

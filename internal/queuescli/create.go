@@ -70,7 +70,7 @@ func create(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(q)
 	}
-	fmt.Fprintf(out.Out, "Created queue %q (%s) in app %s.\n", q.Name, q.ID, ref.Label())
+	out.Printf("Created queue %q (%s) in app %s.\n", q.Name, q.ID, ref.Label())
 	return out.Details(queueDetails(*q))
 }
 

@@ -63,7 +63,7 @@ func deleteQueue(c *cli.Context) error {
 	if out.IsJSON() {
 		return out.JSON(deletedQueue{ID: id, Name: name, AppID: ref.ID, Deleted: true})
 	}
-	fmt.Fprintf(out.Out, "Deleted queue %q (%s) from app %s.\n", name, id, ref.Label())
+	out.Printf("Deleted queue %q (%s) from app %s.\n", name, id, ref.Label())
 	return nil
 }
 

@@ -56,7 +56,7 @@ func list(c *cli.Context) error {
 		return out.JSON(queues)
 	}
 	if len(queues) == 0 {
-		fmt.Fprintf(out.Out, "No queues in app %s: create one with 'ably queues create --name NAME'.\n", ref.Label())
+		out.Printf("No queues in app %s: create one with 'ably queues create --name NAME'.\n", ref.Label())
 		return nil
 	}
 	if c.Bool("details") {

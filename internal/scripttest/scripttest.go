@@ -61,7 +61,22 @@ func Seal(env *testscript.Env, suiteBin, examplesBin string, specs *Specs) error
 	env.Setenv("FAKE_URL", srv.URL)
 	env.Setenv("ACCESS_TOKEN", controltest.DefaultToken)
 	startREST(env, srv, specs.REST)
+	env.Values[envNamesKey{}] = envNames(env.Vars)
 	return nil
+}
+
+// envNamesKey is where Seal leaves the names of the script's environment variables, for
+// script commands that start programs themselves (pty).
+type envNamesKey struct{}
+
+func envNames(vars []string) []string {
+	names := make([]string, 0, len(vars))
+	for _, kv := range vars {
+		if k, _, ok := strings.Cut(kv, "="); ok && k != "" {
+			names = append(names, k)
+		}
+	}
+	return names
 }
 
 // Specs are the API descriptions the scripts' fakes check against.
@@ -117,6 +132,7 @@ func Condition(specs *Specs) func(cond string) (bool, error) {
 //	http METHOD PATH [BODY]     call the fake directly (see httpCmd)
 //	rest SUBCOMMAND ...         arrange and inspect the script's fake REST API (see restCmd)
 //	mkfifo PATH                 make a named pipe (Unix only)
+//	pty N [steps...] prog ...   run prog on a pseudo-terminal, typing and waiting (see ptyCmd)
 //
 // fake and http write what they print to the script's stdout buffer, replacing it as exec
 // does, so `stdout` and `cmp stdout` check it. Subcommands of fake that print nothing (token,
@@ -130,6 +146,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"http":     httpCmd,
 		"rest":     restCmd,
 		"mkfifo":   mkfifoCmd,
+		"pty":      ptyCmd,
 	}
 }
 

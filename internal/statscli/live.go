@@ -61,7 +61,7 @@ type liveView struct {
 }
 
 func newLiveView(out *output.Printer, now func() time.Time, src source, opts options) *liveView {
-	return &liveView{out: out, now: now, src: src, opts: opts, redraw: !out.IsJSON() && output.IsTerminal(out.Out)}
+	return &liveView{out: out, now: now, src: src, opts: opts, redraw: !out.IsJSON() && out.Terminal}
 }
 
 func (v *liveView) show(recs []control.StatsRecord) error {

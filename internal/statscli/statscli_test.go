@@ -149,10 +149,9 @@ func TestLiveViewPrintsOnlyWhatChanged(t *testing.T) {
 
 func TestLiveViewRedrawsOnATerminal(t *testing.T) {
 	var out bytes.Buffer
-	p := &output.Printer{Out: &out, Err: &out, Format: output.Human}
+	p := &output.Printer{Out: &out, Err: &out, Format: output.Human, Terminal: true}
 	now := func() time.Time { return time.Date(2024, 5, 1, 10, 2, 30, 0, time.UTC) }
 	v := newLiveView(p, now, source{what: "app demo (app1)"}, options{query: control.StatsQuery{Unit: "minute", Direction: "backwards"}, interval: 10 * time.Second})
-	v.redraw = true // as on a terminal, which a test has not got
 	recs := []control.StatsRecord{record("2024-05-01:10:02", "2024-05-01:10:02:29", 5), record("2024-05-01:10:01", "", 9)}
 	for range 2 {
 		if err := v.show(recs); err != nil {

@@ -42,8 +42,7 @@ func printOnce(c *cli.Context, opts options, src source, recs []control.StatsRec
 		return out.JSON(recs)
 	}
 	if len(recs) == 0 {
-		_, err := fmt.Fprintf(out.Out, "No statistics for %s in that time (by %s).\n", src.what, opts.query.Unit)
-		return err
+		return out.Printf("No statistics for %s in that time (by %s).\n", src.what, opts.query.Unit)
 	}
 	out.Heading(heading(src, opts.query))
 	return printTable(out, recs)

@@ -8,12 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
 )
@@ -29,27 +26,22 @@ const (
 
 // Printer writes results to Out and diagnostics (warnings, verbose logs, errors) to Err.
 type Printer struct {
-	Out     io.Writer
-	Err     io.Writer
-	Format  Format
-	Color   bool // colour escape codes in human output
-	Verbose bool // Verbosef writes only when set
-	Prog    string
+	Out      io.Writer
+	Err      io.Writer
+	Format   Format
+	Color    bool // colour escape codes in human output
+	Terminal bool // Out is a terminal (e.g. a live view may redraw it)
+	Verbose  bool // Verbosef writes only when set
+	Prog     string
 }
 
-// IsTerminal reports whether w is a terminal.
-func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// ColorAllowed reports whether colour may be used on w: a terminal, and NO_COLOR unset
-// (https://no-color.org) and TERM not "dumb".
-func ColorAllowed(w io.Writer, getenv func(string) string) bool {
+// ColorAllowed reports whether colour may be used on an output: it is a terminal, NO_COLOR
+// is unset (https://no-color.org) and TERM is not "dumb".
+func ColorAllowed(terminal bool, getenv func(string) string) bool {
 	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
 		return false
 	}
-	return IsTerminal(w)
+	return terminal
 }
 
 // IsJSON reports whether the printer produces JSON.
@@ -116,7 +108,7 @@ type Field struct {
 	Value string
 }
 
-// Details writes labelled values with the values aligned in one column.
+// Details writes labelled values with the values aligned in one column, made Safe.
 func (p *Printer) Details(fields []Field) error {
 	width := 0
 	for _, f := range fields {
@@ -125,43 +117,47 @@ func (p *Printer) Details(fields []Field) error {
 	var b strings.Builder
 	for _, f := range fields {
 		label := f.Label + ":"
-		fmt.Fprintf(&b, "%s%s %s\n", p.bold(label), strings.Repeat(" ", width+1-len(label)), f.Value)
+		fmt.Fprintf(&b, "%s%s %s\n", p.bold(label), strings.Repeat(" ", width+1-len(label)), Safe(f.Value))
 	}
 	_, err := io.WriteString(p.Out, b.String())
 	return err
 }
 
-// Table writes rows under a header, columns aligned.
+// Table writes rows under a header, columns aligned, every cell made Safe.
 func (p *Printer) Table(header []string, rows [][]string) error {
 	tw := tabwriter.NewWriter(p.Out, 0, 0, 2, ' ', 0)
 	if len(header) > 0 {
 		h := make([]string, len(header))
 		for i, s := range header {
-			h[i] = strings.ToUpper(s)
+			h[i] = Safe(strings.ToUpper(s))
 		}
 		fmt.Fprintln(tw, strings.Join(h, "\t"))
 	}
 	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+		cells := make([]string, len(r))
+		for i, s := range r {
+			cells[i] = Safe(s)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
 }
 
-// Heading writes a title line for human output.
+// Heading writes a title line for human output, made Safe.
 func (p *Printer) Heading(title string) {
-	fmt.Fprintln(p.Out, p.bold(title))
+	fmt.Fprintln(p.Out, p.bold(Safe(title)))
 }
 
 // Verbosef writes a diagnostic line on Err when verbose output was asked for.
 func (p *Printer) Verbosef(format string, args ...any) {
 	if p.Verbose {
-		fmt.Fprintf(p.Err, p.dim("[verbose] ")+format+"\n", args...)
+		fmt.Fprintf(p.Err, p.dim("[verbose] ")+format+"\n", safeArgs(args)...)
 	}
 }
 
 // Warnf writes a warning line on Err.
 func (p *Printer) Warnf(format string, args ...any) {
-	fmt.Fprintf(p.Err, "%s: warning: "+format+"\n", append([]any{p.Prog}, args...)...)
+	fmt.Fprintf(p.Err, "%s: warning: "+format+"\n", append([]any{p.Prog}, safeArgs(args)...)...)
 }
 
 // errorBody is the JSON form of an error on stderr (DESIGN §6).
@@ -198,7 +194,7 @@ func (p *Printer) Error(err error) {
 	if f.Href != "" {
 		msg += " " + f.Href
 	}
-	fmt.Fprintf(p.Err, "%s: %s\n", p.Prog, msg)
+	fmt.Fprintf(p.Err, "%s: %s\n", p.Prog, Safe(msg))
 }
 
 func (p *Printer) bold(s string) string {

@@ -26,11 +26,17 @@ func TestTableAndDetailsAlign(t *testing.T) {
 func TestColorOnlyWhenAllowed(t *testing.T) {
 	var buf bytes.Buffer
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	if ColorAllowed(&buf, env(nil)) {
-		t.Error("a buffer is not a terminal")
+	if ColorAllowed(false, env(nil)) {
+		t.Error("colour on an output that is not a terminal")
 	}
-	if ColorAllowed(&buf, env(map[string]string{"NO_COLOR": "1"})) {
+	if !ColorAllowed(true, env(nil)) {
+		t.Error("no colour on a terminal")
+	}
+	if ColorAllowed(true, env(map[string]string{"NO_COLOR": "1"})) {
 		t.Error("NO_COLOR must turn colour off")
+	}
+	if ColorAllowed(true, env(map[string]string{"TERM": "dumb"})) {
+		t.Error("TERM=dumb must turn colour off")
 	}
 	p := &Printer{Out: &buf, Color: false}
 	p.Heading("Title")

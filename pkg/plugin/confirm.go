@@ -1,13 +1,7 @@
 package plugin
 
 import (
-	"bufio"
-	"fmt"
-	"os"
-	"strings"
-
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
 )
@@ -21,23 +15,22 @@ func ForceFlag() cli.Flag {
 }
 
 // Confirm asks before a destructive action. With --force it goes ahead; on a terminal it
-// asks the question (yes/no, default no); otherwise (a script, CI) it refuses, so nothing is
-// destroyed by accident.
+// asks the question (yes/no, default no; Ctrl-C ends it with exit 130); otherwise (a script,
+// CI) it refuses, so nothing is destroyed by accident.
 func Confirm(c *cli.Context, action string) error {
 	if c.Bool(FlagForce) {
 		return nil
 	}
 	env := EnvOf(c)
-	in, inOK := env.Stdin.(*os.File)
-	errOut, errOK := env.Stderr.(*os.File)
-	if !inOK || !errOK || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(errOut.Fd())) {
+	if !env.Interactive() {
 		return exitcode.Usagef("not on a terminal, so not asking: pass --force to %s", action)
 	}
-	fmt.Fprintf(errOut, "Really %s? [y/N] ", action)
-	line, _ := bufio.NewReader(in).ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return nil
+	yes, err := env.Prompter().Confirm(c.Context, "Really "+action+"?")
+	if err != nil {
+		return err
 	}
-	return exitcode.New(exitcode.Failure, "cancelled: did not %s", action)
+	if !yes {
+		return exitcode.New(exitcode.Failure, "cancelled: did not %s", action)
+	}
+	return nil
 }

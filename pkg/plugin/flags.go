@@ -52,7 +52,7 @@ func printerFromFlags(c *cli.Context, env Env) *output.Printer {
 func newPrinter(env Env, format output.Format, verbose bool, prog string) *output.Printer {
 	return &output.Printer{
 		Out: env.Stdout, Err: env.Stderr, Format: format, Verbose: verbose, Prog: prog,
-		Color: output.ColorAllowed(env.Stdout, env.Getenv),
+		Color: output.ColorAllowed(env.StdoutTTY, env.Getenv), Terminal: env.StdoutTTY,
 	}
 }
 
