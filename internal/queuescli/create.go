@@ -1,6 +1,7 @@
 package queuescli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -43,28 +44,38 @@ Examples:
 			&cli.StringFlag{Name: "region", Value: defaultRegion, Usage: "the `REGION`: " + strings.Join(regions(), " or ")},
 			session.AppFlag(), showSecretFlag(),
 		}, session.Flags()...),
-		Action: create,
+		Action: plugin.Action(createOptionsOf, runCreate),
 	}
 }
 
-func create(c *cli.Context) error {
-	out := plugin.Printer(c)
+// createOptions are what `queues create` was asked.
+type createOptions struct {
+	Session    session.Settings
+	Fields     control.QueueFields
+	ShowSecret bool
+}
+
+func createOptionsOf(c *cli.Context) (createOptions, error) {
+	o := createOptions{Session: session.SettingsOf(c), ShowSecret: c.Bool(flagShowSecret)}
 	if err := noArgs(c); err != nil {
-		return err
+		return o, err
 	}
-	fields, err := queueFields(c)
+	var err error
+	o.Fields, err = queueFields(c)
+	return o, err
+}
+
+func runCreate(ctx context.Context, d plugin.Deps, o createOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteQueue, "create a queue")
 	if err != nil {
 		return err
 	}
-	s, ref, err := session.OpenApp(c, control.WriteQueue, "create a queue")
+	q, err := s.Client.CreateQueue(ctx, ref.ID, o.Fields)
 	if err != nil {
 		return err
 	}
-	q, err := s.Client.CreateQueue(c.Context, ref.ID, fields)
-	if err != nil {
-		return err
-	}
-	if !c.Bool(flagShowSecret) {
+	if !o.ShowSecret {
 		*q = maskQueue(*q)
 	}
 	if out.IsJSON() {

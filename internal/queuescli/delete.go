@@ -1,6 +1,7 @@
 package queuescli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -28,8 +29,20 @@ Examples:
    ably queues delete "Order events" --force
    ably queues delete "abc123:eu-west-1-a:Order events" --app prod --force --json`,
 		Flags:  append([]cli.Flag{session.AppFlag(), plugin.ForceFlag()}, session.Flags()...),
-		Action: deleteQueue,
+		Action: plugin.Action(deleteOptionsOf, runDelete),
 	}
+}
+
+// deleteOptions are what `queues delete` was asked.
+type deleteOptions struct {
+	Session session.Settings
+	Queue   string // an ID or a name
+	Force   bool
+}
+
+func deleteOptionsOf(c *cli.Context) (deleteOptions, error) {
+	queue, err := queueArg(c)
+	return deleteOptions{Session: session.SettingsOf(c), Queue: queue, Force: c.Bool(plugin.FlagForce)}, err
 }
 
 // deletedQueue is the --json form of `queues delete`.
@@ -40,24 +53,20 @@ type deletedQueue struct {
 	Deleted bool   `json:"deleted"`
 }
 
-func deleteQueue(c *cli.Context) error {
-	out := plugin.Printer(c)
-	arg, err := queueArg(c)
+func runDelete(ctx context.Context, d plugin.Deps, o deleteOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteQueue, "delete a queue")
 	if err != nil {
 		return err
 	}
-	s, ref, err := session.OpenApp(c, control.WriteQueue, "delete a queue")
+	id, name, err := resolveQueue(ctx, s, ref, o.Queue)
 	if err != nil {
 		return err
 	}
-	id, name, err := resolveQueue(c, s, ref, arg)
-	if err != nil {
+	if err := d.Confirm(ctx, o.Force, fmt.Sprintf("delete queue %q (%s) of app %s and the messages in it", name, id, ref.Label())); err != nil {
 		return err
 	}
-	if err := plugin.Confirm(c, fmt.Sprintf("delete queue %q (%s) of app %s and the messages in it", name, id, ref.Label())); err != nil {
-		return err
-	}
-	if err := s.Client.DeleteQueue(c.Context, ref.ID, id); err != nil {
+	if err := s.Client.DeleteQueue(ctx, ref.ID, id); err != nil {
 		return err
 	}
 	if out.IsJSON() {
@@ -82,13 +91,13 @@ func queueArg(c *cli.Context) (string, error) {
 // resolveQueue turns an ID or a name into the queue's ID and name. An ID of the app's
 // (APPID:REGION:NAME with a known region) needs no request; anything else is looked up
 // with one listing.
-func resolveQueue(c *cli.Context, s *session.Session, ref session.AppRef, arg string) (id, name string, err error) {
+func resolveQueue(ctx context.Context, s *session.Session, ref session.AppRef, arg string) (id, name string, err error) {
 	if rest, ok := strings.CutPrefix(arg, ref.ID+":"); ok {
 		if region, qname, ok := strings.Cut(rest, ":"); ok && slices.Contains(regions(), region) && qname != "" {
 			return arg, qname, nil
 		}
 	}
-	queues, err := s.Client.ListQueues(c.Context, ref.ID)
+	queues, err := s.Client.ListQueues(ctx, ref.ID)
 	var e *exitcode.Error
 	if errors.As(err, &e) && e.Code == exitcode.Permission {
 		hinted := *e

@@ -1,6 +1,7 @@
 package queuescli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -27,27 +28,35 @@ Examples:
 			&cli.BoolFlag{Name: "details", Aliases: []string{"l"}, Usage: "show every field of each queue, with its AMQP and STOMP endpoints"},
 			showSecretFlag(),
 		}, session.Flags()...),
-		Action: list,
+		Action: plugin.Action(listOptionsOf, runList),
 	}
 }
 
-func list(c *cli.Context) error {
-	out := plugin.Printer(c)
-	if err := noArgs(c); err != nil {
-		return err
-	}
-	s, ref, err := session.OpenApp(c, control.ReadQueue, "list queues")
+// listOptions are what `queues list` was asked.
+type listOptions struct {
+	Session    session.Settings
+	Details    bool
+	ShowSecret bool
+}
+
+func listOptionsOf(c *cli.Context) (listOptions, error) {
+	return listOptions{Session: session.SettingsOf(c), Details: c.Bool("details"), ShowSecret: c.Bool(flagShowSecret)}, noArgs(c)
+}
+
+func runList(ctx context.Context, d plugin.Deps, o listOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.ReadQueue, "list queues")
 	if err != nil {
 		return err
 	}
-	queues, err := s.Client.ListQueues(c.Context, ref.ID)
+	queues, err := s.Client.ListQueues(ctx, ref.ID)
 	if err != nil {
 		return err
 	}
 	if queues == nil {
 		queues = []control.Queue{}
 	}
-	if !c.Bool(flagShowSecret) {
+	if !o.ShowSecret {
 		for i := range queues {
 			queues[i] = maskQueue(queues[i])
 		}
@@ -59,7 +68,7 @@ func list(c *cli.Context) error {
 		out.Printf("No queues in app %s: create one with 'ably queues create --name NAME'.\n", ref.Label())
 		return nil
 	}
-	if c.Bool("details") {
+	if o.Details {
 		for i, q := range queues {
 			if i > 0 {
 				fmt.Fprintln(out.Out)

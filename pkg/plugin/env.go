@@ -3,6 +3,7 @@ package plugin
 import (
 	"crypto/rand"
 	"io"
+	"net/http"
 	"os"
 	"time"
 
@@ -24,6 +25,9 @@ type Env struct {
 	Getenv func(string) string
 	Now    func() time.Time
 	Rand   io.Reader
+	// Transport carries every HTTP request the command makes; nil is the clients' own
+	// (which dials plain http to loopback addresses only).
+	Transport http.RoundTripper
 }
 
 // SystemEnv is the real process environment.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/resolve"
 )
 
@@ -75,19 +76,24 @@ func matchApp(apps []control.App, value, source string) (AppRef, error) {
 	return AppRef{}, exitcode.Usagef("%d apps are named %q (%s): give the ID instead", len(named), value, strings.Join(ids, ", "))
 }
 
-// OpenApp opens a session for a command that acts on one app with the given operation: it
+// OpenApp is NewForApp for the running command.
+func OpenApp(c *cli.Context, capability control.Capability, doing string) (*Session, AppRef, error) {
+	return NewForApp(c.Context, plugin.DepsOf(c), SettingsOf(c), capability, doing)
+}
+
+// NewForApp opens a session for a command that acts on one app with the given operation: it
 // refuses first, with no request, a token that lacks capability (looking the app up by name
 // would need read:app and a listing, only to be refused after), then resolves the app.
 // doing names the operation in the refusal, e.g. "list API keys".
-func OpenApp(c *cli.Context, capability control.Capability, doing string) (*Session, AppRef, error) {
-	s, err := Open(c)
+func NewForApp(ctx context.Context, d plugin.Deps, st Settings, capability control.Capability, doing string) (*Session, AppRef, error) {
+	s, err := New(ctx, d, st)
 	if err != nil {
 		return nil, AppRef{}, err
 	}
-	if err := s.Client.Check(c.Context, capability, doing); err != nil {
+	if err := s.Client.Check(ctx, capability, doing); err != nil {
 		return nil, AppRef{}, err
 	}
-	ref, err := s.App(c.Context)
+	ref, err := s.App(ctx)
 	if err != nil {
 		return nil, AppRef{}, err
 	}

@@ -43,15 +43,32 @@ type Session struct {
 	resolver *resolve.Resolver
 }
 
-// Open resolves profile, token and host from the command's flags, environment and config
-// file (DESIGN §3, package resolve) and returns a session. It makes no request.
-func Open(c *cli.Context) (*Session, error) {
-	return open(c, resolve.ForCommand(c))
+// Settings are what the user chose for a Control API command, read from its flags: the
+// resolver's (profile, access token, Control host, app) and --skip-capability-check.
+type Settings struct {
+	resolve.Flags
+	SkipCapabilityCheck bool
 }
 
-func open(c *cli.Context, r *resolve.Resolver) (*Session, error) {
-	env := plugin.EnvOf(c)
-	out := plugin.Printer(c)
+// SettingsOf reads a command's Settings from its flags (those it has).
+func SettingsOf(c *cli.Context) Settings {
+	return Settings{Flags: resolve.FlagsOf(c), SkipCapabilityCheck: c.Bool(FlagSkipCapabilityCheck)}
+}
+
+// Open is New for the running command: its context, Deps and Settings.
+func Open(c *cli.Context) (*Session, error) {
+	return New(c.Context, plugin.DepsOf(c), SettingsOf(c))
+}
+
+// New resolves profile, token and host from st, the environment and the config file (DESIGN
+// §3, package resolve) and returns a session whose client sends through d's transport. It
+// makes no request.
+func New(ctx context.Context, d plugin.Deps, st Settings) (*Session, error) {
+	return open(ctx, d, st, resolve.For(d, st.Flags))
+}
+
+func open(ctx context.Context, d plugin.Deps, st Settings, r *resolve.Resolver) (*Session, error) {
+	env, out := d.Env, d.Out
 	path, err := r.ConfigPath()
 	if err != nil {
 		return nil, err
@@ -86,12 +103,13 @@ func open(c *cli.Context, r *resolve.Resolver) (*Session, error) {
 		Token:               token.Value,
 		Timeout:             timeout,
 		Logf:                out.Verbosef,
-		SkipCapabilityCheck: c.Bool(FlagSkipCapabilityCheck) || plugin.Truthy(env.Getenv("ABLY_SKIP_CAPABILITY_CHECK")),
+		SkipCapabilityCheck: st.SkipCapabilityCheck || plugin.Truthy(env.Getenv("ABLY_SKIP_CAPABILITY_CHECK")),
+		Transport:           env.Transport,
 		Now:                 env.Now,
 		OnError:             s.keepTokenCacheTrue,
 	}
 	if profile.Found && token.Value == profile.Account.AccessToken {
-		opt.TokenStore = &profileStore{path: s.ConfigPath, alias: profile.Alias, token: token.Value, file: r.Config, ctx: c.Context}
+		opt.TokenStore = &profileStore{path: s.ConfigPath, alias: profile.Alias, token: token.Value, file: r.Config, ctx: ctx}
 	}
 	out.Verbosef("Control API %s, access token from %s", base, s.TokenSource)
 	if s.Client, err = control.New(opt); err != nil {

@@ -60,7 +60,7 @@ appName = "Prod"
 			Action: func(c *cli.Context) error {
 				opt := resolve.CommandOptions(c)
 				opt.Load = load
-				s, err := open(c, resolve.New(opt))
+				s, err := open(c.Context, plugin.DepsOf(c), SettingsOf(c), resolve.New(opt))
 				if err != nil {
 					return err
 				}
