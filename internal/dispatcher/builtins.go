@@ -13,6 +13,7 @@ import (
 
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/pluginpath"
+	"github.com/ably/ably-suite/pkg/termtext"
 )
 
 // builtin is a word ably handles itself. Built-ins win over plugins: a plugin file named
@@ -127,7 +128,7 @@ func cmdHelp(e *Env, g globals, _ []string) error {
 	subs := 0
 	for _, c := range cands {
 		if c.Status == statusOK && !c.isSubcommand() {
-			fmt.Fprintf(w, "  %s\t%s\n", c.Name, c.Meta.ShortDescription)
+			fmt.Fprintf(w, "  %s\t%s\n", c.Name, termtext.Safe(c.Meta.ShortDescription))
 			n++
 		}
 		if c.Status == statusOK && c.isSubcommand() {
@@ -141,7 +142,7 @@ func cmdHelp(e *Env, g globals, _ []string) error {
 		fmt.Fprintf(w, "\nSubcommands added by plugins:\n")
 		for _, c := range cands {
 			if c.Status == statusOK && c.isSubcommand() {
-				fmt.Fprintf(w, "  %s\t%s\n", c.displayName(), c.Meta.ShortDescription)
+				fmt.Fprintf(w, "  %s\t%s\n", c.displayName(), termtext.Safe(c.Meta.ShortDescription))
 			}
 		}
 	}
@@ -163,7 +164,7 @@ func cmdHelp(e *Env, g globals, _ []string) error {
 			fmt.Fprintf(w, "\nInvalid plugins (not listed above; see 'ably plugin list'):\n")
 			first = false
 		}
-		fmt.Fprintf(w, "  %s\t%s\n", c.Path, c.Reason)
+		fmt.Fprintf(w, "  %s\t%s\n", termtext.Safe(c.Path), termtext.Safe(c.Reason))
 	}
 	fmt.Fprintf(w, "\nRun 'ably help <group>' for a group's commands.\n")
 	return w.Flush()
@@ -375,7 +376,7 @@ func cmdPlugin(e *Env, g globals, args []string) (int, error) {
 		if p.Status != statusOK {
 			detail = p.Reason
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Status, dash(p.Version), dash(p.Vendor), p.Path, detail)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Status, termtext.Safe(dash(p.Version)), termtext.Safe(dash(p.Vendor)), termtext.Safe(p.Path), termtext.Safe(detail))
 	}
 	return 0, w.Flush()
 }

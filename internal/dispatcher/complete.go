@@ -135,7 +135,7 @@ func completions(e *Env, done []string, cur string) []string {
 			break
 		}
 		name, _, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
-		if f := lookupGlobal(w, name); f != nil && f.arg != "" && !hasValue {
+		if f := lookupGlobal(w, name); f != nil && f.Arg != "" && !hasValue {
 			i++ // its value
 		}
 		i++
@@ -212,10 +212,10 @@ func pluginCompletions(e *Env, globalArgs []string, group string, args []string,
 // globalFlagWords is every spelling of the global flags, for completing "-".
 func globalFlagWords() []string {
 	var words []string
-	for _, f := range globalFlags {
-		words = append(words, "--"+f.name)
-		if f.short != "" {
-			words = append(words, "-"+f.short)
+	for _, f := range globalFlags() {
+		words = append(words, "--"+f.Name)
+		if f.Short != "" {
+			words = append(words, "-"+f.Short)
 		}
 	}
 	return words

@@ -5,27 +5,20 @@ import (
 	"strings"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/protocol"
 )
 
-// globalFlag is a flag accepted before the group. Flags with an env variable are handed to
-// the plugin through the environment, so a plugin in any language sees them without parsing
-// our command line.
-type globalFlag struct {
-	name  string // long name, without "--"
-	short string // one-letter alias, without "-"; may be empty
-	arg   string // the value's placeholder in help; empty for a boolean flag
-	env   string // variable set for the plugin; empty for help and version
-	usage string
-}
+// globalFlag is a flag accepted before the group: one that reaches the plugin as an
+// environment variable (protocol.GlobalFlags, the one list plugins' help shows too), or
+// --help and --version, which have no variable and stand for the built-ins.
+type globalFlag = protocol.GlobalFlag
 
-var globalFlags = []globalFlag{
-	{name: "profile", arg: "NAME", env: "ABLY_PROFILE", usage: "use this profile (account alias)"},
-	{name: "config-dir", arg: "DIR", env: "ABLY_CLI_CONFIG_DIR", usage: "directory of the config file"},
-	{name: "control-host", arg: "HOST", env: "ABLY_CONTROL_HOST", usage: "Control API host"},
-	{name: "endpoint", arg: "URL", env: "ABLY_ENDPOINT", usage: "Ably endpoint for realtime and REST calls"},
-	{name: "verbose", short: "v", env: "ABLY_VERBOSE", usage: "verbose output"},
-	{name: "help", short: "h", usage: "show this help (same as 'ably help')"},
-	{name: "version", usage: "show the version (same as 'ably version')"},
+// globalFlags are every flag accepted before the group, in the order help lists them.
+func globalFlags() []globalFlag {
+	return append(protocol.GlobalFlags(),
+		globalFlag{Name: "help", Short: "h", Usage: "show this help (same as 'ably help')"},
+		globalFlag{Name: "version", Usage: "show the version (same as 'ably version')"},
+	)
 }
 
 // globals is what the global flags asked for: KEY=VALUE pairs for the plugin's environment.
@@ -51,27 +44,27 @@ func parseGlobals(args []string) (globals, []string, error) {
 			return g, nil, exitcode.Usagef("unknown global flag %s (global flags go before the group: %s)", flagName(arg), validGlobals())
 		}
 		switch {
-		case f.name == "help":
+		case f.Name == "help":
 			return g, append([]string{"help"}, args[i+1:]...), nil
-		case f.name == "version":
+		case f.Name == "version":
 			return g, append([]string{"version"}, args[i+1:]...), nil
-		case f.arg == "":
+		case f.Arg == "":
 			if hasValue {
-				return g, nil, exitcode.Usagef("global flag --%s takes no value", f.name)
+				return g, nil, exitcode.Usagef("global flag --%s takes no value", f.Name)
 			}
-			g.env = append(g.env, f.env+"=1")
+			g.env = append(g.env, f.Env+"=1")
 		default:
 			if !hasValue {
 				if i+1 == len(args) {
-					return g, nil, exitcode.Usagef("global flag --%s needs a value: --%s %s", f.name, f.name, f.arg)
+					return g, nil, exitcode.Usagef("global flag --%s needs a value: --%s %s", f.Name, f.Name, f.Arg)
 				}
 				i++
 				value = args[i]
 			}
 			if value == "" {
-				return g, nil, exitcode.Usagef("global flag --%s needs a non-empty value", f.name)
+				return g, nil, exitcode.Usagef("global flag --%s needs a non-empty value", f.Name)
 			}
-			g.env = append(g.env, f.env+"="+value)
+			g.env = append(g.env, f.Env+"="+value)
 		}
 	}
 	return g, nil, nil
@@ -81,10 +74,9 @@ func parseGlobals(args []string) (globals, []string, error) {
 // "--", one-letter aliases "-".
 func lookupGlobal(arg, name string) *globalFlag {
 	long := strings.HasPrefix(arg, "--")
-	for i := range globalFlags {
-		f := &globalFlags[i]
-		if (long && name == f.name) || (!long && f.short != "" && name == f.short) {
-			return f
+	for _, f := range globalFlags() {
+		if (long && name == f.Name) || (!long && f.Short != "" && name == f.Short) {
+			return &f
 		}
 	}
 	return nil
@@ -98,11 +90,11 @@ func flagName(arg string) string {
 
 // validGlobals lists the global flags for an error message.
 func validGlobals() string {
-	names := make([]string, 0, len(globalFlags))
-	for _, f := range globalFlags {
-		n := "--" + f.name
-		if f.short != "" {
-			n = "-" + f.short + "/" + n
+	names := make([]string, 0, len(globalFlags()))
+	for _, f := range globalFlags() {
+		n := "--" + f.Name
+		if f.Short != "" {
+			n = "-" + f.Short + "/" + n
 		}
 		names = append(names, n)
 	}
@@ -111,21 +103,21 @@ func validGlobals() string {
 
 // globalFlagsHelp is the global flags section of `ably help`.
 func globalFlagsHelp() [][2]string {
-	rows := make([][2]string, 0, len(globalFlags))
-	for _, f := range globalFlags {
-		left := "    --" + f.name
-		if f.short != "" {
-			left = "-" + f.short + ", --" + f.name
+	rows := make([][2]string, 0, len(globalFlags()))
+	for _, f := range globalFlags() {
+		left := "    --" + f.Name
+		if f.Short != "" {
+			left = "-" + f.Short + ", --" + f.Name
 		}
-		if f.arg != "" {
-			left += " " + f.arg
+		if f.Arg != "" {
+			left += " " + f.Arg
 		}
-		usage := f.usage
+		usage := f.Usage
 		switch {
-		case f.env != "" && f.arg == "":
-			usage += fmt.Sprintf(" (%s=1)", f.env)
-		case f.env != "":
-			usage += fmt.Sprintf(" (%s)", f.env)
+		case f.Env != "" && f.Arg == "":
+			usage += fmt.Sprintf(" (%s=1)", f.Env)
+		case f.Env != "":
+			usage += fmt.Sprintf(" (%s)", f.Env)
 		}
 		rows = append(rows, [2]string{left, usage})
 	}
