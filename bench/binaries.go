@@ -1,11 +1,13 @@
 package main
 
 import (
+	"debug/buildinfo"
 	"debug/elf"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 )
@@ -24,6 +26,30 @@ func sizeGoal(name string) int64 {
 	return groupSizeGoal
 }
 
+// testOnlyModules serve the tests (fake servers, spec checks, testscript, doc generation) and
+// must never be linked into an installed binary, where their size and init would cost every
+// start.
+var testOnlyModules = []string{
+	"github.com/getkin/kin-openapi",
+	"github.com/rogpeppe/go-internal",
+	"github.com/cpuguy83/go-md2man/v2",
+	"github.com/russross/blackfriday/v2",
+	"github.com/santhosh-tekuri/jsonschema/v6",
+	"github.com/gorilla/mux",
+	"go.yaml.in/yaml/v4",
+}
+
+// testOnlyDeps are the test-only modules a binary links.
+func testOnlyDeps(bi *debug.BuildInfo) []string {
+	var found []string
+	for _, d := range bi.Deps {
+		if slices.Contains(testOnlyModules, d.Path) {
+			found = append(found, d.Path)
+		}
+	}
+	return found
+}
+
 // binaryFacts is what the bench checks of one installed binary.
 type binaryFacts struct {
 	name     string
@@ -32,9 +58,10 @@ type binaryFacts struct {
 	static   bool
 	dynamic  []string // why it is not static
 	stripped bool
+	testDeps []string // test-only modules it links
 }
 
-func (f binaryFacts) ok() bool { return f.static && f.size <= f.goal }
+func (f binaryFacts) ok() bool { return f.static && f.size <= f.goal && len(f.testDeps) == 0 }
 
 // inspectBinary reads an ELF executable: a static one asks for no program interpreter
 // (PT_INTERP, the dynamic loader) and needs no shared library (DT_NEEDED).
@@ -62,6 +89,9 @@ func inspectBinary(path string) (binaryFacts, error) {
 		facts.static, facts.dynamic = false, append(facts.dynamic, fmt.Sprintf("needs shared libraries %v", needed))
 	}
 	facts.stripped = f.Section(".symtab") == nil
+	if bi, err := buildinfo.ReadFile(path); err == nil { // a Go binary: which modules it links
+		facts.testDeps = testOnlyDeps(bi)
+	}
 	return facts, nil
 }
 
@@ -100,6 +130,9 @@ func checkInstalled(dir string) error {
 		fmt.Printf("%-20s %s (goal %s)  %s\n", f.name, mb(f.size), mb(f.goal), staticWord(f))
 		if !f.static {
 			failed = append(failed, fmt.Sprintf("%s is not static: it %s", f.name, strings.Join(f.dynamic, " and ")))
+		}
+		if len(f.testDeps) > 0 {
+			failed = append(failed, fmt.Sprintf("%s links modules only the tests need: %s", f.name, strings.Join(f.testDeps, ", ")))
 		}
 		if f.size > f.goal {
 			failed = append(failed, fmt.Sprintf("%s is %s, over its goal of %s", f.name, mb(f.size), mb(f.goal)))

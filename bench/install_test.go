@@ -4,6 +4,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -100,6 +102,18 @@ func TestInspectBinary(t *testing.T) {
 	}
 	if f.static || len(f.dynamic) == 0 || f.ok() {
 		t.Errorf("%s: got %+v, want dynamic with a reason", dynamic, f)
+	}
+}
+
+func TestTestOnlyDeps(t *testing.T) {
+	bi := &debug.BuildInfo{Deps: []*debug.Module{
+		{Path: "github.com/urfave/cli/v2"}, {Path: "github.com/getkin/kin-openapi"}, {Path: "go.yaml.in/yaml/v4"},
+	}}
+	if got := testOnlyDeps(bi); !slices.Equal(got, []string{"github.com/getkin/kin-openapi", "go.yaml.in/yaml/v4"}) {
+		t.Errorf("got %q, want kin-openapi and yaml", got)
+	}
+	if got := testOnlyDeps(&debug.BuildInfo{Deps: []*debug.Module{{Path: "github.com/urfave/cli/v2"}}}); len(got) != 0 {
+		t.Errorf("urfave/cli alone: got %q, want none", got)
 	}
 }
 
