@@ -6,7 +6,9 @@
 // microseconds without waiting on anything. The context here installs the handlers only when
 // something first asks for its Done channel: an HTTP request, a prompt or a lock wait that
 // selects on it, or a context derived from it. Until then a signal has its default effect,
-// which for SIGINT and SIGTERM is to end the process at once, as the shell expects.
+// which for SIGINT and SIGTERM is to end the process at once, as the shell expects. Code that
+// changes the terminal (a hidden prompt) must ask for Done before it does, so that Ctrl-C is
+// caught, never ending the process with the terminal left changed.
 package interrupt
 
 import (
