@@ -195,6 +195,7 @@ func readToken(c *cli.Context, env plugin.Env, out *output.Printer) (string, err
 	}
 	if f, ok := env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprintf(out.Err, "Paste an access token (create one on %s): ", control.AccessTokensPage)
+		_ = c.Context.Done() // catch Ctrl-C from here on, so it never ends the process with echo off (package interrupt)
 		b, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(out.Err)
 		if err != nil {
