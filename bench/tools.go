@@ -23,6 +23,15 @@ func main() {
 }
 `
 
+// The print floor is a Go program that only prints: the start-up no Go program can beat on
+// this machine. A plugin's start-up is measured as a multiple of it.
+const printFloorSource = `package main
+
+import "fmt"
+
+func main() { fmt.Println("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.floor") }
+`
+
 // The RSS probe runs a command and prints its peak RSS in KiB. Linux charges a child with
 // the peak RSS of the process it was started from (the vfork shares its memory until exec),
 // so peak memory is measured from this small program rather than from the bench itself.
@@ -45,7 +54,8 @@ func main() {
 }
 `
 
-// buildTool compiles a one-file Go program into dir/name.
+// buildTool compiles a one-file Go program into dir/name, static and stripped like the
+// suite, so that the floors compare like with like.
 func buildTool(dir, name, source string) (string, error) {
 	src := filepath.Join(dir, name+"-src")
 	if err := os.MkdirAll(src, 0o755); err != nil {
@@ -58,8 +68,9 @@ func buildTool(dir, name, source string) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(dir, name)
-	build := exec.Command("go", "build", "-o", out, ".")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
 	build.Dir = src
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		return "", fmt.Errorf("building %s: %w", name, err)

@@ -40,6 +40,18 @@ func TestParseCapability(t *testing.T) {
 	if got, want := c.JSON(), `{"chat:*":["publish","subscribe"],"status:*":["subscribe"]}`; got != want {
 		t.Fatalf("JSON() = %s, want %s", got, want)
 	}
+	// The default takes a short cut past the JSON decoder; it must mean what the JSON says.
+	def, err := ParseCapability(DefaultCapability)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spaced, err := ParseCapability(" " + DefaultCapability)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def.JSON() != spaced.JSON() || def.JSON() != DefaultCapability {
+		t.Errorf("the default capability parses to %s, the same decoded to %s; want both %s", def.JSON(), spaced.JSON(), DefaultCapability)
+	}
 	errs := map[string]string{
 		``:                                "empty",
 		`null`:                            "not null",

@@ -18,13 +18,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/internal/interrupt"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/suggest"
@@ -41,12 +41,14 @@ type Plugin struct {
 }
 
 // Main runs the plugin with the process's arguments and environment, cancels the commands'
-// context on Ctrl-C or SIGTERM, and exits with the code of the outcome.
+// context on Ctrl-C or SIGTERM, and exits with the code of the outcome. The signals are
+// caught from when a command first waits on its context (see package interrupt); before
+// that they end the process, which costs a command that never waits nothing at start-up.
 func Main(p Plugin) {
 	if code, ran := execSubcommandPlugin(p, SystemEnv(), os.Args, os.Environ()); ran {
 		os.Exit(code)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interrupt.NotifyContext(os.Interrupt, syscall.SIGTERM)
 	code := Run(ctx, p, SystemEnv(), os.Args)
 	stop()
 	os.Exit(code)

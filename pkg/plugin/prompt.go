@@ -60,6 +60,9 @@ func (p TerminalPrompt) Confirm(ctx context.Context, question string) (bool, err
 // Hidden writes prompt and reads a line with echo off. Echo goes off before the prompt is
 // written, so nothing typed after the prompt appears, and comes back on however the read ends.
 func (p TerminalPrompt) Hidden(ctx context.Context, prompt string) (string, error) {
+	// Catch Ctrl-C from here on (signals are caught lazily, see package interrupt), so that it
+	// cancels ctx rather than ending the process with echo off.
+	_ = ctx.Done()
 	if f, ok := p.In.(*os.File); ok {
 		restore, err := ttymode.NoEcho(int(f.Fd()))
 		if err != nil {
