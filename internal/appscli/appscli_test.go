@@ -1,31 +1,22 @@
 package appscli
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/exitcode"
-	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/plugin/plugintest"
 )
 
 // run runs the plugin in-process against srv with the default token from the environment.
-func run(t *testing.T, srv *controltest.Server, args ...string) (code int, stdout, stderr string) {
+func run(t *testing.T, srv *controltest.Server, args ...string) plugintest.Result {
 	t.Helper()
-	vars := map[string]string{
-		"ABLY_ACCESS_TOKEN":   controltest.DefaultToken,
-		"ABLY_CONTROL_HOST":   srv.URL,
-		"ABLY_CLI_CONFIG_DIR": t.TempDir(),
-	}
-	var out, errOut bytes.Buffer
-	env := plugin.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
-		Getenv: func(k string) string { return vars[k] }, Now: time.Now}
-	code = plugin.Run(context.Background(), Plugin(), env, append([]string{"ably-apps"}, args...))
-	return code, out.String(), errOut.String()
+	return plugintest.Options{Vars: map[string]string{
+		"ABLY_ACCESS_TOKEN": controltest.DefaultToken,
+		"ABLY_CONTROL_HOST": srv.URL,
+	}}.Run(t, Plugin(), args...)
 }
 
 // TestOnlySetFlagsAreSent checks the bodies sent: partial updates carry exactly the flags
@@ -52,9 +43,9 @@ func TestOnlySetFlagsAreSent(t *testing.T) {
 	}
 	for _, c := range cases {
 		srv.ResetRequests()
-		code, _, stderr := run(t, srv, c.args...)
-		if code != 0 {
-			t.Errorf("%v: exit %d: %s", c.args, code, stderr)
+		res := run(t, srv, c.args...)
+		if res.Code != 0 {
+			t.Errorf("%v: exit %d: %s", c.args, res.Code, res.Stderr)
 			continue
 		}
 		reqs := srv.RequestsMatching(c.method, c.path)
@@ -76,17 +67,17 @@ func TestLateFlags(t *testing.T) {
 	defer srv.Close()
 	app := srv.AddApp("", controltest.App{Name: "Demo"})
 	srv.AddNamespace(app.ID, controltest.Namespace{ID: "chat"})
-	code, stdout, stderr := run(t, srv, "rules", "update", "chat", "--app", "Demo", "--push-enabled", "--json")
-	if code != 0 || !strings.Contains(stdout, `"pushEnabled":true`) {
-		t.Fatalf("flags after the name: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	res := run(t, srv, "rules", "update", "chat", "--app", "Demo", "--push-enabled", "--json")
+	if res.Code != 0 || !strings.Contains(res.Stdout, `"pushEnabled":true`) {
+		t.Fatalf("flags after the name: exit %d, stdout %q, stderr %q", res.Code, res.Stdout, res.Stderr)
 	}
-	code, _, stderr = run(t, srv, "rules", "delete", "chat", "--app", app.ID, "-f")
-	if code != 0 {
-		t.Fatalf("-f after the name: exit %d, %s", code, stderr)
+	res = run(t, srv, "rules", "delete", "chat", "--app", app.ID, "-f")
+	if res.Code != 0 {
+		t.Fatalf("-f after the name: exit %d, %s", res.Code, res.Stderr)
 	}
-	code, _, stderr = run(t, srv, "rules", "update", "chat", "--app")
-	if code != exitcode.Usage || !strings.Contains(stderr, "flag --app needs a value") {
-		t.Fatalf("a late flag without its value: exit %d, %s", code, stderr)
+	res = run(t, srv, "rules", "update", "chat", "--app")
+	if res.Code != exitcode.Usage || !strings.Contains(res.Stderr, "flag --app needs a value") {
+		t.Fatalf("a late flag without its value: exit %d, %s", res.Code, res.Stderr)
 	}
 }
 

@@ -1,8 +1,11 @@
 package appscli
 
 import (
+	"context"
+
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/session"
@@ -26,31 +29,40 @@ Examples:
       --apns-issuer-key TEAMID1234 --apns-topic-header com.example.app
    ably apps create --name "My App" --json`,
 		Flags:  append(flags, session.Flags()...),
-		Action: create,
+		Action: plugin.Action(createOptionsOf, runCreate),
 	}
 }
 
-func create(c *cli.Context) error {
-	out := plugin.Printer(c)
+// createOptions are what `apps create` was asked: the settings to send, files already read.
+type createOptions struct {
+	Session session.Settings
+	Fields  control.AppFields
+}
+
+func createOptionsOf(c *cli.Context) (createOptions, error) {
+	o := createOptions{Session: session.SettingsOf(c)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: give the name with --name", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: give the name with --name", c.Args().First())
 	}
 	if !c.IsSet(flagName) {
-		return exitcode.Usagef("--name is required: the new app's name, e.g. --name \"My App\"")
+		return o, exitcode.Usagef("--name is required: the new app's name, e.g. --name \"My App\"")
 	}
-	fields, err := appFieldsFromFlags(c)
+	var err error
+	o.Fields, err = appFieldsFromFlags(c)
+	return o, err
+}
+
+func runCreate(ctx context.Context, d plugin.Deps, o createOptions) error {
+	out := d.Out
+	s, err := session.New(ctx, d, o.Session)
 	if err != nil {
 		return err
 	}
-	s, err := session.Open(c)
+	accountID, err := s.AccountID(ctx)
 	if err != nil {
 		return err
 	}
-	accountID, err := s.AccountID(c.Context)
-	if err != nil {
-		return err
-	}
-	app, err := s.Client.CreateApp(c.Context, accountID, fields)
+	app, err := s.Client.CreateApp(ctx, accountID, o.Fields)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package appscli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -23,7 +24,7 @@ Examples:
    ably apps delete --app a1b2c3 --force
    ably apps delete --app a1b2c3 --force --json`,
 		Flags:  append([]cli.Flag{session.AppFlag(), plugin.ForceFlag()}, session.Flags()...),
-		Action: deleteApp,
+		Action: plugin.Action(deleteOptionsOf, runDelete),
 	}
 }
 
@@ -35,23 +36,34 @@ type deletedApp struct {
 	WasCurrent bool   `json:"wasCurrent"`
 }
 
-func deleteApp(c *cli.Context) error {
-	out := plugin.Printer(c)
+// deleteOptions are what `apps delete` was asked; the app is the Session's.
+type deleteOptions struct {
+	Session session.Settings
+	Force   bool
+}
+
+func deleteOptionsOf(c *cli.Context) (deleteOptions, error) {
+	o := deleteOptions{Session: session.SettingsOf(c), Force: c.Bool(plugin.FlagForce)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: name the app with --app", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: name the app with --app", c.Args().First())
 	}
-	s, ref, err := session.OpenApp(c, control.WriteApp, "delete an app")
+	return o, nil
+}
+
+func runDelete(ctx context.Context, d plugin.Deps, o deleteOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteApp, "delete an app")
 	if err != nil {
 		return err
 	}
 	label := session.AppLabel(ref.ID, ref.Name)
-	if err := plugin.Confirm(c, "delete app "+label+" with its keys, channel rules, integrations and queues"); err != nil {
+	if err := d.Confirm(ctx, o.Force, "delete app "+label+" with its keys, channel rules, integrations and queues"); err != nil {
 		return err
 	}
-	if err := s.Client.DeleteApp(c.Context, ref.ID); err != nil {
+	if err := s.Client.DeleteApp(ctx, ref.ID); err != nil {
 		return err
 	}
-	wasCurrent, err := forgetApp(c.Context, s, ref.ID)
+	wasCurrent, err := forgetApp(ctx, s, ref.ID)
 	if err != nil {
 		return fmt.Errorf("app %s was deleted, but updating profile %q failed: %w", label, s.Alias, err)
 	}

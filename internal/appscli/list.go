@@ -1,6 +1,7 @@
 package appscli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -24,7 +25,7 @@ Examples:
    ably apps list --json
    ably --profile work apps list`,
 		Flags:  session.Flags(),
-		Action: list,
+		Action: plugin.Action(listOptionsOf, runList),
 	}
 }
 
@@ -35,20 +36,30 @@ type listedApp struct {
 	Current bool `json:"current"`
 }
 
-func list(c *cli.Context) error {
-	out := plugin.Printer(c)
+// listOptions are what `apps list` was asked.
+type listOptions struct {
+	Session session.Settings
+}
+
+func listOptionsOf(c *cli.Context) (listOptions, error) {
+	o := listOptions{Session: session.SettingsOf(c)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: list takes no arguments", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: list takes no arguments", c.Args().First())
 	}
-	s, err := session.Open(c)
+	return o, nil
+}
+
+func runList(ctx context.Context, d plugin.Deps, o listOptions) error {
+	out := d.Out
+	s, err := session.New(ctx, d, o.Session)
 	if err != nil {
 		return err
 	}
-	accountID, err := s.AccountID(c.Context)
+	accountID, err := s.AccountID(ctx)
 	if err != nil {
 		return err
 	}
-	apps, err := s.Client.ListApps(c.Context, accountID)
+	apps, err := s.Client.ListApps(ctx, accountID)
 	if err != nil {
 		return err
 	}

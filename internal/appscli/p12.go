@@ -1,6 +1,7 @@
 package appscli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -38,36 +39,55 @@ Examples:
 			&cli.StringFlag{Name: flagPassword, Usage: "the .p12 file's `PASSWORD` (default: " + envP12Password + ")"},
 			&cli.BoolFlag{Name: flagUseForSandbox, Usage: "use the certificate with the APNs sandbox endpoint (=false: production)"},
 		}, session.Flags()...),
-		Action: setAPNsP12,
+		Action: plugin.Action(setAPNsP12OptionsOf, runSetAPNsP12),
 	}
 }
 
-func setAPNsP12(c *cli.Context) error {
-	out := plugin.Printer(c)
+// setAPNsP12Options are what `apps set-apns-p12` was asked: the .p12 file's contents, its
+// password (nil: take it from the environment, where it is safer), and the APNs endpoint to
+// choose after (nil: leave it).
+type setAPNsP12Options struct {
+	Session  session.Settings
+	P12      []byte
+	Password *string
+	Sandbox  *bool
+}
+
+func setAPNsP12OptionsOf(c *cli.Context) (setAPNsP12Options, error) {
+	o := setAPNsP12Options{Session: session.SettingsOf(c), Sandbox: boolIfSet(c, flagUseForSandbox)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: give the file with --certificate", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: give the file with --certificate", c.Args().First())
 	}
 	if !c.IsSet(flagCertificate) {
-		return exitcode.Usagef("--certificate is required: the .p12 file exported with the APNs certificate and its key")
+		return o, exitcode.Usagef("--certificate is required: the .p12 file exported with the APNs certificate and its key")
 	}
-	p12, err := readFlagFile(flagCertificate, c.String(flagCertificate))
+	var err error
+	if o.P12, err = readFlagFile(flagCertificate, c.String(flagCertificate)); err != nil {
+		return o, err
+	}
+	if c.IsSet(flagPassword) {
+		password := c.String(flagPassword)
+		o.Password = &password
+	}
+	return o, nil
+}
+
+func runSetAPNsP12(ctx context.Context, d plugin.Deps, o setAPNsP12Options) error {
+	out := d.Out
+	password := d.Getenv(envP12Password)
+	if o.Password != nil {
+		password = *o.Password
+	}
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteApp, "upload an APNs certificate")
 	if err != nil {
 		return err
 	}
-	password := c.String(flagPassword)
-	if !c.IsSet(flagPassword) {
-		password = plugin.EnvOf(c).Getenv(envP12Password)
-	}
-	s, ref, err := session.OpenApp(c, control.WriteApp, "upload an APNs certificate")
+	app, err := s.Client.UploadPKCS12(ctx, ref.ID, o.P12, password)
 	if err != nil {
 		return err
 	}
-	app, err := s.Client.UploadPKCS12(c.Context, ref.ID, p12, password)
-	if err != nil {
-		return err
-	}
-	if sandbox := boolIfSet(c, flagUseForSandbox); sandbox != nil {
-		app, err = s.Client.UpdateApp(c.Context, ref.ID, control.AppFields{APNsUseSandboxEndpoint: sandbox})
+	if sandbox := o.Sandbox; sandbox != nil {
+		app, err = s.Client.UpdateApp(ctx, ref.ID, control.AppFields{APNsUseSandboxEndpoint: sandbox})
 		if err != nil {
 			return fmt.Errorf("the certificate was uploaded to app %s, but choosing the APNs endpoint failed (retry with 'ably apps update --%s=%t'): %w",
 				session.AppLabel(ref.ID, ref.Name), flagAPNsUseSandbox, *sandbox, err)

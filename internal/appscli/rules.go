@@ -1,6 +1,7 @@
 package appscli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -38,20 +39,30 @@ Examples:
    ably apps channel-rules list
    ably apps rules list --app "My App" --json`,
 		Flags:  append([]cli.Flag{session.AppFlag()}, session.Flags()...),
-		Action: rulesList,
+		Action: plugin.Action(rulesListOptionsOf, runRulesList),
 	}
 }
 
-func rulesList(c *cli.Context) error {
-	out := plugin.Printer(c)
+// rulesListOptions are what `channel-rules list` was asked; the app is the Session's.
+type rulesListOptions struct {
+	Session session.Settings
+}
+
+func rulesListOptionsOf(c *cli.Context) (rulesListOptions, error) {
+	o := rulesListOptions{Session: session.SettingsOf(c)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: list takes no arguments (name the app with --app)", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: list takes no arguments (name the app with --app)", c.Args().First())
 	}
-	s, ref, err := session.OpenApp(c, control.ReadNamespace, "list channel rules")
+	return o, nil
+}
+
+func runRulesList(ctx context.Context, d plugin.Deps, o rulesListOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.ReadNamespace, "list channel rules")
 	if err != nil {
 		return err
 	}
-	rules, err := s.Client.ListNamespaces(c.Context, ref.ID)
+	rules, err := s.Client.ListNamespaces(ctx, ref.ID)
 	if err != nil {
 		return err
 	}
@@ -86,31 +97,41 @@ Examples:
    ably apps rules create --name ticker --conflation-enabled --conflation-interval 1000 --conflation-key '#{message.name}'
    ably apps rules create --app "My App" --name chat --mutable-messages --json`,
 		Flags:  append(flags, session.Flags()...),
-		Action: rulesCreate,
+		Action: plugin.Action(rulesCreateOptionsOf, runRulesCreate),
 	}
 }
 
-func rulesCreate(c *cli.Context) error {
-	out := plugin.Printer(c)
+// rulesCreateOptions are what `channel-rules create` was asked: the namespace (a checked
+// name) and the settings to send.
+type rulesCreateOptions struct {
+	Session session.Settings
+	Name    string
+	Fields  control.NamespaceFields
+}
+
+func rulesCreateOptionsOf(c *cli.Context) (rulesCreateOptions, error) {
+	o := rulesCreateOptions{Session: session.SettingsOf(c), Name: c.String(flagName)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: give the namespace with --name", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: give the namespace with --name", c.Args().First())
 	}
 	if !c.IsSet(flagName) {
-		return exitcode.Usagef("--name is required: the channel namespace, e.g. --name chat for the channels chat:*")
+		return o, exitcode.Usagef("--name is required: the channel namespace, e.g. --name chat for the channels chat:*")
 	}
-	name := c.String(flagName)
-	if err := checkRuleName("--name", name); err != nil {
-		return err
+	if err := checkRuleName("--name", o.Name); err != nil {
+		return o, err
 	}
-	fields, err := ruleFieldsFromFlags(c)
+	var err error
+	o.Fields, err = ruleFieldsFromFlags(c)
+	return o, err
+}
+
+func runRulesCreate(ctx context.Context, d plugin.Deps, o rulesCreateOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteNamespace, "create a channel rule")
 	if err != nil {
 		return err
 	}
-	s, ref, err := session.OpenApp(c, control.WriteNamespace, "create a channel rule")
-	if err != nil {
-		return err
-	}
-	rule, err := s.Client.CreateNamespace(c.Context, ref.ID, name, fields)
+	rule, err := s.Client.CreateNamespace(ctx, ref.ID, o.Name, o.Fields)
 	if err != nil {
 		return err
 	}
@@ -133,32 +154,45 @@ Examples:
    ably apps rules update chat --batching-enabled --batching-interval 100ms
    ably apps rules update chat --app "My App" --populate-channel-registry --json`,
 		Flags:  append(append([]cli.Flag{session.AppFlag()}, ruleSettingFlags()...), session.Flags()...),
-		Action: rulesUpdate,
+		Action: plugin.Action(rulesUpdateOptionsOf, runRulesUpdate),
 	}
 }
 
-func rulesUpdate(c *cli.Context) error {
+// rulesUpdateOptions are what `channel-rules update` was asked: the rule (a checked name)
+// and the settings to send (at least one).
+type rulesUpdateOptions struct {
+	Session session.Settings
+	Name    string
+	Fields  control.NamespaceFields
+}
+
+func rulesUpdateOptionsOf(c *cli.Context) (rulesUpdateOptions, error) {
+	o := rulesUpdateOptions{Session: session.SettingsOf(c)}
 	args := c.Args().Slice()
-	out := plugin.Printer(c)
 	if len(args) != 1 {
-		return exitcode.Usagef("update takes one argument, the channel rule's name (see 'ably apps channel-rules list'), then the settings to change")
+		return o, exitcode.Usagef("update takes one argument, the channel rule's name (see 'ably apps channel-rules list'), then the settings to change")
 	}
-	name := args[0]
-	if err := checkRuleName("the rule name", name); err != nil {
-		return err
+	o.Name = args[0]
+	if err := checkRuleName("the rule name", o.Name); err != nil {
+		return o, err
 	}
-	fields, err := ruleFieldsFromFlags(c)
+	var err error
+	if o.Fields, err = ruleFieldsFromFlags(c); err != nil {
+		return o, err
+	}
+	if o.Fields == (control.NamespaceFields{}) {
+		return o, exitcode.Usagef("nothing to change: pass a setting such as --persisted or --persisted=false (see 'ably apps channel-rules update --help')")
+	}
+	return o, nil
+}
+
+func runRulesUpdate(ctx context.Context, d plugin.Deps, o rulesUpdateOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteNamespace, "update a channel rule")
 	if err != nil {
 		return err
 	}
-	if fields == (control.NamespaceFields{}) {
-		return exitcode.Usagef("nothing to change: pass a setting such as --persisted or --persisted=false (see 'ably apps channel-rules update --help')")
-	}
-	s, ref, err := session.OpenApp(c, control.WriteNamespace, "update a channel rule")
-	if err != nil {
-		return err
-	}
-	rule, err := s.Client.UpdateNamespace(c.Context, ref.ID, name, fields)
+	rule, err := s.Client.UpdateNamespace(ctx, ref.ID, o.Name, o.Fields)
 	if err != nil {
 		return err
 	}
@@ -181,7 +215,7 @@ Examples:
    ably apps channel-rules delete chat
    ably apps rules delete chat --app "My App" --force`,
 		Flags:  append([]cli.Flag{session.AppFlag(), plugin.ForceFlag()}, session.Flags()...),
-		Action: rulesDelete,
+		Action: plugin.Action(rulesDeleteOptionsOf, runRulesDelete),
 	}
 }
 
@@ -192,30 +226,39 @@ type deletedRule struct {
 	Deleted bool   `json:"deleted"`
 }
 
-func rulesDelete(c *cli.Context) error {
+// rulesDeleteOptions are what `channel-rules delete` was asked: the rule, a checked name.
+type rulesDeleteOptions struct {
+	Session session.Settings
+	Name    string
+	Force   bool
+}
+
+func rulesDeleteOptionsOf(c *cli.Context) (rulesDeleteOptions, error) {
+	o := rulesDeleteOptions{Session: session.SettingsOf(c), Force: c.Bool(plugin.FlagForce)}
 	args := c.Args().Slice()
-	out := plugin.Printer(c)
 	if len(args) != 1 {
-		return exitcode.Usagef("delete takes one argument, the channel rule's name (see 'ably apps channel-rules list')")
+		return o, exitcode.Usagef("delete takes one argument, the channel rule's name (see 'ably apps channel-rules list')")
 	}
-	name := args[0]
-	if err := checkRuleName("the rule name", name); err != nil {
-		return err
-	}
-	s, ref, err := session.OpenApp(c, control.WriteNamespace, "delete a channel rule")
+	o.Name = args[0]
+	return o, checkRuleName("the rule name", o.Name)
+}
+
+func runRulesDelete(ctx context.Context, d plugin.Deps, o rulesDeleteOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteNamespace, "delete a channel rule")
 	if err != nil {
 		return err
 	}
 	label := session.AppLabel(ref.ID, ref.Name)
-	if err := plugin.Confirm(c, fmt.Sprintf("delete channel rule %q of app %s", name, label)); err != nil {
+	if err := d.Confirm(ctx, o.Force, fmt.Sprintf("delete channel rule %q of app %s", o.Name, label)); err != nil {
 		return err
 	}
-	if err := s.Client.DeleteNamespace(c.Context, ref.ID, name); err != nil {
+	if err := s.Client.DeleteNamespace(ctx, ref.ID, o.Name); err != nil {
 		return err
 	}
 	if out.IsJSON() {
-		return out.JSON(deletedRule{AppID: ref.ID, ID: name, Deleted: true})
+		return out.JSON(deletedRule{AppID: ref.ID, ID: o.Name, Deleted: true})
 	}
-	out.Printf("Deleted channel rule %q of app %s.\n", name, label)
+	out.Printf("Deleted channel rule %q of app %s.\n", o.Name, label)
 	return nil
 }

@@ -1,6 +1,8 @@
 package appscli
 
 import (
+	"context"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
@@ -10,8 +12,8 @@ import (
 )
 
 func switchCommand() *cli.Command {
-	// The argument is resolved exactly as --app is everywhere else (session.App), so the
-	// command carries a hidden --app that the argument is set into.
+	// The argument is resolved exactly as --app is everywhere else (session.App): it becomes
+	// the Settings' App. The hidden --app is there to refuse both at once.
 	hiddenApp := &cli.StringFlag{Name: session.FlagApp, Hidden: true}
 	return &cli.Command{
 		Name:      "switch",
@@ -26,7 +28,7 @@ Examples:
    ably apps switch a1b2c3
    ably --profile work apps switch staging --json`,
 		Flags:  append([]cli.Flag{hiddenApp}, session.Flags()...),
-		Action: switchApp,
+		Action: plugin.Action(switchOptionsOf, runSwitch),
 	}
 }
 
@@ -37,35 +39,44 @@ type currentApp struct {
 	Name    string `json:"name"`
 }
 
-func switchApp(c *cli.Context) error {
+// switchOptions are what `apps switch` was asked: the app (the argument) is the Settings'
+// App, so it is resolved exactly as --app is everywhere else.
+type switchOptions struct {
+	Session session.Settings
+}
+
+func switchOptionsOf(c *cli.Context) (switchOptions, error) {
+	o := switchOptions{Session: session.SettingsOf(c)}
 	args := c.Args().Slice()
-	out := plugin.Printer(c)
 	if len(args) != 1 || args[0] == "" {
-		return exitcode.Usagef("switch takes one argument, the app's name or ID (see 'ably apps list')")
+		return o, exitcode.Usagef("switch takes one argument, the app's name or ID (see 'ably apps list')")
 	}
 	if c.IsSet(session.FlagApp) {
-		return exitcode.Usagef("give the app as the argument, not with --app")
+		return o, exitcode.Usagef("give the app as the argument, not with --app")
 	}
-	if err := c.Set(session.FlagApp, args[0]); err != nil {
-		return err
-	}
-	s, err := session.Open(c)
+	o.Session.App = args[0]
+	return o, nil
+}
+
+func runSwitch(ctx context.Context, d plugin.Deps, o switchOptions) error {
+	out := d.Out
+	s, err := session.New(ctx, d, o.Session)
 	if err != nil {
 		return err
 	}
 	if err := requireProfile(s, "apps switch"); err != nil {
 		return err
 	}
-	ref, err := s.App(c.Context)
+	ref, err := s.App(ctx)
 	if err != nil {
 		return err
 	}
 	if ref.Name == "" {
-		if ref.Name, err = lookupAppName(c.Context, s, ref.ID); err != nil {
+		if ref.Name, err = lookupAppName(ctx, s, ref.ID); err != nil {
 			return err
 		}
 	}
-	if err := setCurrentApp(c.Context, s, ref.ID, ref.Name); err != nil {
+	if err := setCurrentApp(ctx, s, ref.ID, ref.Name); err != nil {
 		return err
 	}
 	res := currentApp{Profile: s.Alias, ID: ref.ID, Name: ref.Name}
@@ -89,17 +100,26 @@ Examples:
    ably apps current --json
    ably --profile work apps current`,
 		Flags:  session.Flags(),
-		Action: current,
+		Action: plugin.Action(currentOptionsOf, runCurrent),
 	}
 }
 
-func current(c *cli.Context) error {
-	out := plugin.Printer(c)
-	env := plugin.EnvOf(c)
+// currentOptions are what `apps current` was asked.
+type currentOptions struct {
+	Session session.Settings
+}
+
+func currentOptionsOf(c *cli.Context) (currentOptions, error) {
+	o := currentOptions{Session: session.SettingsOf(c)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: current takes no arguments (use --profile to pick a profile)", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: current takes no arguments (use --profile to pick a profile)", c.Args().First())
 	}
-	s, err := session.Open(c)
+	return o, nil
+}
+
+func runCurrent(ctx context.Context, d plugin.Deps, o currentOptions) error {
+	out := d.Out
+	s, err := session.New(ctx, d, o.Session)
 	if err != nil {
 		return err
 	}
@@ -112,14 +132,14 @@ func current(c *cli.Context) error {
 	}
 	name := s.Account.Apps[id].AppName
 	if name == "" {
-		if name, err = lookupAppName(c.Context, s, id); err != nil {
+		if name, err = lookupAppName(ctx, s, id); err != nil {
 			return err
 		}
-		if err := saveAppName(c.Context, s, id, name); err != nil {
+		if err := saveAppName(ctx, s, id, name); err != nil {
 			return err
 		}
 	}
-	if other := env.Getenv("ABLY_APP_ID"); other != "" && other != id {
+	if other := d.Getenv("ABLY_APP_ID"); other != "" && other != id {
 		out.Warnf("ABLY_APP_ID=%s is set: commands use that app instead of the profile's", other)
 	}
 	res := currentApp{Profile: s.Alias, ID: id, Name: name}

@@ -27,33 +27,45 @@ Examples:
    ably apps update --apns-certificate cert.pem --apns-private-key key.pem --apns-auth-type certificate
    ably apps update --fcm-service-account firebase.json --fcm-project-id my-project --json`,
 		Flags:  append(flags, session.Flags()...),
-		Action: update,
+		Action: plugin.Action(updateOptionsOf, runUpdate),
 	}
 }
 
-func update(c *cli.Context) error {
-	out := plugin.Printer(c)
+// updateOptions are what `apps update` was asked: the settings to send (at least one), files
+// already read.
+type updateOptions struct {
+	Session session.Settings
+	Fields  control.AppFields
+}
+
+func updateOptionsOf(c *cli.Context) (updateOptions, error) {
+	o := updateOptions{Session: session.SettingsOf(c)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: name the app with --app and the new name with --name", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: name the app with --app and the new name with --name", c.Args().First())
 	}
-	fields, err := appFieldsFromFlags(c)
+	var err error
+	if o.Fields, err = appFieldsFromFlags(c); err != nil {
+		return o, err
+	}
+	if o.Fields == (control.AppFields{}) {
+		return o, exitcode.Usagef("nothing to change: pass %s (see 'ably apps update --help')", appSettingsFlagsForError)
+	}
+	return o, nil
+}
+
+func runUpdate(ctx context.Context, d plugin.Deps, o updateOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteApp, "update an app")
 	if err != nil {
 		return err
 	}
-	if fields == (control.AppFields{}) {
-		return exitcode.Usagef("nothing to change: pass %s (see 'ably apps update --help')", appSettingsFlagsForError)
-	}
-	s, ref, err := session.OpenApp(c, control.WriteApp, "update an app")
+	app, err := s.Client.UpdateApp(ctx, ref.ID, o.Fields)
 	if err != nil {
 		return err
 	}
-	app, err := s.Client.UpdateApp(c.Context, ref.ID, fields)
-	if err != nil {
-		return err
-	}
-	if fields.Name != nil {
+	if o.Fields.Name != nil {
 		// The profile resolves --app by the names it knows: keep them true.
-		if err := renameInProfile(c.Context, s, app.ID, app.Name); err != nil {
+		if err := renameInProfile(ctx, s, app.ID, app.Name); err != nil {
 			return err
 		}
 	}
