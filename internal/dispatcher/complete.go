@@ -142,7 +142,12 @@ func completions(e *Env, done []string, cur string) []string {
 	}
 	switch {
 	case i > len(done):
-		return nil // cur is a global flag's value: nothing to offer
+		// cur is a global flag's value. Profile names are the accounts group's to offer: it
+		// reads the config file, which the dispatcher never parses.
+		if done[len(done)-1] == "--profile" {
+			return pluginCompletions(e, done[:len(done)-1], "accounts", []string{"switch"}, cur)
+		}
+		return nil
 	case i == len(done):
 		if strings.HasPrefix(cur, "-") {
 			return globalFlagWords()
