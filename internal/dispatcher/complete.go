@@ -28,7 +28,7 @@ import (
 // <args> are the complete words after the group; <current> is passed only when it starts
 // with "-" (the user is completing a flag). The plugin prints one candidate per line on
 // stdout and exits 0; it must not prompt, read config it does not need, or use the network
-// slowly: it is killed after completionTimeout, and at most 64 KiB of output is read. Its
+// slowly: it is killed after defaultCompletionTimeout (ABLY_PLUGIN_COMPLETION_TIMEOUT), and at most 64 KiB of output is read. Its
 // environment is the user's plus the variables of any global flags typed (ABLY_PROFILE,
 // ...) and ABLY_BIN, as for a normal run. ably keeps the lines that start with <current>.
 //
@@ -36,8 +36,9 @@ import (
 // plugin built on it completes with no extra code.
 const completionFlag = "--generate-bash-completion"
 
-// completionTimeout bounds a plugin's completion answer: the user is waiting at a prompt.
-const completionTimeout = time.Second
+// defaultCompletionTimeout bounds a plugin's completion answer: the user is waiting at a
+// prompt. ABLY_PLUGIN_COMPLETION_TIMEOUT changes it (for slow machines and race-built tests).
+const defaultCompletionTimeout = time.Second
 
 const completionHelp = `Prints a script that makes the shell complete ably's command line, including the
 commands and flags of every plugin. Load it in the current shell:
@@ -201,7 +202,7 @@ func pluginCompletions(e *Env, globalArgs []string, group string, args []string,
 		req = append(req, cur)
 	}
 	req = append(req, completionFlag)
-	out, err := runCapped(context.Background(), path, req, childEnv(e, g), completionTimeout)
+	out, err := runCapped(context.Background(), path, req, childEnv(e, g), timeoutSetting(e, "ABLY_PLUGIN_COMPLETION_TIMEOUT", defaultCompletionTimeout))
 	if err != nil {
 		return nil
 	}

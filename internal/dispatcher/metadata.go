@@ -38,14 +38,20 @@ var (
 // metadataTimeout is ABLY_PLUGIN_METADATA_TIMEOUT (a Go duration such as "300ms", mostly for
 // tests), or the default.
 func metadataTimeout(e *Env) time.Duration {
-	s := getenv(e.Environ, "ABLY_PLUGIN_METADATA_TIMEOUT")
+	return timeoutSetting(e, "ABLY_PLUGIN_METADATA_TIMEOUT", defaultMetadataTimeout)
+}
+
+// timeoutSetting is the duration in the variable name, or def when it is unset or invalid
+// (with a warning: a bad value must not break help or completion).
+func timeoutSetting(e *Env, name string, def time.Duration) time.Duration {
+	s := getenv(e.Environ, name)
 	if s == "" {
-		return defaultMetadataTimeout
+		return def
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {
-		fmt.Fprintf(e.Stderr, "ably: ignoring ABLY_PLUGIN_METADATA_TIMEOUT=%q: want a positive duration such as 2s\n", s)
-		return defaultMetadataTimeout
+		fmt.Fprintf(e.Stderr, "ably: ignoring %s=%q: want a positive duration such as 2s\n", name, s)
+		return def
 	}
 	return d
 }

@@ -57,6 +57,8 @@ func Seal(env *testscript.Env, suiteBin, examplesBin string, specs *Specs) error
 	srv := controltest.New(controltest.WithSpec(specs.Control))
 	env.Defer(srv.Close)
 	env.Values[serverKey{}] = srv
+	// Race-built binaries on a loaded machine start slowly; completion must not time out there.
+	env.Setenv("ABLY_PLUGIN_COMPLETION_TIMEOUT", "20s")
 	env.Setenv("ABLY_CONTROL_HOST", srv.URL)
 	env.Setenv("FAKE_URL", srv.URL)
 	env.Setenv("ACCESS_TOKEN", controltest.DefaultToken)
