@@ -1,6 +1,7 @@
 package accountscli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -26,8 +27,22 @@ Examples:
    ably accounts current --refresh --json
    ably --profile work accounts current`,
 		Flags:  append(session.Flags(), &cli.BoolFlag{Name: "refresh", Usage: "read the token's details from the Control API now"}),
-		Action: current,
+		Action: plugin.Action(currentOptionsOf, runCurrent),
 	}
+}
+
+// currentOptions are what `accounts current` was asked.
+type currentOptions struct {
+	Session session.Settings
+	Refresh bool // read the token's details with GET /me even when the profile's copy is fresh
+}
+
+func currentOptionsOf(c *cli.Context) (currentOptions, error) {
+	o := currentOptions{Session: session.SettingsOf(c), Refresh: c.Bool("refresh")}
+	if c.Args().Present() {
+		return o, exitcode.Usagef("unexpected argument %q: current takes no arguments (use --profile to pick a profile)", c.Args().First())
+	}
+	return o, nil
 }
 
 // currentResult is the --json form of `accounts current`.
@@ -51,26 +66,22 @@ type capabilityLine struct {
 	Granted bool `json:"granted"`
 }
 
-func current(c *cli.Context) error {
-	out := plugin.Printer(c)
-	env := plugin.EnvOf(c)
-	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: current takes no arguments (use --profile to pick a profile)", c.Args().First())
-	}
-	s, err := session.Open(c)
+func runCurrent(ctx context.Context, d plugin.Deps, o currentOptions) error {
+	out := d.Out
+	s, err := session.New(ctx, d, o.Session)
 	if err != nil {
 		return err
 	}
 	var info *control.TokenInfo
-	if c.Bool("refresh") {
-		info, err = s.Client.Me(c.Context)
+	if o.Refresh {
+		info, err = s.Client.Me(ctx)
 	} else {
-		info, err = s.Client.TokenInfo(c.Context)
+		info, err = s.Client.TokenInfo(ctx)
 	}
 	if err != nil {
 		return err
 	}
-	now := env.Now()
+	now := d.Now()
 	res := currentResult{
 		Account: idName{ID: info.AccountID, Name: info.AccountName},
 		User:    user{ID: info.UserID, Email: info.UserEmail},

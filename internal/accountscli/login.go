@@ -2,6 +2,7 @@ package accountscli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -14,7 +15,6 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
-	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/session"
 )
 
@@ -38,8 +38,37 @@ Examples:
 			&cli.StringFlag{Name: "alias", Usage: "store the profile as `NAME` (default: made from the account's name)"},
 			&cli.StringFlag{Name: session.FlagControlHost, Usage: "Control API `HOST` for this profile (default: ABLY_CONTROL_HOST, else control.ably.net)"},
 		},
-		Action: login,
+		Action: plugin.Action(loginOptionsOf, runLogin),
 	}
+}
+
+// loginOptions are what `accounts login` was asked. Login has its own --control-host rather
+// than the session's: it may log into a profile that does not exist yet, and a host given
+// here is stored in the profile.
+type loginOptions struct {
+	Token       string  // --token; "" to take it from ABLY_ACCESS_TOKEN or standard input
+	Alias       string  // --alias, checked; "" to make one from the account's name
+	ControlHost *string // --control-host; nil when not given (the profile keeps its host)
+}
+
+func loginOptionsOf(c *cli.Context) (loginOptions, error) {
+	var o loginOptions
+	if c.Args().Present() {
+		return o, exitcode.Usagef("unexpected argument %q: login takes the token from --token, ABLY_ACCESS_TOKEN or standard input", c.Args().First())
+	}
+	o.Alias = c.String("alias")
+	if c.IsSet("alias") && !validAlias(o.Alias) {
+		return o, exitcode.Usagef("--alias %q: an alias is letters, digits, '-' and '_'", o.Alias)
+	}
+	o.Token = c.String("token")
+	if c.IsSet("token") && o.Token == "" {
+		return o, exitcode.Usagef("--token is empty: give the access token, or leave --token out to be asked for it")
+	}
+	if c.IsSet(session.FlagControlHost) {
+		host := c.String(session.FlagControlHost)
+		o.ControlHost = &host
+	}
+	return o, nil
 }
 
 // loginResult is the --json form of a login (and of one profile).
@@ -68,50 +97,46 @@ type tokenOut struct {
 	ExpiresAt    *string              `json:"expiresAt"` // null: never expires
 }
 
-func login(c *cli.Context) error {
-	env := plugin.EnvOf(c)
-	out := plugin.Printer(c)
-	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: login takes the token from --token, ABLY_ACCESS_TOKEN or standard input", c.Args().First())
-	}
-	alias := c.String("alias")
-	if c.IsSet("alias") && !validAlias(alias) {
-		return exitcode.Usagef("--alias %q: an alias is letters, digits, '-' and '_'", alias)
-	}
-	token, err := readToken(c, env, out)
+func runLogin(ctx context.Context, d plugin.Deps, o loginOptions) error {
+	out := d.Out
+	token, err := readToken(ctx, d, o.Token)
 	if err != nil {
 		return err
 	}
-	host := c.String(session.FlagControlHost)
+	var host string
+	if o.ControlHost != nil {
+		host = *o.ControlHost
+	}
 	if host == "" {
-		host = env.Getenv("ABLY_CONTROL_HOST")
+		host = d.Getenv("ABLY_CONTROL_HOST")
 	}
 	base, err := control.BaseURL(host)
 	if err != nil {
 		return err
 	}
-	timeout, err := session.Timeout(env.Getenv)
+	timeout, err := session.Timeout(d.Getenv)
 	if err != nil {
 		return err
 	}
-	client, err := control.New(control.Options{BaseURL: base, Token: token, Timeout: timeout, Logf: out.Verbosef, Now: env.Now})
+	client, err := control.New(control.Options{BaseURL: base, Token: token, Timeout: timeout, Logf: out.Verbosef, Now: d.Now, Transport: d.Transport})
 	if err != nil {
 		return err
 	}
-	info, err := client.Me(c.Context)
+	info, err := client.Me(ctx)
 	if err != nil {
 		return err
 	}
+	alias := o.Alias
 	if alias == "" {
 		alias = aliasFor(info)
 	}
 
-	path, err := resolve.ForCommand(c).ConfigPath()
+	path, err := configPath(d)
 	if err != nil {
 		return err
 	}
 	var current bool
-	err = config.Update(c.Context, path, func(f *config.File) error {
+	err = config.Update(ctx, path, func(f *config.File) error {
 		a, exists := f.Account(alias)
 		if exists && a.AccountID != "" && a.AccountID != info.AccountID {
 			return exitcode.Usagef("profile %q is already logged in to account %q (%s): choose another --alias, or 'ably accounts logout %s' first",
@@ -120,8 +145,8 @@ func login(c *cli.Context) error {
 		// Logging in again to the same account (e.g. with a rotated token) keeps the
 		// profile's apps and keys.
 		a.AccessToken = token
-		if c.IsSet(session.FlagControlHost) {
-			a.ControlHost = c.String(session.FlagControlHost)
+		if o.ControlHost != nil {
+			a.ControlHost = *o.ControlHost
 		}
 		session.ApplyTokenInfo(&a, info)
 		if err := f.PutAccount(alias, a); err != nil {
@@ -178,27 +203,24 @@ func expiryText(info *control.TokenInfo) string {
 	return "expires " + output.Time(*info.ExpiresAt)
 }
 
-// readToken takes the token from --token, ABLY_ACCESS_TOKEN, or standard input (a hidden
-// prompt on a terminal).
-func readToken(c *cli.Context, env plugin.Env, out *output.Printer) (string, error) {
-	if t := c.String("token"); t != "" {
+// readToken takes the token from --token (flagToken), ABLY_ACCESS_TOKEN, or standard input (a
+// hidden prompt on a terminal).
+func readToken(ctx context.Context, d plugin.Deps, flagToken string) (string, error) {
+	if flagToken != "" {
+		return flagToken, nil
+	}
+	if t := d.Getenv("ABLY_ACCESS_TOKEN"); t != "" {
+		d.Out.Verbosef("access token from ABLY_ACCESS_TOKEN")
 		return t, nil
 	}
-	if c.IsSet("token") {
-		return "", exitcode.Usagef("--token is empty: give the access token, or leave --token out to be asked for it")
-	}
-	if t := env.Getenv("ABLY_ACCESS_TOKEN"); t != "" {
-		out.Verbosef("access token from ABLY_ACCESS_TOKEN")
-		return t, nil
-	}
-	if env.StdinTTY {
-		t, err := env.Prompter().Hidden(c.Context, fmt.Sprintf("Paste an access token (create one on %s): ", control.AccessTokensPage))
+	if d.StdinTTY {
+		t, err := d.Prompter().Hidden(ctx, fmt.Sprintf("Paste an access token (create one on %s): ", control.AccessTokensPage))
 		if err != nil {
 			return "", err
 		}
 		return checkToken(t)
 	}
-	line, err := bufio.NewReader(io.LimitReader(env.Stdin, 64<<10)).ReadString('\n')
+	line, err := bufio.NewReader(io.LimitReader(d.Stdin, 64<<10)).ReadString('\n')
 	if err != nil && err != io.EOF {
 		return "", fmt.Errorf("reading the token from standard input: %w", err)
 	}

@@ -1,6 +1,7 @@
 package accountscli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -23,8 +24,18 @@ func listCommand() *cli.Command {
 Examples:
    ably accounts list
    ably accounts list --json`,
-		Action: list,
+		Action: plugin.Action(listOptionsOf, runList),
 	}
+}
+
+// listOptions are what `accounts list` was asked: nothing but the output format.
+type listOptions struct{}
+
+func listOptionsOf(c *cli.Context) (listOptions, error) {
+	if c.Args().Present() {
+		return listOptions{}, exitcode.Usagef("unexpected argument %q: list takes no arguments", c.Args().First())
+	}
+	return listOptions{}, nil
 }
 
 // profileRow is the --json form of one profile in `accounts list`.
@@ -39,12 +50,9 @@ type profileRow struct {
 	CurrentAppID   string  `json:"currentAppId"`
 }
 
-func list(c *cli.Context) error {
-	out := plugin.Printer(c)
-	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: list takes no arguments", c.Args().First())
-	}
-	f, err := loadConfig(c)
+func runList(_ context.Context, d plugin.Deps, _ listOptions) error {
+	out := d.Out
+	f, err := loadConfig(d)
 	if err != nil {
 		return err
 	}
@@ -87,22 +95,31 @@ func switchCommand() *cli.Command {
 		ArgsUsage: "ALIAS",
 		Description: `Examples:
    ably accounts switch work`,
-		Action: switchProfile,
+		Action: plugin.Action(switchOptionsOf, runSwitch),
 	}
 }
 
-func switchProfile(c *cli.Context) error {
-	out := plugin.Printer(c)
+// switchOptions are what `accounts switch` was asked.
+type switchOptions struct {
+	Alias string
+}
+
+func switchOptionsOf(c *cli.Context) (switchOptions, error) {
 	if c.NArg() != 1 {
-		return exitcode.Usagef("switch takes one argument, the alias of a profile (see 'ably accounts list')")
+		return switchOptions{}, exitcode.Usagef("switch takes one argument, the alias of a profile (see 'ably accounts list')")
 	}
-	alias := c.Args().First()
-	path, err := configPath(c)
+	return switchOptions{Alias: c.Args().First()}, nil
+}
+
+func runSwitch(ctx context.Context, d plugin.Deps, o switchOptions) error {
+	out := d.Out
+	alias := o.Alias
+	path, err := configPath(d)
 	if err != nil {
 		return err
 	}
 	var acct config.Account
-	err = config.Update(c.Context, path, func(f *config.File) error {
+	err = config.Update(ctx, path, func(f *config.File) error {
 		a, ok := f.Account(alias)
 		if !ok {
 			return unknownProfile(f, alias)
@@ -132,22 +149,31 @@ stays valid: revoke it on the Access tokens page of the Ably dashboard if it may
 Examples:
    ably accounts logout
    ably accounts logout work`,
-		Action: logout,
+		Action: plugin.Action(logoutOptionsOf, runLogout),
 	}
 }
 
-func logout(c *cli.Context) error {
-	out := plugin.Printer(c)
+// logoutOptions are what `accounts logout` was asked.
+type logoutOptions struct {
+	Alias string // "" for the current profile
+}
+
+func logoutOptionsOf(c *cli.Context) (logoutOptions, error) {
 	if c.NArg() > 1 {
-		return exitcode.Usagef("logout takes at most one argument, the alias of a profile")
+		return logoutOptions{}, exitcode.Usagef("logout takes at most one argument, the alias of a profile")
 	}
-	path, err := configPath(c)
+	return logoutOptions{Alias: c.Args().First()}, nil
+}
+
+func runLogout(ctx context.Context, d plugin.Deps, o logoutOptions) error {
+	out := d.Out
+	path, err := configPath(d)
 	if err != nil {
 		return err
 	}
-	alias := c.Args().First()
+	alias := o.Alias
 	var nowCurrent string
-	err = config.Update(c.Context, path, func(f *config.File) error {
+	err = config.Update(ctx, path, func(f *config.File) error {
 		if alias == "" {
 			alias = f.CurrentAlias()
 			if alias == "" {
@@ -182,12 +208,14 @@ func unknownProfile(f *config.File, alias string) error {
 	return exitcode.New(exitcode.NotFound, "no profile %q (%s)", alias, known)
 }
 
-func configPath(c *cli.Context) (string, error) {
-	return resolve.ForCommand(c).ConfigPath()
+// configPath is the config file's path. Only the environment chooses it: no flag does.
+func configPath(d plugin.Deps) (string, error) {
+	return resolve.For(d, resolve.Flags{}).ConfigPath()
 }
 
-func loadConfig(c *cli.Context) (*config.File, error) {
-	return resolve.ForCommand(c).Config()
+// loadConfig reads the config file, warning on d's output of anything odd in it.
+func loadConfig(d plugin.Deps) (*config.File, error) {
+	return resolve.For(d, resolve.Flags{}).Config()
 }
 
 func dash(s string) string {
