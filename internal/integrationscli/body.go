@@ -5,45 +5,43 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/ably/ably-suite/pkg/exitcode"
 )
 
 // createBody builds a rule_post body: the type's shape with its defaults, and the target
 // from flags or JSON, checked for what the API requires.
-func (in ruleInput) createBody(c *cli.Context, t ruleType) (*node, error) {
-	if err := in.checkApplicable(c, t, false); err != nil {
+func (in ruleInput) createBody(v flagValues, t ruleType) (*node, error) {
+	if err := in.checkApplicable(v, t, false); err != nil {
 		return nil, err
 	}
-	if c.IsSet(flagStatus) && t.noStatusOnCreate {
+	if v.IsSet(flagStatus) && t.noStatusOnCreate {
 		return nil, exitcode.Usagef("--%s: the API takes no status when creating %s rules; create the rule, then 'ably integrations update ID --status %s'",
-			flagStatus, t.name, c.String(flagStatus))
+			flagStatus, t.name, v.String(flagStatus))
 	}
 	body := object().set("ruleType", value(t.name))
-	if c.IsSet(flagStatus) {
-		body.set("status", value(c.String(flagStatus)))
+	if v.IsSet(flagStatus) {
+		body.set("status", value(v.String(flagStatus)))
 	}
 	if t.shape == channelRule {
-		body.set("requestMode", value(stringOr(c, flagRequestMode, "single")))
+		body.set("requestMode", value(stringOr(v, flagRequestMode, "single")))
 	}
-	if t.shape == channelRule || t.takesSource() && flagsSet(c, sourceFlags...) != nil {
+	if t.shape == channelRule || t.takesSource() && flagsSet(v, sourceFlags...) != nil {
 		body.set("source", object().
-			set("channelFilter", value(c.String(flagChannelFilter))).
-			set("type", value(stringOr(c, flagSourceType, sourceTypes[0]))))
+			set("channelFilter", value(v.String(flagChannelFilter))).
+			set("type", value(stringOr(v, flagSourceType, sourceTypes[0]))))
 	}
 	if mode := t.invocationMode(); mode != "" {
 		body.set("invocationMode", value(mode))
 	}
-	if c.IsSet(flagChatRoomFilter) {
-		body.set("chatRoomFilter", value(c.String(flagChatRoomFilter)))
+	if v.IsSet(flagChatRoomFilter) {
+		body.set("chatRoomFilter", value(v.String(flagChatRoomFilter)))
 	}
 	if t.shape == beforePublishRule {
 		body.set("beforePublishConfig", object().
-			set("retryTimeout", value(c.Int(flagRetryTimeout))). // the flags' values default
-			set("maxRetries", value(c.Int(flagMaxRetries))).
-			set("failedAction", value(upperAction(c, flagFailedAction))).
-			set("tooManyRequestsAction", value(upperAction(c, flagTooManyAction))))
+			set("retryTimeout", value(v.Int(flagRetryTimeout))). // the flags' values default
+			set("maxRetries", value(v.Int(flagMaxRetries))).
+			set("failedAction", value(upperAction(v, flagFailedAction))).
+			set("tooManyRequestsAction", value(upperAction(v, flagTooManyAction))))
 	}
 	target := in.target
 	if target == nil {
@@ -52,7 +50,7 @@ func (in ruleInput) createBody(c *cli.Context, t ruleType) (*node, error) {
 				t.name, flagTargetJSON, flagTargetFile, strings.Join(t.required, ", "))
 		}
 		var err error
-		if target, err = targetFromFlags(c, t, true); err != nil {
+		if target, err = targetFromFlags(v, t, true); err != nil {
 			return nil, err
 		}
 	}
@@ -64,7 +62,7 @@ func (in ruleInput) createBody(c *cli.Context, t ruleType) (*node, error) {
 
 // patchBody builds a rule_patch body holding only what the user set, plus ruleType (which
 // the API requires in every update) and whatever the type's rule_patch requires whole.
-func (in ruleInput) patchBody(c *cli.Context, t ruleType, unmodelled bool) (*node, error) {
+func (in ruleInput) patchBody(v flagValues, t ruleType, unmodelled bool) (*node, error) {
 	if in.body != nil {
 		if got := in.body.str("ruleType"); in.body.has("ruleType") && got != t.name {
 			return nil, exitcode.Usagef("--%s has ruleType %q but the rule is %s: a rule's type cannot change", flagBodyFile, got, t.name)
@@ -74,33 +72,33 @@ func (in ruleInput) patchBody(c *cli.Context, t ruleType, unmodelled bool) (*nod
 		}
 		return in.body, nil
 	}
-	if err := in.checkApplicable(c, t, unmodelled); err != nil {
+	if err := in.checkApplicable(v, t, unmodelled); err != nil {
 		return nil, err
 	}
 	patch := object().set("ruleType", value(t.name))
-	if c.IsSet(flagStatus) {
-		patch.set("status", value(c.String(flagStatus)))
+	if v.IsSet(flagStatus) {
+		patch.set("status", value(v.String(flagStatus)))
 	}
-	if c.IsSet(flagRequestMode) {
-		patch.set("requestMode", value(c.String(flagRequestMode)))
+	if v.IsSet(flagRequestMode) {
+		patch.set("requestMode", value(v.String(flagRequestMode)))
 	}
-	if set := flagsSet(c, sourceFlags...); len(set) > 0 {
+	if set := flagsSet(v, sourceFlags...); len(set) > 0 {
 		source := object()
-		if c.IsSet(flagChannelFilter) {
-			source.set("channelFilter", value(c.String(flagChannelFilter)))
+		if v.IsSet(flagChannelFilter) {
+			source.set("channelFilter", value(v.String(flagChannelFilter)))
 		}
-		if c.IsSet(flagSourceType) {
-			source.set("type", value(c.String(flagSourceType)))
+		if v.IsSet(flagSourceType) {
+			source.set("type", value(v.String(flagSourceType)))
 		}
 		patch.set("source", source)
 	}
 	if slices.Contains(t.patchNeeds, "invocationMode") {
 		patch.set("invocationMode", value(t.invocationMode()))
 	}
-	if c.IsSet(flagChatRoomFilter) {
-		patch.set("chatRoomFilter", value(c.String(flagChatRoomFilter)))
+	if v.IsSet(flagChatRoomFilter) {
+		patch.set("chatRoomFilter", value(v.String(flagChatRoomFilter)))
 	}
-	set := flagsSet(c, bpcFlagNames...)
+	set := flagsSet(v, bpcFlagNames...)
 	if len(set) > 0 || slices.Contains(t.patchNeeds, "beforePublishConfig") {
 		if missing := without(bpcFlagNames, set); len(missing) > 0 {
 			why := "they go together"
@@ -110,15 +108,15 @@ func (in ruleInput) patchBody(c *cli.Context, t ruleType, unmodelled bool) (*nod
 			return nil, exitcode.Usagef("updating the before-publish settings needs %s too: %s (beforePublishConfig is replaced whole)", dashed(missing), why)
 		}
 		patch.set("beforePublishConfig", object().
-			set("retryTimeout", value(c.Int(flagRetryTimeout))).
-			set("maxRetries", value(c.Int(flagMaxRetries))).
-			set("failedAction", value(upperAction(c, flagFailedAction))).
-			set("tooManyRequestsAction", value(upperAction(c, flagTooManyAction))))
+			set("retryTimeout", value(v.Int(flagRetryTimeout))).
+			set("maxRetries", value(v.Int(flagMaxRetries))).
+			set("failedAction", value(upperAction(v, flagFailedAction))).
+			set("tooManyRequestsAction", value(upperAction(v, flagTooManyAction))))
 	}
 	target := in.target
 	if target == nil && len(in.targetSet) > 0 {
 		var err error
-		if target, err = targetFromFlags(c, t, false); err != nil {
+		if target, err = targetFromFlags(v, t, false); err != nil {
 			return nil, err
 		}
 	}
@@ -141,10 +139,10 @@ func (in ruleInput) patchBody(c *cli.Context, t ruleType, unmodelled bool) (*nod
 
 // targetFromFlags builds a target from the flags given; on create, fields the API requires
 // get their defaults (format json, mandatoryRoute false, an empty Kafka auth).
-func targetFromFlags(c *cli.Context, t ruleType, create bool) (*node, error) {
+func targetFromFlags(v flagValues, t ruleType, create bool) (*node, error) {
 	target := object()
 	for _, f := range t.fields {
-		if !c.IsSet(f.flag) {
+		if !v.IsSet(f.flag) {
 			if create && f.def != nil {
 				target.set(f.field, value(f.def))
 			}
@@ -152,35 +150,35 @@ func targetFromFlags(c *cli.Context, t ruleType, create bool) (*node, error) {
 		}
 		switch f.kind {
 		case boolField:
-			target.set(f.field, value(c.Bool(f.flag)))
+			target.set(f.field, value(v.Bool(f.flag)))
 		case intField:
-			target.set(f.field, value(c.Int(f.flag)))
+			target.set(f.field, value(v.Int(f.flag)))
 		case listField:
-			target.set(f.field, stringList(c.StringSlice(f.flag)))
+			target.set(f.field, stringList(v.StringSlice(f.flag)))
 		case headersField:
 			headers := &node{isArray: true}
-			for _, h := range c.StringSlice(f.flag) {
+			for _, h := range v.StringSlice(f.flag) {
 				name, v, _ := parseHeader(h) // checked by checkValues
 				headers.items = append(headers.items, object().set("name", value(name)).set("value", value(v)))
 			}
 			target.set(f.field, headers)
 		default:
-			target.set(f.field, value(c.String(f.flag)))
+			target.set(f.field, value(v.String(f.flag)))
 		}
 	}
 	var auth *node
 	var err error
 	switch t.auth {
 	case awsAuth:
-		auth, err = awsAuthentication(c)
+		auth, err = awsAuthentication(v)
 	case kafkaAuth:
-		auth, err = kafkaAuthentication(c)
+		auth, err = kafkaAuthentication(v)
 		if auth == nil && create {
 			auth = object() // no SASL
 		}
 	case pulsarAuth:
-		if c.IsSet(flagPulsarToken) {
-			auth = object().set("authenticationMode", value("token")).set("token", value(c.String(flagPulsarToken)))
+		if v.IsSet(flagPulsarToken) {
+			auth = object().set("authenticationMode", value("token")).set("token", value(v.String(flagPulsarToken)))
 		}
 	}
 	if err != nil {
@@ -196,17 +194,17 @@ func targetFromFlags(c *cli.Context, t ruleType, create bool) (*node, error) {
 	return target, nil
 }
 
-func awsAuthentication(c *cli.Context) (*node, error) {
-	keyID, secret, role := c.IsSet(flagAWSKeyID), c.IsSet(flagAWSSecret), c.IsSet(flagAWSRoleARN)
+func awsAuthentication(v flagValues) (*node, error) {
+	keyID, secret, role := v.IsSet(flagAWSKeyID), v.IsSet(flagAWSSecret), v.IsSet(flagAWSRoleARN)
 	switch {
 	case role && (keyID || secret):
 		return nil, exitcode.Usagef("give AWS access keys (--%s with --%s) or --%s, not both", flagAWSKeyID, flagAWSSecret, flagAWSRoleARN)
 	case role:
-		return object().set("authenticationMode", value("assumeRole")).set("assumeRoleArn", value(c.String(flagAWSRoleARN))), nil
+		return object().set("authenticationMode", value("assumeRole")).set("assumeRoleArn", value(v.String(flagAWSRoleARN))), nil
 	case keyID && secret:
 		return object().set("authenticationMode", value("credentials")).
-			set("accessKeyId", value(c.String(flagAWSKeyID))).
-			set("secretAccessKey", value(c.String(flagAWSSecret))), nil
+			set("accessKeyId", value(v.String(flagAWSKeyID))).
+			set("secretAccessKey", value(v.String(flagAWSSecret))), nil
 	case keyID:
 		return nil, exitcode.Usagef("--%s needs --%s too", flagAWSKeyID, flagAWSSecret)
 	case secret:
@@ -215,8 +213,8 @@ func awsAuthentication(c *cli.Context) (*node, error) {
 	return nil, nil
 }
 
-func kafkaAuthentication(c *cli.Context) (*node, error) {
-	set := flagsSet(c, flagAuthMechanism, flagUsername, flagPassword)
+func kafkaAuthentication(v flagValues) (*node, error) {
+	set := flagsSet(v, flagAuthMechanism, flagUsername, flagPassword)
 	if len(set) == 0 {
 		return nil, nil
 	}
@@ -225,9 +223,9 @@ func kafkaAuthentication(c *cli.Context) (*node, error) {
 			dashed(missing), flagAuthMechanism, flagUsername, flagPassword)
 	}
 	return object().set("sasl", object().
-		set("mechanism", value(c.String(flagAuthMechanism))).
-		set("username", value(c.String(flagUsername))).
-		set("password", value(c.String(flagPassword)))), nil
+		set("mechanism", value(v.String(flagAuthMechanism))).
+		set("username", value(v.String(flagUsername))).
+		set("password", value(v.String(flagPassword)))), nil
 }
 
 // missingError names what the target lacks: flags when it was built from flags, JSON
@@ -288,9 +286,9 @@ func without(all, some []string) []string {
 	return out
 }
 
-func stringOr(c *cli.Context, flag, def string) string {
-	if c.IsSet(flag) {
-		return c.String(flag)
+func stringOr(v flagValues, flag, def string) string {
+	if v.IsSet(flag) {
+		return v.String(flag)
 	}
 	return def
 }

@@ -1,45 +1,55 @@
 package integrationscli
 
 import (
+	"bytes"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/urfave/cli/v2"
-
+	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/exitcode"
-	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/plugin/plugintest"
 )
 
-// body runs create or update's flag handling in-process and returns the request body.
+// recordingTransport keeps the body of each rule the command sends (POST or PATCH).
+type recordingTransport struct{ sent []string }
+
+func (r *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPost || req.Method == http.MethodPatch {
+		data, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.sent = append(r.sent, string(data))
+		req.Body = io.NopCloser(bytes.NewReader(data))
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// body runs `integrations create` or `update` of a rule of type ruleTypeName with args, in
+// process against a fake Control API, and returns the request body it sent (as sent: the
+// client escapes <, > and & as encoding/json does). A command that
+// sent nothing returns its exit code and standard error as an error.
 func body(t *testing.T, command, ruleTypeName string, args ...string) (string, error) {
 	t.Helper()
-	rt, ok := lookupRuleType(ruleTypeName)
-	if !ok {
+	if _, ok := lookupRuleType(ruleTypeName); !ok {
 		t.Fatalf("no rule type %q", ruleTypeName)
 	}
-	var got string
-	cmd := &cli.Command{Name: command, Flags: ruleFlags(command == "create"), Action: func(c *cli.Context) error {
-		in, err := readInput(c, plugin.Env{Stdin: strings.NewReader("")})
-		if err != nil {
-			return err
-		}
-		var b *node
-		if command == "create" {
-			b, err = in.createBody(c, rt)
-		} else {
-			b, err = in.patchBody(c, rt, false)
-		}
-		if err != nil {
-			return err
-		}
-		data, err := b.MarshalJSON()
-		got = string(data)
-		return err
-	}}
-	app := &cli.App{Commands: []*cli.Command{cmd}, Writer: io.Discard, ErrWriter: io.Discard, ExitErrHandler: func(*cli.Context, error) {}}
-	err := app.Run(append([]string{"ably-integrations", command}, args...))
-	return got, err
+	srv := controltest.New()
+	defer srv.Close()
+	app := srv.AddApp("", controltest.App{Name: "Demo"})
+	if command == "update" {
+		srv.AddRule(app.ID, map[string]any{"id": "x", "ruleType": ruleTypeName, "target": map[string]any{}})
+	}
+	sent := &recordingTransport{}
+	res := plugintest.Options{Transport: sent, Vars: map[string]string{
+		"ABLY_ACCESS_TOKEN": controltest.DefaultToken, "ABLY_CONTROL_HOST": srv.URL, "ABLY_APP_ID": app.ID,
+	}}.Run(t, Plugin(), append([]string{command, "--type", ruleTypeName}, args...)...)
+	if len(sent.sent) == 0 {
+		return "", exitcode.New(res.Code, "%s", res.Stderr)
+	}
+	return sent.sent[0], nil
 }
 
 func TestCreateBodies(t *testing.T) {
@@ -49,7 +59,7 @@ func TestCreateBodies(t *testing.T) {
 		want     string
 	}{
 		{"http", []string{"--url", "https://x/h?a=1&b=2", "--header", "Authorization: Bearer t:1", "--enveloped=false"},
-			`{"ruleType":"http","requestMode":"single","source":{"channelFilter":"","type":"channel.message"},"target":{"url":"https://x/h?a=1&b=2","headers":[{"name":"Authorization","value":"Bearer t:1"}],"enveloped":false,"format":"json"}}`},
+			`{"ruleType":"http","requestMode":"single","source":{"channelFilter":"","type":"channel.message"},"target":{"url":"https://x/h?a=1\u0026b=2","headers":[{"name":"Authorization","value":"Bearer t:1"}],"enveloped":false,"format":"json"}}`},
 		{"aws/kinesis", []string{"--region", "r", "--stream-name", "s", "--partition-key", "k", "--aws-access-key-id", "id", "--aws-secret-access-key", "sec", "--status", "disabled"},
 			`{"ruleType":"aws/kinesis","status":"disabled","requestMode":"single","source":{"channelFilter":"","type":"channel.message"},"target":{"region":"r","streamName":"s","partitionKey":"k","format":"json","authentication":{"authenticationMode":"credentials","accessKeyId":"id","secretAccessKey":"sec"}}}`},
 		{"amqp/external", []string{"--url", "amqps://h", "--routing-key", "k", "--persistent-messages"},

@@ -1,6 +1,7 @@
 package integrationscli
 
 import (
+	"context"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -39,16 +40,25 @@ Examples:
    ably integrations create --type hive/text-model-only --target-file hive.json --failed-action PUBLISH
    ably integrations create --body-file rule.json --app prod --json`,
 		Flags:  ruleFlags(true),
-		Action: create,
+		Action: plugin.Action(createOptionsOf, runCreate),
 	}
 }
 
-func create(c *cli.Context) error {
-	out := plugin.Printer(c)
-	if err := noArgs(c); err != nil {
-		return err
-	}
-	in, err := readInput(c, plugin.EnvOf(c))
+// createOptions are what `integrations create` was asked: the rule's flags are checked
+// and made into a body by runCreate, which reads --body-file and --target-file.
+type createOptions struct {
+	Session    session.Settings
+	Rule       flagValues
+	ShowSecret bool
+}
+
+func createOptionsOf(c *cli.Context) (createOptions, error) {
+	return createOptions{Session: session.SettingsOf(c), Rule: flagValuesOf(c), ShowSecret: c.Bool(flagShowSecret)}, noArgs(c)
+}
+
+func runCreate(ctx context.Context, d plugin.Deps, o createOptions) error {
+	out := d.Out
+	in, err := readInput(d.Env, o.Rule, true)
 	if err != nil {
 		return err
 	}
@@ -59,14 +69,14 @@ func create(c *cli.Context) error {
 			return err
 		}
 	} else {
-		if !c.IsSet(flagType) {
+		if !o.Rule.IsSet(flagType) {
 			return exitcode.Usagef("--%s is required: one of %s", flagType, strings.Join(ruleTypeNames(), ", "))
 		}
-		t, err := checkRuleTypeName("--"+flagType, c.String(flagType))
+		t, err := checkRuleTypeName("--"+flagType, o.Rule.String(flagType))
 		if err != nil {
 			return err
 		}
-		if body, err = in.createBody(c, t); err != nil {
+		if body, err = in.createBody(o.Rule, t); err != nil {
 			return err
 		}
 	}
@@ -74,15 +84,15 @@ func create(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, ref, err := session.OpenApp(c, control.WriteRule, "create an integration rule")
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteRule, "create an integration rule")
 	if err != nil {
 		return err
 	}
-	rule, err := s.Client.CreateRule(c.Context, ref.ID, raw)
+	rule, err := s.Client.CreateRule(ctx, ref.ID, raw)
 	if err != nil {
 		return err
 	}
-	shown, err := showRule(*rule, c.Bool(flagShowSecret))
+	shown, err := showRule(*rule, o.ShowSecret)
 	if err != nil {
 		return err
 	}

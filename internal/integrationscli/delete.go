@@ -1,6 +1,7 @@
 package integrationscli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -22,8 +23,20 @@ Examples:
    ably integrations delete 83IzAB --app prod --force
    ably integrations delete 83IzAB --force --json`,
 		Flags:  append([]cli.Flag{session.AppFlag(), plugin.ForceFlag()}, session.Flags()...),
-		Action: deleteRule,
+		Action: plugin.Action(deleteOptionsOf, runDelete),
 	}
+}
+
+// deleteOptions are what `integrations delete` was asked.
+type deleteOptions struct {
+	Session session.Settings
+	ID      string // the rule's
+	Force   bool
+}
+
+func deleteOptionsOf(c *cli.Context) (deleteOptions, error) {
+	id, err := ruleIDArg(c)
+	return deleteOptions{Session: session.SettingsOf(c), ID: id, Force: c.Bool(plugin.FlagForce)}, err
 }
 
 // deletedRule is the --json form of `integrations delete`.
@@ -33,20 +46,17 @@ type deletedRule struct {
 	Deleted bool   `json:"deleted"`
 }
 
-func deleteRule(c *cli.Context) error {
-	out := plugin.Printer(c)
-	id, err := ruleIDArg(c)
+func runDelete(ctx context.Context, d plugin.Deps, o deleteOptions) error {
+	out := d.Out
+	id := o.ID
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteRule, "delete an integration rule")
 	if err != nil {
 		return err
 	}
-	s, ref, err := session.OpenApp(c, control.WriteRule, "delete an integration rule")
-	if err != nil {
+	if err := d.Confirm(ctx, o.Force, fmt.Sprintf("delete integration rule %q of app %s", id, ref.Label())); err != nil {
 		return err
 	}
-	if err := plugin.Confirm(c, fmt.Sprintf("delete integration rule %q of app %s", id, ref.Label())); err != nil {
-		return err
-	}
-	if err := s.Client.DeleteRule(c.Context, ref.ID, id); err != nil {
+	if err := s.Client.DeleteRule(ctx, ref.ID, id); err != nil {
 		return err
 	}
 	if out.IsJSON() {

@@ -1,6 +1,8 @@
 package integrationscli
 
 import (
+	"context"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/control"
@@ -23,25 +25,33 @@ Examples:
    ably integrations get 83IzAB --app prod --json
    ably integrations get 83IzAB --show-secret`,
 		Flags:  commonFlags(),
-		Action: get,
+		Action: plugin.Action(getOptionsOf, runGet),
 	}
 }
 
-func get(c *cli.Context) error {
-	out := plugin.Printer(c)
+// getOptions are what `integrations get` was asked.
+type getOptions struct {
+	Session    session.Settings
+	ID         string // the rule's
+	ShowSecret bool
+}
+
+func getOptionsOf(c *cli.Context) (getOptions, error) {
 	id, err := ruleIDArg(c)
+	return getOptions{Session: session.SettingsOf(c), ID: id, ShowSecret: c.Bool(flagShowSecret)}, err
+}
+
+func runGet(ctx context.Context, d plugin.Deps, o getOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.ReadRule, "get an integration rule")
 	if err != nil {
 		return err
 	}
-	s, ref, err := session.OpenApp(c, control.ReadRule, "get an integration rule")
+	rule, err := s.Client.GetRule(ctx, ref.ID, o.ID)
 	if err != nil {
 		return err
 	}
-	rule, err := s.Client.GetRule(c.Context, ref.ID, id)
-	if err != nil {
-		return err
-	}
-	shown, err := showRule(*rule, c.Bool(flagShowSecret))
+	shown, err := showRule(*rule, o.ShowSecret)
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
 )
@@ -27,10 +25,10 @@ var (
 )
 
 // flagsSet lists which of names the user gave.
-func flagsSet(c *cli.Context, names ...string) []string {
+func flagsSet(v flagValues, names ...string) []string {
 	var set []string
 	for _, n := range names {
-		if c.IsSet(n) {
+		if v.IsSet(n) {
 			set = append(set, n)
 		}
 	}
@@ -46,27 +44,28 @@ func dashed(flags []string) string {
 }
 
 // readInput checks everything that does not depend on the rule's type, and reads the
-// JSON the user gave, so that no request is sent for a command that cannot succeed.
-func readInput(c *cli.Context, env plugin.Env) (ruleInput, error) {
+// JSON the user gave (standard input from env), so that no request is sent for a command
+// that cannot succeed. create tells create's flags from update's.
+func readInput(env plugin.Env, v flagValues, create bool) (ruleInput, error) {
 	var in ruleInput
-	in.targetSet = flagsSet(c, append(slices.Clone(targetFlagOrder), authFlagNames...)...)
-	if c.IsSet(flagBodyFile) {
+	in.targetSet = flagsSet(v, append(slices.Clone(targetFlagOrder), authFlagNames...)...)
+	if v.IsSet(flagBodyFile) {
 		inBody := []string{flagType, flagStatus, flagSourceType, flagChannelFilter, flagRequestMode, flagTargetJSON, flagTargetFile, flagChatRoomFilter}
-		others := append(flagsSet(c, append(inBody, bpcFlagNames...)...), in.targetSet...)
-		if c.Command.Name == "update" {
+		others := append(flagsSet(v, append(inBody, bpcFlagNames...)...), in.targetSet...)
+		if !create {
 			others = without(others, []string{flagType}) // names the type only to save reading it
 		}
 		if len(others) > 0 {
 			return in, exitcode.Usagef("--%s is the whole request body: put %s in the file instead", flagBodyFile, dashed(others))
 		}
-		data, err := readSource(env, flagBodyFile, c.String(flagBodyFile))
+		data, err := readSource(env, flagBodyFile, v.String(flagBodyFile))
 		if err != nil {
 			return in, err
 		}
-		in.body, err = parseObject("--"+flagBodyFile+" "+c.String(flagBodyFile), data)
+		in.body, err = parseObject("--"+flagBodyFile+" "+v.String(flagBodyFile), data)
 		return in, err
 	}
-	switch explicit := flagsSet(c, flagTargetJSON, flagTargetFile); {
+	switch explicit := flagsSet(v, flagTargetJSON, flagTargetFile); {
 	case len(explicit) == 2:
 		return in, exitcode.Usagef("give the target once: --%s or --%s, not both", flagTargetJSON, flagTargetFile)
 	case len(explicit) == 1 && len(in.targetSet) > 0:
@@ -74,24 +73,24 @@ func readInput(c *cli.Context, env plugin.Env) (ruleInput, error) {
 	case len(explicit) == 1 && explicit[0] == flagTargetJSON:
 		var err error
 		in.targetFrom = flagTargetJSON
-		if in.target, err = parseObject("--"+flagTargetJSON, []byte(c.String(flagTargetJSON))); err != nil {
+		if in.target, err = parseObject("--"+flagTargetJSON, []byte(v.String(flagTargetJSON))); err != nil {
 			return in, err
 		}
 	case len(explicit) == 1:
 		in.targetFrom = flagTargetFile
-		data, err := readSource(env, flagTargetFile, c.String(flagTargetFile))
+		data, err := readSource(env, flagTargetFile, v.String(flagTargetFile))
 		if err != nil {
 			return in, err
 		}
-		if in.target, err = parseObject("--"+flagTargetFile+" "+c.String(flagTargetFile), data); err != nil {
+		if in.target, err = parseObject("--"+flagTargetFile+" "+v.String(flagTargetFile), data); err != nil {
 			return in, err
 		}
 	}
-	return in, checkValues(c)
+	return in, checkValues(v)
 }
 
 // checkValues checks the values of the flags given, whatever the rule's type.
-func checkValues(c *cli.Context) error {
+func checkValues(v flagValues) error {
 	choices := []struct {
 		flag    string
 		allowed []string
@@ -101,19 +100,19 @@ func checkValues(c *cli.Context) error {
 		{flagFailedAction, failedActions}, {flagTooManyAction, tooManyActions},
 	}
 	for _, ch := range choices {
-		if c.IsSet(ch.flag) {
-			if err := checkOneOf(ch.flag, upperAction(c, ch.flag), ch.allowed); err != nil {
+		if v.IsSet(ch.flag) {
+			if err := checkOneOf(ch.flag, upperAction(v, ch.flag), ch.allowed); err != nil {
 				return err
 			}
 		}
 	}
-	if c.IsSet(flagChannelFilter) && c.String(flagChannelFilter) != "" {
-		if err := checkJSRegexp(flagChannelFilter, c.String(flagChannelFilter)); err != nil {
+	if v.IsSet(flagChannelFilter) && v.String(flagChannelFilter) != "" {
+		if err := checkJSRegexp(flagChannelFilter, v.String(flagChannelFilter)); err != nil {
 			return err
 		}
 	}
-	if c.IsSet(flagChatRoomFilter) {
-		if err := checkChatRoomFilter(c.String(flagChatRoomFilter)); err != nil {
+	if v.IsSet(flagChatRoomFilter) {
+		if err := checkChatRoomFilter(v.String(flagChatRoomFilter)); err != nil {
 			return err
 		}
 	}
@@ -123,36 +122,27 @@ func checkValues(c *cli.Context) error {
 		unit     string
 	}{{flagRetryTimeout, 0, 10000, " ms"}, {flagMaxRetries, 0, 10, ""}}
 	for _, r := range ranges {
-		if v := c.Int(r.flag); c.IsSet(r.flag) && (v < r.min || v > r.max) {
-			return exitcode.Usagef("--%s %d: want %d to %d%s", r.flag, v, r.min, r.max, r.unit)
+		if n := v.Int(r.flag); v.IsSet(r.flag) && (n < r.min || n > r.max) {
+			return exitcode.Usagef("--%s %d: want %d to %d%s", r.flag, n, r.min, r.max, r.unit)
 		}
 	}
-	if c.IsSet("message-ttl") && c.Int("message-ttl") <= 0 {
-		return exitcode.Usagef("--message-ttl %d: want a number of minutes above 0 (leave it out for the queue's TTL)", c.Int("message-ttl"))
+	if v.IsSet("message-ttl") && v.Int("message-ttl") <= 0 {
+		return exitcode.Usagef("--message-ttl %d: want a number of minutes above 0 (leave it out for the queue's TTL)", v.Int("message-ttl"))
 	}
-	for _, h := range c.StringSlice("header") {
+	for _, h := range v.StringSlice("header") {
 		if _, _, err := parseHeader(h); err != nil {
 			return err
 		}
 	}
-	for _, b := range c.StringSlice("brokers") {
+	for _, b := range v.StringSlice("brokers") {
 		if strings.TrimSpace(b) == "" {
 			return exitcode.Usagef("--brokers has an empty entry: want HOST:PORT[,HOST:PORT...]")
 		}
 	}
 	// A text flag given empty is a mistake (an unset shell variable, say), not a value.
 	for _, name := range append(append(slices.Clone(targetFlagOrder), authFlagNames...), flagType, flagFailedAction, flagTooManyAction) {
-		if f, ok := flagByName(c, name).(*cli.StringFlag); ok && c.IsSet(name) && strings.TrimSpace(c.String(f.Name)) == "" {
+		if v.isText(name) && v.IsSet(name) && strings.TrimSpace(v.String(name)) == "" {
 			return exitcode.Usagef("--%s is empty: give a value, or leave the flag out", name)
-		}
-	}
-	return nil
-}
-
-func flagByName(c *cli.Context, name string) cli.Flag {
-	for _, f := range c.Command.Flags {
-		if slices.Contains(f.Names(), name) {
-			return f
 		}
 	}
 	return nil
@@ -169,7 +159,7 @@ func parseHeader(h string) (name, value string, err error) {
 }
 
 // checkApplicable refuses flags that mean nothing for rules of type t.
-func (in ruleInput) checkApplicable(c *cli.Context, t ruleType, unmodelled bool) error {
+func (in ruleInput) checkApplicable(v flagValues, t ruleType, unmodelled bool) error {
 	for _, flag := range in.targetSet {
 		if unmodelled {
 			return exitcode.Usagef("--%s: this suite does not know the target fields of %s rules; give the target with --%s or --%s", flag, t.name, flagTargetJSON, flagTargetFile)
@@ -190,7 +180,7 @@ func (in ruleInput) checkApplicable(c *cli.Context, t ruleType, unmodelled bool)
 		return exitcode.Usagef("--%s does not apply to %s rules: %s", flag, t.name, hint)
 	}
 	notFor := func(flags []string, ok bool, what string) error {
-		if set := flagsSet(c, flags...); len(set) > 0 && !ok {
+		if set := flagsSet(v, flags...); len(set) > 0 && !ok {
 			return exitcode.Usagef("%s does not apply to %s rules: %s", dashed(set), t.name, what)
 		}
 		return nil
@@ -223,9 +213,9 @@ func authApplies(flag string, kind authKind) bool {
 
 // upperAction is a flag's value, upper-cased for the before-publish actions (the API's
 // values are REJECT, PUBLISH, RETRY, FAIL; "reject" means the same).
-func upperAction(c *cli.Context, flag string) string {
+func upperAction(v flagValues, flag string) string {
 	if flag == flagFailedAction || flag == flagTooManyAction {
-		return strings.ToUpper(c.String(flag))
+		return strings.ToUpper(v.String(flag))
 	}
-	return c.String(flag)
+	return v.String(flag)
 }

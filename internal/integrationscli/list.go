@@ -1,6 +1,8 @@
 package integrationscli
 
 import (
+	"context"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/control"
@@ -23,24 +25,31 @@ Examples:
    ably integrations list --app prod
    ably integrations list --json`,
 		Flags:  commonFlags(),
-		Action: list,
+		Action: plugin.Action(listOptionsOf, runList),
 	}
 }
 
-func list(c *cli.Context) error {
-	out := plugin.Printer(c)
-	if err := noArgs(c); err != nil {
-		return err
-	}
-	s, ref, err := session.OpenApp(c, control.ReadRule, "list integration rules")
+// listOptions are what `integrations list` was asked.
+type listOptions struct {
+	Session    session.Settings
+	ShowSecret bool
+}
+
+func listOptionsOf(c *cli.Context) (listOptions, error) {
+	return listOptions{Session: session.SettingsOf(c), ShowSecret: c.Bool(flagShowSecret)}, noArgs(c)
+}
+
+func runList(ctx context.Context, d plugin.Deps, o listOptions) error {
+	out := d.Out
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.ReadRule, "list integration rules")
 	if err != nil {
 		return err
 	}
-	rules, err := s.Client.ListRules(c.Context, ref.ID)
+	rules, err := s.Client.ListRules(ctx, ref.ID)
 	if err != nil {
 		return err
 	}
-	shown, err := showRules(rules, c.Bool(flagShowSecret))
+	shown, err := showRules(rules, o.ShowSecret)
 	if err != nil {
 		return err
 	}

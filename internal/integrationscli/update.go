@@ -1,6 +1,7 @@
 package integrationscli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -32,37 +33,49 @@ Examples:
    ably integrations update 83IzAB --channel-filter '^orders:' --request-mode batch
    ably integrations update 83IzAB --target-file target.json --json`,
 		Flags:  ruleFlags(false),
-		Action: update,
+		Action: plugin.Action(updateOptionsOf, runUpdate),
 	}
 }
 
-func update(c *cli.Context) error {
-	out := plugin.Printer(c)
+// updateOptions are what `integrations update` was asked: the rule's flags are checked
+// and made into a patch by runUpdate, which reads --body-file and --target-file, and the
+// rule's type when --type does not give it.
+type updateOptions struct {
+	Session    session.Settings
+	ID         string // the rule's
+	Rule       flagValues
+	ShowSecret bool
+}
+
+func updateOptionsOf(c *cli.Context) (updateOptions, error) {
 	id, err := ruleIDArg(c)
-	if err != nil {
-		return err
-	}
-	in, err := readInput(c, plugin.EnvOf(c))
+	return updateOptions{Session: session.SettingsOf(c), ID: id, Rule: flagValuesOf(c), ShowSecret: c.Bool(flagShowSecret)}, err
+}
+
+func runUpdate(ctx context.Context, d plugin.Deps, o updateOptions) error {
+	out := d.Out
+	id := o.ID
+	in, err := readInput(d.Env, o.Rule, false)
 	if err != nil {
 		return err
 	}
 	var t ruleType
-	typed, unmodelled := c.IsSet(flagType), false
+	typed, unmodelled := o.Rule.IsSet(flagType), false
 	if typed {
-		if t, err = checkRuleTypeName("--"+flagType, c.String(flagType)); err != nil {
+		if t, err = checkRuleTypeName("--"+flagType, o.Rule.String(flagType)); err != nil {
 			return err
 		}
 		// With the type known, everything it decides is checked before any request.
-		if _, err := in.patchBody(c, t, false); err != nil {
+		if _, err := in.patchBody(o.Rule, t, false); err != nil {
 			return err
 		}
 	}
-	s, ref, err := session.OpenApp(c, control.WriteRule, "update an integration rule")
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.WriteRule, "update an integration rule")
 	if err != nil {
 		return err
 	}
 	if !typed {
-		current, err := s.Client.GetRule(c.Context, ref.ID, id)
+		current, err := s.Client.GetRule(ctx, ref.ID, id)
 		if err != nil {
 			return withTypeHint(err)
 		}
@@ -70,7 +83,7 @@ func update(c *cli.Context) error {
 			t, unmodelled = ruleType{name: current.RuleType}, true
 		}
 	}
-	body, err := in.patchBody(c, t, unmodelled)
+	body, err := in.patchBody(o.Rule, t, unmodelled)
 	if err != nil {
 		return err
 	}
@@ -78,11 +91,11 @@ func update(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	rule, err := s.Client.UpdateRule(c.Context, ref.ID, id, raw)
+	rule, err := s.Client.UpdateRule(ctx, ref.ID, id, raw)
 	if err != nil {
 		return err
 	}
-	shown, err := showRule(*rule, c.Bool(flagShowSecret))
+	shown, err := showRule(*rule, o.ShowSecret)
 	if err != nil {
 		return err
 	}
