@@ -1,6 +1,7 @@
 package authcli
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ Examples:
 			&cli.BoolFlag{Name: "token-only", Usage: "output only the token string"},
 			endpointFlag(),
 		},
-		Action: issueAblyToken,
+		Action: plugin.Action(tokenOptionsOf, runIssueAblyToken),
 	}
 }
 
@@ -58,32 +59,32 @@ type tokenDetails struct {
 	ClientID   string `json:"clientId"`
 }
 
-func issueAblyToken(c *cli.Context) error {
-	out := plugin.Printer(c)
-	r := resolve.ForCommand(c)
-	in, err := parseTokenInput(c, out, r)
+// runIssueAblyToken signs a token request locally and redeems it with the REST API.
+func runIssueAblyToken(ctx context.Context, d plugin.Deps, o tokenOptions) error {
+	out := d.Out
+	r := resolve.For(d, o.Resolve)
+	key, err := signingKey(r, out)
 	if err != nil {
 		return err
 	}
-	client, err := openREST(c, r)
+	client, err := openREST(d, r)
 	if err != nil {
 		return err
 	}
-	env := plugin.EnvOf(c)
-	issuer := ablyauth.Issuer{Now: env.Now, Rand: env.Rand}
-	req, err := issuer.TokenRequest(in.key, ablyauth.TokenParams{Capability: in.capability, ClientID: in.clientID, TTL: in.ttl})
+	issuer := ablyauth.Issuer{Now: d.Now, Rand: d.Rand}
+	req, err := issuer.TokenRequest(key, ablyauth.TokenParams{Capability: o.Capability, ClientID: o.ClientID, TTL: o.TTL})
 	if err != nil {
 		return err
 	}
 	out.Verbosef("signed a token request with key %s: ttl %dms, client ID %q, capability %s", req.KeyName, req.TTL, req.ClientID, req.Capability)
 	var td tokenDetails
-	if err := client.Post(c.Context, "issue an Ably token", []string{"keys", in.key.Name(), "requestToken"}, rest.Auth{}, req, &td); err != nil {
+	if err := client.Post(ctx, "issue an Ably token", []string{"keys", key.Name(), "requestToken"}, rest.Auth{}, req, &td); err != nil {
 		return err
 	}
 	if td.Token == "" {
 		return exitcode.New(exitcode.Network, "unexpected answer from the Ably REST API to the token request: no token in it")
 	}
-	return printIssuedToken(c, out, tokenResult(td, in.key, in.capability), "Ably token issued", "Ably token")
+	return printIssuedToken(out, o.TokenOnly, tokenResult(td, key, o.Capability), "Ably token issued", "Ably token")
 }
 
 // tokenResult describes the token as the REST API issued it; the capability asked for

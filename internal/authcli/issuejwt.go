@@ -1,6 +1,7 @@
 package authcli
 
 import (
+	"context"
 	"math"
 	"strconv"
 	"strings"
@@ -43,31 +44,31 @@ Examples:
 			&cli.StringFlag{Name: "ttl", Value: defaultTTL, DefaultText: defaultTTL, Usage: "the token's time to live in `SECONDS`"},
 			&cli.BoolFlag{Name: "token-only", Usage: "output only the token string"},
 		},
-		Action: issueJWTToken,
+		Action: plugin.Action(tokenOptionsOf, runIssueJWTToken),
 	}
 }
 
-func issueJWTToken(c *cli.Context) error {
-	out := plugin.Printer(c)
-	in, err := parseTokenInput(c, out, resolve.ForCommand(c))
+// runIssueJWTToken signs the JWT locally: it makes no request.
+func runIssueJWTToken(_ context.Context, d plugin.Deps, o tokenOptions) error {
+	out := d.Out
+	key, err := signingKey(resolve.For(d, o.Resolve), out)
 	if err != nil {
 		return err
 	}
-	env := plugin.EnvOf(c)
-	issuer := ablyauth.Issuer{Now: env.Now, Rand: env.Rand}
-	tok, err := issuer.Issue(in.key, ablyauth.JWTRequest{Capability: in.capability, ClientID: in.clientID, TTL: in.ttl})
+	issuer := ablyauth.Issuer{Now: d.Now, Rand: d.Rand}
+	tok, err := issuer.Issue(key, ablyauth.JWTRequest{Capability: o.Capability, ClientID: o.ClientID, TTL: o.TTL})
 	if err != nil {
 		return err
 	}
-	out.Verbosef("signed JWT with key %s: ttl %ds, client ID %q, capability %s", tok.KeyName, int64(in.ttl/time.Second), tok.ClientID, tok.Capability.JSON())
+	out.Verbosef("signed JWT with key %s: ttl %ds, client ID %q, capability %s", tok.KeyName, int64(o.TTL/time.Second), tok.ClientID, tok.Capability.JSON())
 	res := issuedToken{
 		Token: tok.Token, Type: "jwt", AppID: tok.AppID, KeyName: tok.KeyName, Capability: tok.Capability,
-		TTL: int64(in.ttl / time.Second), IssuedAt: output.Time(tok.IssuedAt), ExpiresAt: output.Time(tok.ExpiresAt),
+		TTL: int64(o.TTL / time.Second), IssuedAt: output.Time(tok.IssuedAt), ExpiresAt: output.Time(tok.ExpiresAt),
 	}
 	if tok.ClientID != "" {
 		res.ClientID = &tok.ClientID
 	}
-	return printIssuedToken(c, out, res, "Ably JWT issued", "JWT")
+	return printIssuedToken(out, o.TokenOnly, res, "Ably JWT issued", "JWT")
 }
 
 // signingKey resolves and parses the API key, and checks it belongs to the app asked for.

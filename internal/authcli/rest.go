@@ -15,9 +15,10 @@ func endpointFlag() cli.Flag {
 }
 
 // openREST sets up the REST client for the endpoint r resolves (--endpoint, ABLY_ENDPOINT,
-// the profile's). It makes no request. Nothing the commands send is retried: a token request
-// is good for one use, and a revocation need not be sent twice.
-func openREST(c *cli.Context, r *resolve.Resolver) (*rest.Client, error) {
+// the profile's), sending through d's transport. It makes no request. Nothing the commands
+// send is retried: a token request is good for one use, and a revocation need not be sent
+// twice.
+func openREST(d plugin.Deps, r *resolve.Resolver) (*rest.Client, error) {
 	endpoint, err := r.Endpoint()
 	if err != nil {
 		return nil, err
@@ -26,7 +27,6 @@ func openREST(c *cli.Context, r *resolve.Resolver) (*rest.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := plugin.Printer(c)
-	out.Verbosef("Ably REST API %s (from %s)", base, endpoint.Source)
-	return rest.New(rest.Options{BaseURL: base, Logf: out.Verbosef, Now: plugin.EnvOf(c).Now})
+	d.Out.Verbosef("Ably REST API %s (from %s)", base, endpoint.Source)
+	return rest.New(rest.Options{BaseURL: base, Transport: d.Transport, Logf: d.Out.Verbosef, Now: d.Now})
 }

@@ -1,6 +1,7 @@
 package authcli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -37,7 +38,7 @@ Examples:
 			endpointFlag(),
 			plugin.ForceFlag(),
 		},
-		Action: revokeToken,
+		Action: plugin.Action(revokeTokenOptionsOf, runRevokeToken),
 	}
 }
 
@@ -62,44 +63,58 @@ type targetResult struct {
 	Error        *rest.ErrorInfo `json:"error,omitempty"`
 }
 
-func revokeToken(c *cli.Context) error {
-	out := plugin.Printer(c)
+// revokeTokenOptions are what `auth revoke-token` was asked.
+type revokeTokenOptions struct {
+	Resolve           resolve.Flags // --app, --api-key, --endpoint and --profile
+	Target            string        // as the API names it: clientId:ID or revocationKey:KEY
+	What              string        // the target as people read it
+	AllowReauthMargin bool
+	Force             bool
+}
+
+func revokeTokenOptionsOf(c *cli.Context) (revokeTokenOptions, error) {
+	o := revokeTokenOptions{Resolve: resolve.FlagsOf(c), AllowReauthMargin: c.Bool("allow-reauth-margin"), Force: c.Bool(plugin.FlagForce)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: revoke-token takes only flags (--client-id ID or --revocation-key KEY)", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: revoke-token takes only flags (--client-id ID or --revocation-key KEY)", c.Args().First())
 	}
-	target, what, err := revocationTarget(c)
+	var err error
+	o.Target, o.What, err = revocationTarget(c)
+	return o, err
+}
+
+// runRevokeToken resolves the key and the REST API, asks (unless forced), then sends the
+// one revocation.
+func runRevokeToken(ctx context.Context, d plugin.Deps, o revokeTokenOptions) error {
+	out := d.Out
+	r := resolve.For(d, o.Resolve)
+	key, err := signingKey(r, out)
 	if err != nil {
 		return err
 	}
-	settings := resolve.ForCommand(c)
-	key, err := signingKey(settings, out)
+	client, err := openREST(d, r)
 	if err != nil {
 		return err
 	}
-	client, err := openREST(c, settings)
-	if err != nil {
-		return err
-	}
-	if err := plugin.Confirm(c, fmt.Sprintf("revoke every token of %s issued by key %s", what, key.Name())); err != nil {
+	if err := d.Confirm(ctx, o.Force, fmt.Sprintf("revoke every token of %s issued by key %s", o.What, key.Name())); err != nil {
 		return err
 	}
 	var res revokeResult
-	body := revokeRequest{Targets: []string{target}, AllowReauthMargin: c.Bool("allow-reauth-margin")}
-	if err := client.Post(c.Context, "revoke tokens", []string{"keys", key.Name(), "revokeTokens"}, rest.KeyAuth(key.Name(), key.Secret), body, &res); err != nil {
+	body := revokeRequest{Targets: []string{o.Target}, AllowReauthMargin: o.AllowReauthMargin}
+	if err := client.Post(ctx, "revoke tokens", []string{"keys", key.Name(), "revokeTokens"}, rest.KeyAuth(key.Name(), key.Secret), body, &res); err != nil {
 		return err
 	}
 	if len(res.Results) != 1 {
 		return exitcode.New(exitcode.Network, "unexpected answer from the Ably REST API to the revocation: %d results for 1 target", len(res.Results))
 	}
 	if e := res.Results[0].Error; e != nil {
-		return targetError(what, *e)
+		return targetError(o.What, *e)
 	}
 	if out.IsJSON() {
 		return out.JSON(res)
 	}
-	r := res.Results[0]
+	t := res.Results[0]
 	out.Printf("Revoked the tokens of %s issued by key %s before %s; the revocation applies from %s.\n",
-		what, key.Name(), output.Millis(r.IssuedBefore), output.Millis(r.AppliesAt))
+		o.What, key.Name(), output.Millis(t.IssuedBefore), output.Millis(t.AppliesAt))
 	return nil
 }
 

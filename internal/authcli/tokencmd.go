@@ -9,41 +9,43 @@ import (
 	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
+	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/resolve"
 )
 
-// tokenInput is what both token commands (issue-jwt-token, issue-ably-token) take: the key
-// to sign with and what the token grants.
-type tokenInput struct {
-	key        ablyauth.Key
-	capability ablyauth.Capability
-	clientID   string // "", ablyauth.NoClientID or an ID
-	ttl        time.Duration
+// tokenOptions are what both token commands (issue-jwt-token, issue-ably-token) were asked:
+// where the signing key (and, for an Ably token, the REST API) comes from, and what the
+// token grants.
+type tokenOptions struct {
+	Resolve    resolve.Flags // --app, --api-key, --endpoint and --profile
+	Capability ablyauth.Capability
+	ClientID   string // "", ablyauth.NoClientID or an ID
+	TTL        time.Duration
+	TokenOnly  bool
 }
 
-// parseTokenInput checks the token commands' flags, in the order a user fixes them: output
-// flags, TTL, capability, client ID, then the key.
-func parseTokenInput(c *cli.Context, out *output.Printer, r *resolve.Resolver) (tokenInput, error) {
+// tokenOptionsOf checks the token commands' flags, in the order a user fixes them: output
+// flags, TTL, capability, then client ID. The key is resolved by the run function, after.
+func tokenOptionsOf(c *cli.Context) (tokenOptions, error) {
+	o := tokenOptions{Resolve: resolve.FlagsOf(c), TokenOnly: c.Bool("token-only")}
 	if c.Args().Present() {
-		return tokenInput{}, exitcode.Usagef("unexpected argument %q: %s takes only flags", c.Args().First(), c.Command.Name)
+		return o, exitcode.Usagef("unexpected argument %q: %s takes only flags", c.Args().First(), c.Command.Name)
 	}
-	if c.Bool("token-only") && out.IsJSON() {
-		return tokenInput{}, exitcode.Usagef("--token-only cannot be combined with --json or --pretty-json: choose one")
+	if o.TokenOnly && plugin.Printer(c).IsJSON() {
+		return o, exitcode.Usagef("--token-only cannot be combined with --json or --pretty-json: choose one")
 	}
-	var in tokenInput
 	var err error
-	if in.ttl, err = parseTTL(c.String("ttl")); err != nil {
-		return in, err
+	if o.TTL, err = parseTTL(c.String("ttl")); err != nil {
+		return o, err
 	}
-	if in.capability, err = parseCapabilityFlag("capability", c.String("capability")); err != nil {
-		return in, err
+	if o.Capability, err = parseCapabilityFlag("capability", c.String("capability")); err != nil {
+		return o, err
 	}
-	in.clientID = c.String("client-id")
-	if c.IsSet("client-id") && in.clientID == "" {
-		return in, exitcode.Usagef(`--client-id is empty: give a client ID, or "none" for a token without one`)
+	o.ClientID = c.String("client-id")
+	if c.IsSet("client-id") && o.ClientID == "" {
+		return o, exitcode.Usagef(`--client-id is empty: give a client ID, or "none" for a token without one`)
 	}
-	in.key, err = signingKey(r, out)
-	return in, err
+	return o, nil
 }
 
 // issuedToken is the --json form of an issued token, JWT or Ably token (README.md lists the
@@ -62,8 +64,8 @@ type issuedToken struct {
 
 // printIssuedToken prints the token alone (--token-only), as JSON, or as labelled details
 // under heading with the type shown as typeLabel.
-func printIssuedToken(c *cli.Context, out *output.Printer, t issuedToken, heading, typeLabel string) error {
-	if c.Bool("token-only") {
+func printIssuedToken(out *output.Printer, tokenOnly bool, t issuedToken, heading, typeLabel string) error {
+	if tokenOnly {
 		return out.Printf("%s\n", t.Token)
 	}
 	if out.IsJSON() {
