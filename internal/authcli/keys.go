@@ -12,6 +12,7 @@ import (
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
+	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/session"
 )
 
@@ -114,27 +115,39 @@ func keyArg(c *cli.Context) (keyRef, error) {
 	return parseKeyRef(c.Args().First())
 }
 
+// keyOptions are what a keys command acting on one key was asked: the session and the KEY.
+type keyOptions struct {
+	Session session.Settings
+	Key     keyRef
+}
+
+// keyOptionsOf reads the session settings and the one KEY argument.
+func keyOptionsOf(c *cli.Context) (keyOptions, error) {
+	ref, err := keyArg(c)
+	return keyOptions{Session: session.SettingsOf(c), Key: ref}, err
+}
+
 // openKeyApp opens a session for an operation on the key named, refusing first a token
-// without capability (as session.OpenApp does), then finds the key's app.
-func openKeyApp(c *cli.Context, ref keyRef, capability control.Capability, doing string) (*session.Session, session.AppRef, error) {
-	s, err := session.Open(c)
+// without capability (as session.NewForApp does), then finds the key's app.
+func openKeyApp(ctx context.Context, d plugin.Deps, o keyOptions, capability control.Capability, doing string) (*session.Session, session.AppRef, error) {
+	s, err := session.New(ctx, d, o.Session)
 	if err != nil {
 		return nil, session.AppRef{}, err
 	}
-	if err := s.Client.Check(c.Context, capability, doing); err != nil {
+	if err := s.Client.Check(ctx, capability, doing); err != nil {
 		return nil, session.AppRef{}, err
 	}
-	app, err := keyApp(c.Context, c, s, ref)
+	app, err := keyApp(ctx, s, o.Session.App, o.Key)
 	return s, app, err
 }
 
-// keyApp is the app of the key named: the app part of KEY when it has one (--app, if also
-// given, must agree), else --app, ABLY_APP_ID or the profile's current app.
-func keyApp(ctx context.Context, c *cli.Context, s *session.Session, ref keyRef) (session.AppRef, error) {
+// keyApp is the app of the key named: the app part of KEY when it has one (--app, given as
+// appFlag, must agree), else --app, ABLY_APP_ID or the profile's current app.
+func keyApp(ctx context.Context, s *session.Session, appFlag string, ref keyRef) (session.AppRef, error) {
 	if ref.AppID == "" {
 		return s.App(ctx)
 	}
-	if c.String(session.FlagApp) != "" {
+	if appFlag != "" {
 		app, err := s.App(ctx)
 		if err != nil {
 			return session.AppRef{}, err

@@ -1,6 +1,7 @@
 package authcli
 
 import (
+	"context"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -38,18 +39,25 @@ Examples:
 			&cli.BoolFlag{Name: "revocable-tokens", Usage: "let tokens issued by this key be revoked ('ably auth revoke-token')"},
 			showSecretFlag(),
 		),
-		Action: keysCreate,
+		Action: plugin.Action(keysCreateOptionsOf, runKeysCreate),
 	}
 }
 
-func keysCreate(c *cli.Context) error {
-	out := plugin.Printer(c)
+// keysCreateOptions are what `auth keys create` was asked.
+type keysCreateOptions struct {
+	Session    session.Settings
+	Fields     control.KeyFields // the label and capability always; revocableTokens when given
+	ShowSecret bool
+}
+
+func keysCreateOptionsOf(c *cli.Context) (keysCreateOptions, error) {
+	o := keysCreateOptions{Session: session.SettingsOf(c), ShowSecret: c.Bool(flagShowSecret)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: create takes only flags (the label is --name)", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: create takes only flags (the label is --name)", c.Args().First())
 	}
 	name := c.String("name")
 	if strings.TrimSpace(name) == "" {
-		return exitcode.Usagef("--name is required: give the key a label, e.g. --name \"Chat server\"")
+		return o, exitcode.Usagef("--name is required: give the key a label, e.g. --name \"Chat server\"")
 	}
 	capArg := defaultKeyCapability
 	if c.IsSet("capability") {
@@ -57,22 +65,27 @@ func keysCreate(c *cli.Context) error {
 	}
 	capability, err := parseCapabilityFlag("capability", capArg)
 	if err != nil {
-		return err
+		return o, err
 	}
-	fields := control.KeyFields{Name: &name, Capability: capability}
+	o.Fields = control.KeyFields{Name: &name, Capability: capability}
 	if c.IsSet("revocable-tokens") {
 		v := c.Bool("revocable-tokens")
-		fields.RevocableTokens = &v
+		o.Fields.RevocableTokens = &v
 	}
-	s, app, err := session.OpenApp(c, control.WriteKey, "create an API key")
+	return o, nil
+}
+
+func runKeysCreate(ctx context.Context, d plugin.Deps, o keysCreateOptions) error {
+	out := d.Out
+	s, app, err := session.NewForApp(ctx, d, o.Session, control.WriteKey, "create an API key")
 	if err != nil {
 		return err
 	}
-	k, err := s.Client.CreateKey(c.Context, app.ID, fields)
+	k, err := s.Client.CreateKey(ctx, app.ID, o.Fields)
 	if err != nil {
 		return err
 	}
-	view := newKeyOut(*k, s.Account, c.Bool(flagShowSecret))
+	view := newKeyOut(*k, s.Account, o.ShowSecret)
 	if out.IsJSON() {
 		return out.JSON(view)
 	}
@@ -80,7 +93,7 @@ func keysCreate(c *cli.Context) error {
 	if err := printKey(out, view); err != nil {
 		return err
 	}
-	if !c.Bool(flagShowSecret) {
+	if !o.ShowSecret {
 		out.ErrPrintf("The secret is masked: see it with 'ably auth keys get %s --show-secret', or make the profile use the key with 'ably auth keys switch %s'.\n",
 			view.KeyName, view.KeyName)
 	}

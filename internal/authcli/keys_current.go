@@ -1,6 +1,7 @@
 package authcli
 
 import (
+	"context"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -26,7 +27,7 @@ Examples:
    ably auth keys current --show-secret
    ably --profile work auth keys current --json`,
 		Flags:  []cli.Flag{session.AppFlag(), showSecretFlag()},
-		Action: keysCurrent,
+		Action: plugin.Action(keysCurrentOptionsOf, runKeysCurrent),
 	}
 }
 
@@ -40,14 +41,26 @@ type currentKeyResult struct {
 	APIKey  string `json:"apiKey"` // masked unless --show-secret
 }
 
-func keysCurrent(c *cli.Context) error {
-	out := plugin.Printer(c)
+// keysCurrentOptions are what `auth keys current` was asked.
+type keysCurrentOptions struct {
+	Resolve    resolve.Flags // --profile and --app
+	ShowSecret bool
+}
+
+func keysCurrentOptionsOf(c *cli.Context) (keysCurrentOptions, error) {
+	o := keysCurrentOptions{Resolve: resolve.FlagsOf(c), ShowSecret: c.Bool(flagShowSecret)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: current takes no arguments (choose the app with --app)", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: current takes no arguments (choose the app with --app)", c.Args().First())
 	}
+	return o, nil
+}
+
+// runKeysCurrent reads the config file only.
+func runKeysCurrent(_ context.Context, d plugin.Deps, o keysCurrentOptions) error {
+	out := d.Out
 	// The output is the key alone: the file's permission warnings are left to the commands
 	// that use it.
-	opt := resolve.CommandOptions(c)
+	opt := resolve.OptionsFor(d, o.Resolve)
 	opt.Warn = nil
 	r := resolve.New(opt)
 	profile, err := r.Profile()
@@ -73,7 +86,7 @@ func keysCurrent(c *cli.Context) error {
 	}
 	res := currentKeyResult{Profile: alias, AppID: appID, AppName: entry.AppName, KeyName: keyName, APIKey: output.MaskSecret(entry.APIKey)}
 	_, res.KeyID, _ = strings.Cut(keyName, ".")
-	if c.Bool(flagShowSecret) {
+	if o.ShowSecret {
 		res.APIKey = entry.APIKey
 	}
 	if out.IsJSON() {

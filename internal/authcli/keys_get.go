@@ -1,6 +1,8 @@
 package authcli
 
 import (
+	"context"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/control"
@@ -21,29 +23,36 @@ Examples:
    ably auth keys get xVLyHw.A-pwh7 --show-secret
    ably auth keys get xVLyHw.A-pwh7 --json`,
 		Flags:  controlFlags(showSecretFlag()),
-		Action: keysGet,
+		Action: plugin.Action(keysGetOptionsOf, runKeysGet),
 	}
 }
 
-func keysGet(c *cli.Context) error {
-	out := plugin.Printer(c)
-	ref, err := keyArg(c)
+// keysGetOptions are what `auth keys get` was asked.
+type keysGetOptions struct {
+	keyOptions
+	ShowSecret bool
+}
+
+func keysGetOptionsOf(c *cli.Context) (keysGetOptions, error) {
+	o, err := keyOptionsOf(c)
+	return keysGetOptions{keyOptions: o, ShowSecret: c.Bool(flagShowSecret)}, err
+}
+
+func runKeysGet(ctx context.Context, d plugin.Deps, o keysGetOptions) error {
+	out := d.Out
+	s, app, err := openKeyApp(ctx, d, o.keyOptions, control.ReadKey, "list API keys")
 	if err != nil {
 		return err
 	}
-	s, app, err := openKeyApp(c, ref, control.ReadKey, "list API keys")
+	keys, err := s.Client.ListKeys(ctx, app.ID)
 	if err != nil {
 		return err
 	}
-	keys, err := s.Client.ListKeys(c.Context, app.ID)
+	k, err := findKey(keys, app, o.Key)
 	if err != nil {
 		return err
 	}
-	k, err := findKey(keys, app, ref)
-	if err != nil {
-		return err
-	}
-	view := newKeyOut(k, s.Account, c.Bool(flagShowSecret))
+	view := newKeyOut(k, s.Account, o.ShowSecret)
 	if out.IsJSON() {
 		return out.JSON(view)
 	}

@@ -1,6 +1,8 @@
 package authcli
 
 import (
+	"context"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/control"
@@ -23,24 +25,35 @@ Examples:
    ably auth keys list --show-secret
    ably auth keys list --json`,
 		Flags:  controlFlags(showSecretFlag()),
-		Action: keysList,
+		Action: plugin.Action(keysListOptionsOf, runKeysList),
 	}
 }
 
-func keysList(c *cli.Context) error {
-	out := plugin.Printer(c)
+// keysListOptions are what `auth keys list` was asked.
+type keysListOptions struct {
+	Session    session.Settings
+	ShowSecret bool
+}
+
+func keysListOptionsOf(c *cli.Context) (keysListOptions, error) {
+	o := keysListOptions{Session: session.SettingsOf(c), ShowSecret: c.Bool(flagShowSecret)}
 	if c.Args().Present() {
-		return exitcode.Usagef("unexpected argument %q: list takes no arguments (choose the app with --app)", c.Args().First())
+		return o, exitcode.Usagef("unexpected argument %q: list takes no arguments (choose the app with --app)", c.Args().First())
 	}
-	s, app, err := session.OpenApp(c, control.ReadKey, "list API keys")
+	return o, nil
+}
+
+func runKeysList(ctx context.Context, d plugin.Deps, o keysListOptions) error {
+	out := d.Out
+	s, app, err := session.NewForApp(ctx, d, o.Session, control.ReadKey, "list API keys")
 	if err != nil {
 		return err
 	}
-	keys, err := s.Client.ListKeys(c.Context, app.ID)
+	keys, err := s.Client.ListKeys(ctx, app.ID)
 	if err != nil {
 		return err
 	}
-	showSecret := c.Bool(flagShowSecret)
+	showSecret := o.ShowSecret
 	views := make([]keyOut, 0, len(keys))
 	for _, k := range keys {
 		views = append(views, newKeyOut(k, s.Account, showSecret))

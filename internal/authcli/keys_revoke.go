@@ -27,7 +27,7 @@ Examples:
    ably auth keys revoke A-pwh7 --app "My App" --force
    ably auth keys revoke xVLyHw.A-pwh7 --force --json`,
 		Flags:  controlFlags(plugin.ForceFlag()),
-		Action: keysRevoke,
+		Action: plugin.Action(keysRevokeOptionsOf, runKeysRevoke),
 	}
 }
 
@@ -40,24 +40,32 @@ type revokeKeyResult struct {
 	RemovedFromProfile bool   `json:"removedFromProfile"`
 }
 
-func keysRevoke(c *cli.Context) error {
-	out := plugin.Printer(c)
-	ref, err := keyArg(c)
-	if err != nil {
-		return err
-	}
-	s, app, err := openKeyApp(c, ref, control.WriteKey, "revoke an API key")
+// keysRevokeOptions are what `auth keys revoke` was asked.
+type keysRevokeOptions struct {
+	keyOptions
+	Force bool
+}
+
+func keysRevokeOptionsOf(c *cli.Context) (keysRevokeOptions, error) {
+	o, err := keyOptionsOf(c)
+	return keysRevokeOptions{keyOptions: o, Force: c.Bool(plugin.FlagForce)}, err
+}
+
+func runKeysRevoke(ctx context.Context, d plugin.Deps, o keysRevokeOptions) error {
+	out := d.Out
+	ref := o.Key
+	s, app, err := openKeyApp(ctx, d, o.keyOptions, control.WriteKey, "revoke an API key")
 	if err != nil {
 		return err
 	}
 	name := ref.Name(app.ID)
-	if err := plugin.Confirm(c, fmt.Sprintf("revoke API key %s of app %s", name, app.Label())); err != nil {
+	if err := d.Confirm(ctx, o.Force, fmt.Sprintf("revoke API key %s of app %s", name, app.Label())); err != nil {
 		return err
 	}
-	if err := s.Client.RevokeKey(c.Context, app.ID, ref.KeyID); err != nil {
+	if err := s.Client.RevokeKey(ctx, app.ID, ref.KeyID); err != nil {
 		return err
 	}
-	removed, err := dropProfileKey(c.Context, s, app.ID, name)
+	removed, err := dropProfileKey(ctx, s, app.ID, name)
 	if err != nil {
 		return fmt.Errorf("key %s was revoked, but the profile could not be updated: %w", name, err)
 	}

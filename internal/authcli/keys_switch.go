@@ -27,7 +27,7 @@ Examples:
    ably auth keys switch A-pwh7 --app "My App"
    ably --profile work auth keys switch xVLyHw.A-pwh7 --json`,
 		Flags:  controlFlags(),
-		Action: keysSwitch,
+		Action: plugin.Action(keyOptionsOf, runKeysSwitch),
 	}
 }
 
@@ -42,27 +42,24 @@ type switchResult struct {
 	AppIsCurrent bool   `json:"appIsCurrent"` // the app is the profile's current app
 }
 
-func keysSwitch(c *cli.Context) error {
-	out := plugin.Printer(c)
-	ref, err := keyArg(c)
-	if err != nil {
-		return err
-	}
-	s, err := session.Open(c)
+func runKeysSwitch(ctx context.Context, d plugin.Deps, o keyOptions) error {
+	out := d.Out
+	ref := o.Key
+	s, err := session.New(ctx, d, o.Session)
 	if err != nil {
 		return err
 	}
 	if s.Alias == "" {
 		return exitcode.Usagef("no profile to store the key in: log in first with 'ably accounts login'")
 	}
-	if err := s.Client.Check(c.Context, control.ReadKey, "list API keys"); err != nil {
+	if err := s.Client.Check(ctx, control.ReadKey, "list API keys"); err != nil {
 		return err
 	}
-	app, err := keyApp(c.Context, c, s, ref)
+	app, err := keyApp(ctx, s, o.Session.App, ref)
 	if err != nil {
 		return err
 	}
-	keys, err := s.Client.ListKeys(c.Context, app.ID)
+	keys, err := s.Client.ListKeys(ctx, app.ID)
 	if err != nil {
 		return err
 	}
@@ -73,7 +70,7 @@ func keysSwitch(c *cli.Context) error {
 	if k.Status != 0 {
 		return exitcode.Usagef("key %s is %s: choose an enabled key (see 'ably auth keys list --app %s')", ref.Name(app.ID), statusText(k.Status), app.ID)
 	}
-	res, err := storeProfileKey(c.Context, s, app, k)
+	res, err := storeProfileKey(ctx, s, app, k)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package authcli
 
 import (
+	"context"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -31,45 +32,56 @@ Examples:
 			&cli.BoolFlag{Name: "revocable-tokens", Usage: "let tokens issued by this key be revoked (--revocable-tokens=false to stop)"},
 			showSecretFlag(),
 		),
-		Action: keysUpdate,
+		Action: plugin.Action(keysUpdateOptionsOf, runKeysUpdate),
 	}
 }
 
-func keysUpdate(c *cli.Context) error {
-	out := plugin.Printer(c)
-	ref, err := keyArg(c)
+// keysUpdateOptions are what `auth keys update` was asked.
+type keysUpdateOptions struct {
+	keyOptions
+	Fields     control.KeyFields // only what was given
+	ShowSecret bool
+}
+
+func keysUpdateOptionsOf(c *cli.Context) (keysUpdateOptions, error) {
+	ko, err := keyOptionsOf(c)
+	o := keysUpdateOptions{keyOptions: ko, ShowSecret: c.Bool(flagShowSecret)}
 	if err != nil {
-		return err
+		return o, err
 	}
-	var fields control.KeyFields
 	if c.IsSet("name") {
 		name := c.String("name")
 		if strings.TrimSpace(name) == "" {
-			return exitcode.Usagef("--name is empty: give the key a label, e.g. --name \"Chat server\"")
+			return o, exitcode.Usagef("--name is empty: give the key a label, e.g. --name \"Chat server\"")
 		}
-		fields.Name = &name
+		o.Fields.Name = &name
 	}
 	if c.IsSet("capability") {
-		if fields.Capability, err = parseCapabilityFlag("capability", c.String("capability")); err != nil {
-			return err
+		if o.Fields.Capability, err = parseCapabilityFlag("capability", c.String("capability")); err != nil {
+			return o, err
 		}
 	}
 	if c.IsSet("revocable-tokens") {
 		v := c.Bool("revocable-tokens")
-		fields.RevocableTokens = &v
+		o.Fields.RevocableTokens = &v
 	}
-	if fields.Name == nil && fields.Capability == nil && fields.RevocableTokens == nil {
-		return exitcode.Usagef("nothing to update: give --name, --capability or --revocable-tokens")
+	if o.Fields.Name == nil && o.Fields.Capability == nil && o.Fields.RevocableTokens == nil {
+		return o, exitcode.Usagef("nothing to update: give --name, --capability or --revocable-tokens")
 	}
-	s, app, err := openKeyApp(c, ref, control.WriteKey, "update an API key")
+	return o, nil
+}
+
+func runKeysUpdate(ctx context.Context, d plugin.Deps, o keysUpdateOptions) error {
+	out := d.Out
+	s, app, err := openKeyApp(ctx, d, o.keyOptions, control.WriteKey, "update an API key")
 	if err != nil {
 		return err
 	}
-	k, err := s.Client.UpdateKey(c.Context, app.ID, ref.KeyID, fields)
+	k, err := s.Client.UpdateKey(ctx, app.ID, o.Key.KeyID, o.Fields)
 	if err != nil {
 		return err
 	}
-	view := newKeyOut(*k, s.Account, c.Bool(flagShowSecret))
+	view := newKeyOut(*k, s.Account, o.ShowSecret)
 	if out.IsJSON() {
 		return out.JSON(view)
 	}
