@@ -3,11 +3,13 @@ package statscli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/session"
 )
 
@@ -23,7 +25,7 @@ under "entries" (names as in https://schemas.ably.com/json/app-stats-0.0.5.json)
 each new or updated interval as it comes (with --json one JSON object per line, NDJSON).
 Ctrl-C stops a live view, and that is success: the exit status is 0.`
 
-func accountCommand() *cli.Command {
+func (k commands) account() *cli.Command {
 	return &cli.Command{
 		Name:  "account",
 		Usage: "Show the account's statistics",
@@ -37,11 +39,11 @@ Examples:
    ably stats account --unit month --limit 12 --json
    ably stats account --live --limit 10`,
 		Flags:  append(session.Flags(), statsFlags()...),
-		Action: accountStats,
+		Action: plugin.Action(accountOptionsOf, k.runAccount),
 	}
 }
 
-func appCommand() *cli.Command {
+func (k commands) app() *cli.Command {
 	return &cli.Command{
 		Name:  "app",
 		Usage: "Show an app's statistics",
@@ -56,8 +58,38 @@ Examples:
    ably stats app --live --interval 5s --limit 5
    ably stats app --live --json | jq -c '{intervalId, messages: .entries["messages.all.all.count"]}'`,
 		Flags:  append(append(session.Flags(), session.AppFlag()), statsFlags()...),
-		Action: appStats,
+		Action: plugin.Action(appOptionsOf, k.runApp),
 	}
+}
+
+// commands are the stats commands' run functions, with the one dependency of a live view
+// that plugin.Deps lacks: the ticker it polls on. Plugin gives them time's; a test gives them
+// one it drives, so a live view runs without waiting.
+type commands struct {
+	newTicker func(every time.Duration) ticker
+}
+
+// accountOptions are what `stats account` was asked.
+type accountOptions struct {
+	Session session.Settings
+	View    viewOptions
+}
+
+func accountOptionsOf(c *cli.Context) (accountOptions, error) {
+	v, err := viewOptionsOf(c)
+	return accountOptions{Session: session.SettingsOf(c), View: v}, err
+}
+
+// appOptions are what `stats app` was asked; the app is Session.App, else the environment's
+// or the profile's.
+type appOptions struct {
+	Session session.Settings
+	View    viewOptions
+}
+
+func appOptionsOf(c *cli.Context) (appOptions, error) {
+	v, err := viewOptionsOf(c)
+	return appOptions{Session: session.SettingsOf(c), View: v}, err
 }
 
 // source is what a stats command reads: the account's records or one app's.
@@ -66,16 +98,12 @@ type source struct {
 	fetch func(context.Context, control.StatsQuery) ([]control.StatsRecord, error)
 }
 
-func accountStats(c *cli.Context) error {
-	opts, err := parseOptions(c)
+func (k commands) runAccount(ctx context.Context, d plugin.Deps, o accountOptions) error {
+	s, err := session.New(ctx, d, o.Session)
 	if err != nil {
 		return err
 	}
-	s, err := session.Open(c)
-	if err != nil {
-		return err
-	}
-	id, err := s.AccountID(c.Context)
+	id, err := s.AccountID(ctx)
 	if err != nil {
 		return err
 	}
@@ -83,17 +111,13 @@ func accountStats(c *cli.Context) error {
 	if s.Account.AccountID == id && s.Account.AccountName != "" {
 		what = fmt.Sprintf("account %s (%s)", s.Account.AccountName, id)
 	}
-	return show(c, opts, source{what: what, fetch: func(ctx context.Context, q control.StatsQuery) ([]control.StatsRecord, error) {
+	return k.show(ctx, d, o.View, source{what: what, fetch: func(ctx context.Context, q control.StatsQuery) ([]control.StatsRecord, error) {
 		return s.Client.AccountStats(ctx, id, q)
 	}})
 }
 
-func appStats(c *cli.Context) error {
-	opts, err := parseOptions(c)
-	if err != nil {
-		return err
-	}
-	s, ref, err := session.OpenApp(c, control.ReadStats, "read app statistics")
+func (k commands) runApp(ctx context.Context, d plugin.Deps, o appOptions) error {
+	s, ref, err := session.NewForApp(ctx, d, o.Session, control.ReadStats, "read app statistics")
 	if err != nil {
 		return err
 	}
@@ -101,21 +125,21 @@ func appStats(c *cli.Context) error {
 	if ref.Name != "" {
 		what = fmt.Sprintf("app %s (%s)", ref.Name, ref.ID)
 	}
-	return show(c, opts, source{what: what, fetch: func(ctx context.Context, q control.StatsQuery) ([]control.StatsRecord, error) {
+	return k.show(ctx, d, o.View, source{what: what, fetch: func(ctx context.Context, q control.StatsQuery) ([]control.StatsRecord, error) {
 		return s.Client.AppStats(ctx, ref.ID, q)
 	}})
 }
 
 // show reads the records once, or live, and prints them.
-func show(c *cli.Context, opts options, src source) error {
-	if opts.live {
-		return runLive(c, opts, src)
+func (k commands) show(ctx context.Context, d plugin.Deps, o viewOptions, src source) error {
+	if o.Live {
+		return k.live(ctx, d, o, src)
 	}
-	recs, err := src.fetch(c.Context, opts.query)
+	recs, err := src.fetch(ctx, o.Query)
 	if err != nil {
 		return err
 	}
-	return printOnce(c, opts, src, recs)
+	return printOnce(d.Out, o, src, recs)
 }
 
 // noArguments refuses positional arguments: everything is chosen with flags.

@@ -1,13 +1,12 @@
 package statscli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
@@ -18,16 +17,39 @@ import (
 // clearScreen moves the cursor home and clears the terminal, for redrawing the live table.
 const clearScreen = "\x1b[H\x1b[2J"
 
-// runLive asks for the records every opts.interval until the command's context is cancelled
-// (Ctrl-C), which ends the view successfully. A failed first request is an error; later
-// network failures are reported and the view keeps going, since the next poll may work.
-func runLive(c *cli.Context, opts options, src source) error {
-	ctx := c.Context
-	view := newLiveView(plugin.Printer(c), plugin.EnvOf(c).Now, src, opts)
-	ticker := time.NewTicker(opts.interval)
-	defer ticker.Stop()
+// A ticker paces a live view's polls: wait blocks until the next tick (true) or until ctx
+// ends (false); stop releases it.
+type ticker interface {
+	wait(ctx context.Context) bool
+	stop()
+}
+
+// timeTicker is the real ticker: a tick every interval from its start. A poll that takes
+// longer than the interval is followed by the next at once, as time.Ticker keeps one tick.
+type timeTicker struct{ t *time.Ticker }
+
+func newTimeTicker(every time.Duration) ticker { return timeTicker{time.NewTicker(every)} }
+
+func (t timeTicker) wait(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.t.C:
+		return true
+	}
+}
+
+func (t timeTicker) stop() { t.t.Stop() }
+
+// live asks for the records every o.Interval until ctx is cancelled (Ctrl-C), which ends the
+// view successfully. A failed first request is an error; later network failures are
+// reported and the view keeps going, since the next poll may work.
+func (k commands) live(ctx context.Context, d plugin.Deps, o viewOptions, src source) error {
+	view := newLiveView(d.Out, d.Now, src, o)
+	tick := k.newTicker(o.Interval)
+	defer tick.stop()
 	for polls := 0; ; polls++ {
-		recs, err := src.fetch(ctx, opts.query)
+		recs, err := src.fetch(ctx, o.Query)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -39,12 +61,10 @@ func runLive(c *cli.Context, opts options, src source) error {
 		case polls == 0 || exitcode.Of(err) != exitcode.Network:
 			return err
 		default:
-			view.out.Warnf("%v; trying again in %s", err, opts.interval)
+			view.out.Warnf("%v; trying again in %s", err, o.Interval)
 		}
-		select {
-		case <-ctx.Done():
+		if !tick.wait(ctx) {
 			return nil
-		case <-ticker.C:
 		}
 	}
 }
@@ -55,12 +75,12 @@ type liveView struct {
 	out      *output.Printer
 	now      func() time.Time
 	src      source
-	opts     options
+	opts     viewOptions
 	redraw   bool
 	previous map[string]string // interval ID to the record as last shown
 }
 
-func newLiveView(out *output.Printer, now func() time.Time, src source, opts options) *liveView {
+func newLiveView(out *output.Printer, now func() time.Time, src source, opts viewOptions) *liveView {
 	return &liveView{out: out, now: now, src: src, opts: opts, redraw: !out.IsJSON() && out.Terminal}
 }
 
@@ -73,7 +93,7 @@ func (v *liveView) show(recs []control.StatsRecord) error {
 	case v.redraw:
 		fmt.Fprint(v.out.Out, clearScreen)
 		v.out.Heading(fmt.Sprintf("%s Updated %s, every %s; Ctrl-C to stop.",
-			strings.TrimSuffix(heading(v.src, v.opts.query), ":")+".", output.Time(v.now()), v.opts.interval))
+			strings.TrimSuffix(heading(v.src, v.opts.Query), ":")+".", output.Time(v.now()), v.opts.Interval))
 		if len(recs) == 0 {
 			_, err := fmt.Fprintln(v.out.Out, "No statistics yet.")
 			return err
@@ -88,7 +108,7 @@ func (v *liveView) show(recs []control.StatsRecord) error {
 		return nil
 	case len(changed) > 0:
 		v.out.Heading(fmt.Sprintf("%s: %d new or updated interval%s of %s by %s:",
-			output.Time(v.now()), len(changed), plural(len(changed)), v.src.what, v.opts.query.Unit))
+			output.Time(v.now()), len(changed), plural(len(changed)), v.src.what, v.opts.Query.Unit))
 		return printTable(v.out, changed)
 	}
 	return nil

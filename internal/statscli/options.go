@@ -57,22 +57,23 @@ func statsFlags() []cli.Flag {
 	}
 }
 
-// options is what the flags of a stats command ask for, checked.
-type options struct {
-	query    control.StatsQuery
-	live     bool
-	interval time.Duration
+// viewOptions are what the flags of a stats command ask to be shown, checked: the query, and
+// whether to ask again every Interval (a live view).
+type viewOptions struct {
+	Query    control.StatsQuery
+	Live     bool
+	Interval time.Duration // with Live only
 }
 
-// parseOptions checks every flag before anything is read or sent, so that a mistake costs
-// no request.
-func parseOptions(c *cli.Context) (options, error) {
+// viewOptionsOf checks every flag before anything is read or sent, so that a mistake costs
+// no request. Spans before now (--start 1h) count from the run's clock.
+func viewOptionsOf(c *cli.Context) (viewOptions, error) {
 	if err := noArguments(c); err != nil {
-		return options{}, err
+		return viewOptions{}, err
 	}
 	now := plugin.EnvOf(c).Now()
-	opts := options{query: control.StatsQuery{Unit: c.String(flagUnit), Direction: c.String(flagDirection), Limit: c.Int(flagLimit)}, live: c.Bool(flagLive)}
-	q := &opts.query
+	opts := viewOptions{Query: control.StatsQuery{Unit: c.String(flagUnit), Direction: c.String(flagDirection), Limit: c.Int(flagLimit)}, Live: c.Bool(flagLive)}
+	q := &opts.Query
 	if !slices.Contains(units(), q.Unit) {
 		return opts, exitcode.Usagef("--unit %q is not a unit: use %s", q.Unit, orList(units()))
 	}
@@ -96,8 +97,8 @@ func parseOptions(c *cli.Context) (options, error) {
 	return opts, liveOptions(c, &opts)
 }
 
-func liveOptions(c *cli.Context, opts *options) error {
-	if !opts.live {
+func liveOptions(c *cli.Context, opts *viewOptions) error {
+	if !opts.Live {
 		if c.IsSet(flagInterval) {
 			return exitcode.Usagef("--interval applies only to a live view: add --live, or drop --interval")
 		}
@@ -114,7 +115,7 @@ func liveOptions(c *cli.Context, opts *options) error {
 	if d < minInterval {
 		return exitcode.Usagef("--interval %s is too short: use at least %s", raw, minInterval)
 	}
-	opts.interval = d
+	opts.Interval = d
 	return nil
 }
 

@@ -9,7 +9,10 @@ import (
 )
 
 // Plugin is the ably-stats plugin.
-func Plugin() plugin.Plugin {
+func Plugin() plugin.Plugin { return commands{newTicker: newTimeTicker}.plugin() }
+
+// plugin is the ably-stats plugin with k's run functions.
+func (k commands) plugin() plugin.Plugin {
 	return plugin.Plugin{
 		Metadata: plugin.Metadata{
 			Name:             "stats",
@@ -17,7 +20,7 @@ func Plugin() plugin.Plugin {
 			ShortDescription: "Show account and app statistics",
 		},
 		Description: groupDescription,
-		Commands:    []*cli.Command{accountCommand(), appCommand()},
+		Commands:    []*cli.Command{k.account(), k.app()},
 	}
 }
 

@@ -4,50 +4,24 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/output"
-	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/plugin/plugintest"
 )
 
-// syncBuffer is written by the command while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// start runs ably-stats in-process against srv until ctx is cancelled or it ends.
-func start(ctx context.Context, t *testing.T, srv *controltest.Server, args ...string) (stdout, stderr *syncBuffer, code <-chan int) {
-	t.Helper()
-	vars := map[string]string{
-		"ABLY_ACCESS_TOKEN":   controltest.DefaultToken,
-		"ABLY_CONTROL_HOST":   srv.URL,
-		"ABLY_CLI_CONFIG_DIR": t.TempDir(),
-		"NO_COLOR":            "1",
+// env is the environment of a run against srv, with its access token.
+func env(srv *controltest.Server) map[string]string {
+	return map[string]string{
+		"ABLY_ACCESS_TOKEN": controltest.DefaultToken,
+		"ABLY_CONTROL_HOST": srv.URL,
+		"NO_COLOR":          "1",
 	}
-	stdout, stderr = &syncBuffer{}, &syncBuffer{}
-	env := plugin.Env{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr,
-		Getenv: func(k string) string { return vars[k] }, Now: time.Now}
-	done := make(chan int, 1)
-	go func() { done <- plugin.Run(ctx, Plugin(), env, append([]string{"ably-stats"}, args...)) }()
-	return stdout, stderr, done
 }
 
 // waitFor polls cond until it holds, failing the test after a while.
@@ -64,29 +38,39 @@ func TestLiveStopsCleanlyDuringARequest(t *testing.T) {
 	srv := controltest.New()
 	defer srv.Close()
 	app := srv.AddApp("", controltest.App{Name: "demo"})
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	stdout, stderr, code := start(ctx, t, srv, "app", "--app", app.ID, "--live", "--json", "--interval", "1s", "--limit", "2")
-	waitFor(t, "the first poll's records", func() bool { return strings.Count(stdout.String(), "\n") >= 2 })
-	// The next poll hangs until the client gives up: Ctrl-C arrives in the middle of it.
-	srv.AddFault(controltest.Fault{Method: "GET", Path: "/apps/*/stats", Delay: time.Minute})
-	waitFor(t, "a request in flight", func() bool {
-		reqs := srv.RequestsMatching("GET", "/v1/apps/*/stats")
-		return len(reqs) >= 2 && reqs[len(reqs)-1].Status == 0
-	})
-	cancel()
-	select {
-	case c := <-code:
-		if c != 0 {
-			t.Fatalf("exit %d after Ctrl-C, want 0 (stderr %q)", c, stderr.String())
+	// The second poll hangs until the client gives up: Ctrl-C arrives in the middle of it.
+	polls := 0
+	transport := &hookTransport{before: func(r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/stats") {
+			return
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the live view did not stop on Ctrl-C")
+		if polls++; polls == 2 {
+			srv.AddFault(controltest.Fault{Method: "GET", Path: "/apps/*/stats", Delay: time.Minute})
+			go func() {
+				waitFor(t, "a request in flight", func() bool {
+					reqs := srv.RequestsMatching("GET", "/v1/apps/*/stats")
+					return len(reqs) == 2 && reqs[1].Status == 0
+				})
+				cancel()
+			}()
+		}
+	}}
+	ticks := &drivenTicker{ticks: 100, cancel: cancel}
+	res := plugintest.Options{Vars: env(srv), Transport: transport, Context: ctx}.Run(t,
+		commands{newTicker: ticks.newTicker}.plugin(), "app", "--app", app.ID, "--live", "--json", "--interval", "1s", "--limit", "2")
+	if res.Code != 0 || res.Stderr != "" {
+		t.Fatalf("exit %d, stderr %q after Ctrl-C; want 0 and nothing", res.Code, res.Stderr)
 	}
-	if stderr.String() != "" {
-		t.Errorf("stderr %q, want nothing", stderr.String())
+	if polls != 2 || ticks.waits != 1 || ticks.stops != 1 {
+		t.Errorf("%d polls, %d waits, %d stops; want 2, 1, 1", polls, ticks.waits, ticks.stops)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+	lines := strings.Split(strings.TrimSpace(res.Stdout), "\n")
+	if len(lines) != 2 {
+		t.Errorf("stdout %q: want the first poll's 2 records", res.Stdout)
+	}
+	for _, line := range lines {
 		var rec map[string]any
 		if err := json.Unmarshal([]byte(line), &rec); err != nil || rec["appId"] != app.ID {
 			t.Errorf("line %q: not a record of the app (%v)", line, err)
@@ -95,20 +79,37 @@ func TestLiveStopsCleanlyDuringARequest(t *testing.T) {
 }
 
 func TestLiveKeepsGoingAfterANetworkFailure(t *testing.T) {
-	srv := controltest.New()
+	// Each poll comes a second after the last, so the running interval has changed.
+	clock := &serverClock{t: t0}
+	srv := controltest.New(controltest.WithClock(clock.Now))
 	defer srv.Close()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	stdout, stderr, code := start(ctx, t, srv, "account", "--live", "--json", "--interval", "1s", "--limit", "1")
-	waitFor(t, "the first poll", func() bool { return strings.Count(stdout.String(), "\n") >= 1 })
 	// A body that is not JSON is a failure not worth retrying at once: the next poll may work.
-	srv.AddFault(controltest.Fault{Path: "/accounts/*/stats", Status: 200, Body: "{not json", Times: 1})
-	waitFor(t, "a warning", func() bool { return strings.Contains(stderr.String(), "trying again in 1s") })
-	before := strings.Count(stdout.String(), "\n")
-	waitFor(t, "a poll after the failure", func() bool { return strings.Count(stdout.String(), "\n") > before })
-	cancel()
-	if c := <-code; c != 0 {
-		t.Fatalf("exit %d, want 0 (stderr %q)", c, stderr.String())
+	ticks := &drivenTicker{ticks: 2, cancel: cancel}
+	polls := 0
+	transport := &hookTransport{before: func(r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/stats") {
+			clock.Add(time.Second)
+			if polls++; polls == 2 {
+				srv.AddFault(controltest.Fault{Path: "/accounts/*/stats", Status: 200, Body: "{not json", Times: 1})
+			}
+		}
+	}}
+	res := plugintest.Options{Vars: env(srv), Transport: transport, Context: ctx}.Run(t,
+		commands{newTicker: ticks.newTicker}.plugin(), "account", "--live", "--json", "--interval", "1s", "--limit", "1")
+	if res.Code != 0 {
+		t.Fatalf("exit %d, want 0 (stderr %q)", res.Code, res.Stderr)
+	}
+	if polls != 3 {
+		t.Errorf("%d polls, want 3: the failed one and one each side", polls)
+	}
+	if strings.Count(res.Stderr, "\n") != 1 || !strings.Contains(res.Stderr, "trying again in 1s") {
+		t.Errorf("stderr %q: want one warning that it tries again in 1s", res.Stderr)
+	}
+	// The poll after the failure shows the running interval again: nothing was lost.
+	if n := strings.Count(res.Stdout, "\n"); n != 2 {
+		t.Errorf("stdout %q: %d lines, want one record of each good poll", res.Stdout, n)
 	}
 }
 
@@ -121,7 +122,7 @@ func TestLiveViewPrintsOnlyWhatChanged(t *testing.T) {
 	var out bytes.Buffer
 	p := &output.Printer{Out: &out, Err: &out, Format: output.JSON}
 	now := func() time.Time { return time.Date(2024, 5, 1, 10, 2, 30, 0, time.UTC) }
-	v := newLiveView(p, now, source{what: "app demo (app1)"}, options{query: control.StatsQuery{Unit: "minute"}, interval: time.Second})
+	v := newLiveView(p, now, source{what: "app demo (app1)"}, viewOptions{Query: control.StatsQuery{Unit: "minute"}, Interval: time.Second})
 
 	// Backwards from the API; printed oldest first.
 	if err := v.show([]control.StatsRecord{record("2024-05-01:10:02", "2024-05-01:10:02:29", 5), record("2024-05-01:10:01", "", 9)}); err != nil {
@@ -151,7 +152,7 @@ func TestLiveViewRedrawsOnATerminal(t *testing.T) {
 	var out bytes.Buffer
 	p := &output.Printer{Out: &out, Err: &out, Format: output.Human, Terminal: true}
 	now := func() time.Time { return time.Date(2024, 5, 1, 10, 2, 30, 0, time.UTC) }
-	v := newLiveView(p, now, source{what: "app demo (app1)"}, options{query: control.StatsQuery{Unit: "minute", Direction: "backwards"}, interval: 10 * time.Second})
+	v := newLiveView(p, now, source{what: "app demo (app1)"}, viewOptions{Query: control.StatsQuery{Unit: "minute", Direction: "backwards"}, Interval: 10 * time.Second})
 	recs := []control.StatsRecord{record("2024-05-01:10:02", "2024-05-01:10:02:29", 5), record("2024-05-01:10:01", "", 9)}
 	for range 2 {
 		if err := v.show(recs); err != nil {

@@ -6,11 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/output"
-	"github.com/ably/ably-suite/pkg/plugin"
 )
 
 // column is one metric of the human table, read from a record's entries.
@@ -33,8 +30,7 @@ func columns() []column {
 }
 
 // printOnce prints the records of one request: the API's records with --json, else a table.
-func printOnce(c *cli.Context, opts options, src source, recs []control.StatsRecord) error {
-	out := plugin.Printer(c)
+func printOnce(out *output.Printer, opts viewOptions, src source, recs []control.StatsRecord) error {
 	if out.IsJSON() {
 		if recs == nil {
 			recs = []control.StatsRecord{}
@@ -42,9 +38,9 @@ func printOnce(c *cli.Context, opts options, src source, recs []control.StatsRec
 		return out.JSON(recs)
 	}
 	if len(recs) == 0 {
-		return out.Printf("No statistics for %s in that time (by %s).\n", src.what, opts.query.Unit)
+		return out.Printf("No statistics for %s in that time (by %s).\n", src.what, opts.Query.Unit)
 	}
-	out.Heading(heading(src, opts.query))
+	out.Heading(heading(src, opts.Query))
 	return printTable(out, recs)
 }
 
