@@ -2,7 +2,6 @@ package appscli
 
 import (
 	"context"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,14 +15,6 @@ import (
 	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/session"
 )
-
-// countingTransport counts the requests a command sends through the transport it was given.
-type countingTransport struct{ n int }
-
-func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.n++
-	return http.DefaultTransport.RoundTrip(r)
-}
 
 // settings are the Session settings of a command run against srv with its default token,
 // acting on app ("" for none).
@@ -43,7 +34,7 @@ func TestRunDeleteAsksThePrompt(t *testing.T) {
 	}{{false, exitcode.Failure, false}, {true, exitcode.OK, true}} {
 		srv := controltest.New()
 		app := srv.AddApp("", controltest.App{Name: "Demo"})
-		transport := &countingTransport{}
+		transport := &plugintest.CountingTransport{}
 		answers := &plugintest.Answers{Yes: []bool{tc.answer}}
 		ctx, d, streams := plugintest.Options{TTY: true, Prompt: answers, Transport: transport}.Deps(t)
 		err := runDelete(ctx, d, deleteOptions{Session: settings(srv, "Demo")})
@@ -56,7 +47,7 @@ func TestRunDeleteAsksThePrompt(t *testing.T) {
 		if gone := len(srv.Apps()) == 0; gone != tc.deleted {
 			t.Errorf("answer %v: deleted = %v, want %v", tc.answer, gone, tc.deleted)
 		}
-		if transport.n == 0 {
+		if transport.N == 0 {
 			t.Errorf("answer %v: no request went through the Deps' transport", tc.answer)
 		}
 		if tc.deleted && !strings.Contains(streams.Stdout.String(), "Deleted app") {
@@ -93,7 +84,7 @@ func TestRunDeleteNeedsForceOffATerminal(t *testing.T) {
 func TestRunCreateUpdateList(t *testing.T) {
 	srv := controltest.New()
 	defer srv.Close()
-	transport := &countingTransport{}
+	transport := &plugintest.CountingTransport{}
 	ctx, d, streams := plugintest.Options{Transport: transport}.Deps(t)
 	if err := runCreate(ctx, d, createOptions{Session: settings(srv, ""), Fields: control.AppFields{Name: strptr("Shop")}}); err != nil {
 		t.Fatal(err)
@@ -105,7 +96,7 @@ func TestRunCreateUpdateList(t *testing.T) {
 	if !strings.Contains(streams.Stdout.String(), `Created app "Shop" (`+apps[0].ID+")") {
 		t.Errorf("create printed %q", streams.Stdout)
 	}
-	sent := transport.n
+	sent := transport.N
 	if sent == 0 {
 		t.Error("create sent nothing through the Deps' transport")
 	}
@@ -117,7 +108,7 @@ func TestRunCreateUpdateList(t *testing.T) {
 	if got := srv.Apps()[0]; got.Status != statusDisabled || got.Name != "Shop" {
 		t.Fatalf("after update: %+v", got)
 	}
-	if transport.n == sent {
+	if transport.N == sent {
 		t.Error("update sent nothing through the Deps' transport")
 	}
 

@@ -1,7 +1,6 @@
 package queuescli
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 
@@ -12,14 +11,6 @@ import (
 	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/session"
 )
-
-// countingTransport counts the requests a command sends through the transport it was given.
-type countingTransport struct{ n int }
-
-func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.n++
-	return http.DefaultTransport.RoundTrip(r)
-}
 
 func settings(srv *controltest.Server, app string) session.Settings {
 	return session.Settings{Flags: resolve.Flags{AccessToken: controltest.DefaultToken, ControlHost: srv.URL, App: app}}
@@ -38,7 +29,7 @@ func TestRunDeleteAsksThePrompt(t *testing.T) {
 		code    int
 		deleted bool
 	}{{false, exitcode.Failure, false}, {true, exitcode.OK, true}} {
-		transport := &countingTransport{}
+		transport := &plugintest.CountingTransport{}
 		answers := &plugintest.Answers{Yes: []bool{tc.answer}}
 		ctx, d, streams := plugintest.Options{TTY: true, Prompt: answers, Transport: transport}.Deps(t)
 		err := runDelete(ctx, d, deleteOptions{Session: settings(srv, app.ID), Queue: "orders"})
@@ -51,7 +42,7 @@ func TestRunDeleteAsksThePrompt(t *testing.T) {
 		if gone := len(srv.Queues(app.ID)) == 0; gone != tc.deleted {
 			t.Errorf("answer %v: deleted = %v, want %v", tc.answer, gone, tc.deleted)
 		}
-		if transport.n == 0 {
+		if transport.N == 0 {
 			t.Errorf("answer %v: no request went through the Deps' transport", tc.answer)
 		}
 		if tc.deleted && !strings.Contains(streams.Stdout.String(), q.ID) {

@@ -112,3 +112,14 @@ func (r repeating) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// CountingTransport counts the requests sent through it, then sends them with
+// http.DefaultTransport: a test gives it as Options.Transport to prove a command sends
+// through the transport of its Deps.
+type CountingTransport struct{ N int }
+
+// RoundTrip counts r and sends it.
+func (c *CountingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.N++
+	return http.DefaultTransport.RoundTrip(r)
+}
