@@ -39,7 +39,7 @@ Examples:
    ably stats account --unit month --limit 12 --json
    ably stats account --live --limit 10`,
 		Flags:  append(session.Flags(), statsFlags()...),
-		Action: plugin.Action(accountOptionsOf, k.runAccount),
+		Action: plugin.Action(statsOptionsOf, k.runAccount),
 	}
 }
 
@@ -58,7 +58,7 @@ Examples:
    ably stats app --live --interval 5s --limit 5
    ably stats app --live --json | jq -c '{intervalId, messages: .entries["messages.all.all.count"]}'`,
 		Flags:  append(append(session.Flags(), session.AppFlag()), statsFlags()...),
-		Action: plugin.Action(appOptionsOf, k.runApp),
+		Action: plugin.Action(statsOptionsOf, k.runApp),
 	}
 }
 
@@ -69,27 +69,16 @@ type commands struct {
 	newTicker func(every time.Duration) ticker
 }
 
-// accountOptions are what `stats account` was asked.
-type accountOptions struct {
+// statsOptions are what `stats account` and `stats app` were asked; for `stats app` the app
+// is Session.App, else the environment's or the profile's.
+type statsOptions struct {
 	Session session.Settings
 	View    viewOptions
 }
 
-func accountOptionsOf(c *cli.Context) (accountOptions, error) {
+func statsOptionsOf(c *cli.Context) (statsOptions, error) {
 	v, err := viewOptionsOf(c)
-	return accountOptions{Session: session.SettingsOf(c), View: v}, err
-}
-
-// appOptions are what `stats app` was asked; the app is Session.App, else the environment's
-// or the profile's.
-type appOptions struct {
-	Session session.Settings
-	View    viewOptions
-}
-
-func appOptionsOf(c *cli.Context) (appOptions, error) {
-	v, err := viewOptionsOf(c)
-	return appOptions{Session: session.SettingsOf(c), View: v}, err
+	return statsOptions{Session: session.SettingsOf(c), View: v}, err
 }
 
 // source is what a stats command reads: the account's records or one app's.
@@ -98,7 +87,7 @@ type source struct {
 	fetch func(context.Context, control.StatsQuery) ([]control.StatsRecord, error)
 }
 
-func (k commands) runAccount(ctx context.Context, d plugin.Deps, o accountOptions) error {
+func (k commands) runAccount(ctx context.Context, d plugin.Deps, o statsOptions) error {
 	s, err := session.New(ctx, d, o.Session)
 	if err != nil {
 		return err
@@ -116,7 +105,7 @@ func (k commands) runAccount(ctx context.Context, d plugin.Deps, o accountOption
 	}})
 }
 
-func (k commands) runApp(ctx context.Context, d plugin.Deps, o appOptions) error {
+func (k commands) runApp(ctx context.Context, d plugin.Deps, o statsOptions) error {
 	s, ref, err := session.NewForApp(ctx, d, o.Session, control.ReadStats, "read app statistics")
 	if err != nil {
 		return err

@@ -106,7 +106,7 @@ func TestRunAccountSendsTheQueryThroughTheTransport(t *testing.T) {
 	defer srv.Close()
 	transport := &hookTransport{}
 	ctx, d, streams := plugintest.Options{Transport: transport, Format: output.JSON}.Deps(t)
-	o := accountOptions{Session: settings(srv, ""), View: viewOptions{Query: control.StatsQuery{
+	o := statsOptions{Session: settings(srv, ""), View: viewOptions{Query: control.StatsQuery{
 		Unit: "hour", Direction: "forwards", Limit: 3, Start: t0.Add(-5 * time.Hour)}}}
 	if err := (commands{}).runAccount(ctx, d, o); err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestRunAppTable(t *testing.T) {
 	defer srv.Close()
 	app := srv.AddApp("", controltest.App{Name: "Demo"})
 	ctx, d, streams := plugintest.Options{}.Deps(t)
-	o := appOptions{Session: settings(srv, "Demo"), View: viewOptions{Query: control.StatsQuery{Unit: "day", Direction: "backwards", Limit: 2}}}
+	o := statsOptions{Session: settings(srv, "Demo"), View: viewOptions{Query: control.StatsQuery{Unit: "day", Direction: "backwards", Limit: 2}}}
 	if err := (commands{}).runApp(ctx, d, o); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestRunAppLiveRedrawsOnTheTicker(t *testing.T) {
 	defer cancel()
 	ticks := &drivenTicker{ticks: 2, cancel: cancel}
 	ctx, d, streams := plugintest.Options{TTY: true, Context: parent, Now: func() time.Time { return t0 }}.Deps(t)
-	o := appOptions{Session: settings(srv, app.ID), View: viewOptions{Query: control.StatsQuery{Unit: "minute", Direction: "backwards", Limit: 2},
+	o := statsOptions{Session: settings(srv, app.ID), View: viewOptions{Query: control.StatsQuery{Unit: "minute", Direction: "backwards", Limit: 2},
 		Live: true, Interval: 7 * time.Second}}
 	if err := (commands{newTicker: ticks.newTicker}).runApp(ctx, d, o); err != nil {
 		t.Fatalf("a live view ended by Ctrl-C: %v, want success", err)
@@ -190,7 +190,7 @@ func TestRunLiveFirstFailureEndsIt(t *testing.T) {
 	defer cancel()
 	ticks := &drivenTicker{ticks: 5, cancel: cancel}
 	ctx, d, streams := plugintest.Options{Context: parent, Format: output.JSON}.Deps(t)
-	o := accountOptions{Session: settings(srv, ""), View: viewOptions{Query: control.StatsQuery{Limit: 1}, Live: true, Interval: time.Second}}
+	o := statsOptions{Session: settings(srv, ""), View: viewOptions{Query: control.StatsQuery{Limit: 1}, Live: true, Interval: time.Second}}
 	err := (commands{newTicker: ticks.newTicker}).runAccount(ctx, d, o)
 	if exitcode.Of(err) != exitcode.Network {
 		t.Fatalf("got %v (exit %d), want the poll's network error", err, exitcode.Of(err))
