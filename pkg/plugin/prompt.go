@@ -41,6 +41,7 @@ type TerminalPrompt struct {
 // Confirm writes "question [y/N] " and reads the answer. The question is made output.Safe:
 // it names what the server called things.
 func (p TerminalPrompt) Confirm(ctx context.Context, question string) (bool, error) {
+	_ = ctx.Done() // catch Ctrl-C before the question is shown (see Hidden)
 	fmt.Fprintf(p.Out, "%s [y/N] ", output.Safe(question))
 	line, err := p.readLine(ctx)
 	if errors.Is(err, io.EOF) {
