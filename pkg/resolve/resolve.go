@@ -22,6 +22,8 @@ const (
 	FlagApp         = "app"
 	FlagControlHost = "control-host"
 	FlagEndpoint    = "endpoint"
+	// FlagToken is a data-plane token: an Ably token or an Ably JWT.
+	FlagToken = "token"
 )
 
 // Environment variables, one for each flag.
@@ -32,6 +34,7 @@ const (
 	EnvApp         = "ABLY_APP_ID"
 	EnvControlHost = "ABLY_CONTROL_HOST"
 	EnvEndpoint    = "ABLY_ENDPOINT"
+	EnvToken       = "ABLY_TOKEN"
 	EnvConfigDir   = config.EnvDir
 )
 
