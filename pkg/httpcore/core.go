@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"time"
 
@@ -127,8 +128,10 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	deadline := start.Add(c.opt.Timeout)
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
+	sent := false // some attempt's request was written in full: the server may have acted on it
 	for attempt := 0; ; attempt++ {
-		resp, err := c.attempt(ctx, req)
+		resp, wrote, err := c.attempt(ctx, req)
+		sent = sent || wrote
 		elapsed := c.opt.Now().Sub(start).Round(time.Millisecond)
 		if err == nil {
 			c.Logf("%s %s -> %d %s in %s%s", req.Method, Redact(req.URL), resp.Status, http.StatusText(resp.Status), elapsed, retriesNote(attempt))
@@ -138,7 +141,11 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		d := c.opt.Retry.next(req.Idempotent, attempt, resp, err, c.opt.Now(), deadline, c.opt.Timeout)
 		if !d.retry {
 			if err != nil {
-				return nil, c.transportError(ctx, req, err, attempt)
+				terr := c.transportError(ctx, req, err, attempt)
+				if !sent {
+					terr = &neverSentError{terr}
+				}
+				return nil, terr
 			}
 			resp.notRetried = d.why
 			return resp, nil
@@ -153,15 +160,19 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	}
 }
 
-// attempt sends one request and reads the whole answer, up to the size cap.
-func (c *Client) attempt(ctx context.Context, req Request) (*Response, error) {
+// attempt sends one request and reads the whole answer, up to the size cap. wrote reports
+// that the request was written in full, so the server may have acted on it.
+func (c *Client) attempt(ctx context.Context, req Request) (resp *Response, wrote bool, err error) {
 	var body io.Reader
 	if req.Body != nil {
 		body = bytes.NewReader(req.Body)
 	}
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) { wrote = wrote || info.Err == nil },
+	})
 	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL.String(), body)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for k, vs := range c.opt.Header {
 		hr.Header[k] = vs
@@ -177,17 +188,32 @@ func (c *Client) attempt(ctx context.Context, req Request) (*Response, error) {
 	}
 	res, err := c.http.Do(hr)
 	if err != nil {
-		return nil, err
+		return nil, wrote, err
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(res.Body, c.opt.MaxResponseBytes+1))
 	if err != nil {
-		return nil, &brokenBodyError{status: res.StatusCode, err: err}
+		return nil, true, &brokenBodyError{status: res.StatusCode, err: err}
 	}
 	if int64(len(data)) > c.opt.MaxResponseBytes {
-		return nil, &tooLargeError{limit: c.opt.MaxResponseBytes}
+		return nil, true, &tooLargeError{limit: c.opt.MaxResponseBytes}
 	}
-	return &Response{Status: res.StatusCode, Header: res.Header, Body: data}, nil
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: data}, true, nil
+}
+
+// neverSentError marks a call none of whose attempts reached the server in full, so it took
+// no effect there.
+type neverSentError struct{ err error }
+
+func (e *neverSentError) Error() string { return e.err.Error() }
+func (e *neverSentError) Unwrap() error { return e.err }
+
+// NeverSent reports that err, from Do, came from a call no attempt of which was written in
+// full to the server: it cannot have taken effect. False means it may have (a connection lost
+// after the request was sent), or that err is not such an error.
+func NeverSent(err error) bool {
+	var ns *neverSentError
+	return errors.As(err, &ns)
 }
 
 func retriesNote(attempt int) string {

@@ -400,3 +400,46 @@ func TestAblyErrorBodies(t *testing.T) {
 		}
 	}
 }
+
+// A call whose connection is lost after the request went out may have taken effect; one that
+// never reached the server cannot have: NeverSent tells them apart.
+func TestNeverSentTellsALostAnswerFromAnUnsentRequest(t *testing.T) {
+	hijacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close() // the request was read in full; the answer never comes
+		}
+	}))
+	defer hijacker.Close()
+	var logs []string
+	c := newTestClient(t, hijacker.URL, &logs, Options{Retry: RetryPolicy{MaxRetries: 1,
+		Sleep: func(context.Context, time.Duration) error { return nil }}})
+	u, _ := c.URL(nil, "messages")
+	_, err := c.Do(context.Background(), Request{Method: http.MethodPost, URL: u, Body: []byte(`{}`), Idempotent: true})
+	if exitcode.Of(err) != exitcode.Network || NeverSent(err) {
+		t.Errorf("lost answer: %v (exit %d, never sent %v), want exit 6 and maybe sent", err, exitcode.Of(err), NeverSent(err))
+	}
+
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // nothing listens: every attempt fails before sending
+	c = newTestClient(t, closed.URL, &logs, Options{Retry: RetryPolicy{MaxRetries: 1,
+		Sleep: func(context.Context, time.Duration) error { return nil }}})
+	u, _ = c.URL(nil, "messages")
+	_, err = c.Do(context.Background(), Request{Method: http.MethodPost, URL: u, Body: []byte(`{}`), Idempotent: true})
+	if exitcode.Of(err) != exitcode.Network || !NeverSent(err) {
+		t.Errorf("refused connection: %v (exit %d, never sent %v), want exit 6 and never sent", err, exitcode.Of(err), NeverSent(err))
+	}
+}
+
+func TestExitCodeForPrefersTheAblyCode(t *testing.T) {
+	for _, tc := range []struct{ status, code, want int }{
+		{401, 40142, exitcode.Auth}, {401, 40160, exitcode.Permission}, {403, 40160, exitcode.Permission},
+		{401, 40101, exitcode.Auth}, {403, 0, exitcode.Permission}, {400, 40140, exitcode.Auth},
+		{404, 40400, exitcode.NotFound}, {500, 50000, exitcode.Network}, {400, 40003, exitcode.Usage},
+	} {
+		if got := ExitCodeFor(tc.status, tc.code); got != tc.want {
+			t.Errorf("ExitCodeFor(%d, %d) = %d, want %d", tc.status, tc.code, got, tc.want)
+		}
+	}
+}

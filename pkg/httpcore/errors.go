@@ -140,6 +140,19 @@ func ExitCode(status int) int {
 	return exitcode.Failure
 }
 
+// ExitCodeFor is ExitCode refined by the Ably error code, which is more precise than the
+// status: 40140-40149 (token expired, revoked or invalid) are authentication and
+// 40160-40169 (an operation the capability lacks, which Ably answers with 401) permission.
+func ExitCodeFor(status, ablyCode int) int {
+	switch {
+	case ablyCode >= 40140 && ablyCode <= 40149:
+		return exitcode.Auth
+	case ablyCode >= 40160 && ablyCode <= 40169:
+		return exitcode.Permission
+	}
+	return ExitCode(status)
+}
+
 // StatusError turns an error answer into an error value: its exit code, the Ably error code
 // and link, and a message. message overrides the wording for this status ("" keeps the
 // core's); it may end with the server's words, said, which StatusError passes it. Building
@@ -150,7 +163,7 @@ func (c *Client) StatusError(resp *Response, what string, message func(said stri
 	if ok {
 		said = ": " + strings.TrimSuffix(ae.Message, ".")
 	}
-	e := &exitcode.Error{Code: ExitCode(resp.Status), AblyCode: ae.Code, StatusCode: resp.Status, Href: ae.Href}
+	e := &exitcode.Error{Code: ExitCodeFor(resp.Status, ae.Code), AblyCode: ae.Code, StatusCode: resp.Status, Href: ae.Href}
 	if message != nil {
 		e.Message = message(said)
 	}
