@@ -20,11 +20,16 @@ import (
 const (
 	// DefaultHost is the REST API's host when none is given.
 	DefaultHost = "rest.ably.io"
-	// APIVersion is the protocol version asked for (X-Ably-Version, RSC7e); 2 answers
-	// revokeTokens with a batch result.
+	// APIVersion is the protocol version asked for (X-Ably-Version, RSC7e) when Options
+	// name none; 2 answers revokeTokens with a batch result.
 	APIVersion = "2"
-	// maxResponseBytes is far above any token, revocation or page of history.
-	maxResponseBytes = 1 << 20
+	// DataPlaneVersion is the version the channel commands ask for: 5 answers a publish with
+	// the messages' serials (RSL1n) and a batch publish with a BatchResult (BAR2), and lists
+	// channels by ID.
+	DataPlaneVersion = "5"
+	// maxResponseBytes bounds one answer: a page of 1,000 messages of a few KiB each fits
+	// many times over; anything larger is not a real answer.
+	maxResponseBytes = 32 << 20
 )
 
 // BaseURL turns --endpoint or ABLY_ENDPOINT into the REST API's base URL: "" is
@@ -45,6 +50,7 @@ type Options struct {
 	Logf      func(format string, args ...any) // --verbose lines; never a credential
 	Retry     httpcore.RetryPolicy
 	Now       func() time.Time
+	Version   string // X-Ably-Version; "" is APIVersion
 }
 
 // Client calls Ably's REST API.
@@ -55,10 +61,13 @@ func New(opt Options) (*Client, error) {
 	if opt.BaseURL == nil {
 		return nil, errors.New("rest: no base URL")
 	}
+	if opt.Version == "" {
+		opt.Version = APIVersion
+	}
 	core, err := httpcore.New(httpcore.Options{
 		API: "the Ably REST API", BaseURL: opt.BaseURL, Transport: opt.Transport, Resolver: opt.Resolver,
 		Timeout: opt.Timeout, MaxResponseBytes: maxResponseBytes, UserAgent: opt.UserAgent,
-		Header: http.Header{"X-Ably-Version": {APIVersion}},
+		Header: http.Header{"X-Ably-Version": {opt.Version}},
 		Logf:   opt.Logf, Retry: opt.Retry, Now: opt.Now,
 	})
 	if err != nil {
@@ -73,8 +82,18 @@ func (c *Client) BaseURL() *url.URL { return c.core.BaseURL() }
 // Auth is how a request authenticates; the zero value sends no credentials (a signed token
 // request carries its own).
 type Auth struct {
-	header string
-	kind   string // "key" or "token", for messages
+	header   string
+	kind     string // "key" or "token", for messages
+	clientID string // sent with a key only (RSA7e2)
+}
+
+// WithClientID makes requests with a key act as clientID, sent as X-Ably-ClientId, base64 of
+// its UTF-8 (RSA7e2). A token carries its own client ID, so with a token it changes nothing.
+func (a Auth) WithClientID(clientID string) Auth {
+	if a.kind == "key" {
+		a.clientID = clientID
+	}
+	return a
 }
 
 // KeyAuth is basic auth with an API key (RSA11).
@@ -98,6 +117,8 @@ type Call struct {
 	// Idempotent marks a POST that may be retried (a publish whose messages carry IDs,
 	// RSL1k); GET and HEAD always may. Nothing else is retried.
 	Idempotent bool
+	// Link, when set, is where the call goes instead of Segments and Query: a page's Next.
+	Link *url.URL
 }
 
 // Post sends body as JSON to the path made of segments and decodes a 2xx answer into out.
@@ -107,32 +128,68 @@ func (c *Client) Post(ctx context.Context, what string, segments []string, auth 
 
 // Do makes the call and decodes a 2xx answer into out (nil to discard it).
 func (c *Client) Do(ctx context.Context, cl Call, out any) error {
-	u, err := c.core.URL(cl.Query, cl.Segments...)
+	_, _, err := c.do(ctx, cl, out)
+	return err
+}
+
+// Page is where a paginated answer goes on (TG): its "next" link, if any.
+type Page struct {
+	// Next is the next page's URL, resolved against the request's (TG4); nil on the last.
+	Next *url.URL
+}
+
+// HasNext reports that there is a next page (TG6).
+func (p Page) HasNext() bool { return p.Next != nil }
+
+// DoPage makes the call, decodes a 2xx answer (a page of items) into out, and reads the
+// Link header for the next page. Following it is a call with Link set to Next.
+func (c *Client) DoPage(ctx context.Context, cl Call, out any) (Page, error) {
+	resp, u, err := c.do(ctx, cl, out)
 	if err != nil {
-		return err
+		return Page{}, err
+	}
+	next, err := nextLink(resp.Header.Values("Link"), u, c.core.BaseURL())
+	if err != nil {
+		return Page{}, exitcode.New(exitcode.Network, "unexpected answer from the Ably REST API to %s: %v", cl.What, err)
+	}
+	return Page{Next: next}, nil
+}
+
+// do makes the call and returns the answer and the URL it was sent to.
+func (c *Client) do(ctx context.Context, cl Call, out any) (*httpcore.Response, *url.URL, error) {
+	u := cl.Link
+	if u == nil {
+		var err error
+		if u, err = c.core.URL(cl.Query, cl.Segments...); err != nil {
+			return nil, nil, err
+		}
 	}
 	req := httpcore.Request{Method: cl.Method, URL: u, What: cl.What,
 		Idempotent: cl.Idempotent || cl.Method == http.MethodGet || cl.Method == http.MethodHead}
 	if cl.Auth.header != "" {
 		req.Header = http.Header{"Authorization": {cl.Auth.header}}
+		if cl.Auth.clientID != "" {
+			req.Header.Set("X-Ably-ClientId", base64.StdEncoding.EncodeToString([]byte(cl.Auth.clientID)))
+		}
 	}
 	if cl.Body != nil {
+		var err error
 		if req.Body, err = json.Marshal(cl.Body); err != nil {
-			return fmt.Errorf("encoding the request to %s: %w", cl.What, err)
+			return nil, nil, fmt.Errorf("encoding the request to %s: %w", cl.What, err)
 		}
 		req.ContentType = "application/json"
 	}
 	resp, err := c.core.Do(ctx, req)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if !resp.OK() {
-		return c.statusError(cl, resp)
+		return nil, nil, c.statusError(cl, resp)
 	}
 	if err := httpcore.DecodeJSON(resp, out); err != nil {
-		return exitcode.New(exitcode.Network, "unexpected answer from the Ably REST API to %s (%d): the body is not the JSON expected: %v", cl.What, resp.Status, err)
+		return nil, nil, exitcode.New(exitcode.Network, "unexpected answer from the Ably REST API to %s (%d): the body is not the JSON expected: %v", cl.What, resp.Status, err)
 	}
-	return nil
+	return resp, u, nil
 }
 
 // statusError says what an error answer means for the credentials used.
@@ -141,6 +198,13 @@ func (c *Client) statusError(cl Call, resp *httpcore.Response) error {
 		credential := "API key"
 		if cl.Auth.kind == "token" {
 			credential = "token"
+		}
+		ae, _ := httpcore.ParseAblyError(resp.Header, resp.Body, resp.Status)
+		switch {
+		case ae.Code >= 40160 && ae.Code <= 40169:
+			return fmt.Sprintf("the %s may not %s%s: its capability does not allow it", credential, cl.What, said)
+		case ae.Code >= 40140 && ae.Code <= 40149 && cl.Auth.kind == "token":
+			return fmt.Sprintf("the Ably REST API refused to %s: the token is expired or no longer valid%s; issue a new one (ably auth issue-jwt-token)", cl.What, said)
 		}
 		switch resp.Status {
 		case http.StatusUnauthorized:

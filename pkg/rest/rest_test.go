@@ -44,6 +44,7 @@ func TestRESTStatusError(t *testing.T) {
 		{429, nil, "", exitcode.Network, 0, "rate limiting"},
 		{503, nil, "<html>", exitcode.Network, 0, "(the error body was not an Ably error)"},
 		{302, nil, "", exitcode.Failure, 0, "unexpected answer"},
+		{401, nil, `{"error":{"message":"Unable to perform channel operation","code":40160,"statusCode":401}}`, exitcode.Permission, 40160, "the API key may not do it: Unable to perform channel operation: its capability"},
 	}
 	base, _ := BaseURL("")
 	client, err := New(Options{BaseURL: base})
