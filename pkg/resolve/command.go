@@ -35,5 +35,6 @@ func FlagsOf(c *cli.Context) Flags {
 		App:         c.String(FlagApp),
 		ControlHost: c.String(FlagControlHost),
 		Endpoint:    c.String(FlagEndpoint),
+		Token:       c.String(FlagToken),
 	}
 }

@@ -49,7 +49,7 @@ const SourceDefault = "default"
 
 // Flags are the values given on the command line; "" is not given.
 type Flags struct {
-	Profile, AccessToken, APIKey, App, ControlHost, Endpoint string
+	Profile, AccessToken, APIKey, App, ControlHost, Endpoint, Token string
 }
 
 // Value is a setting and where it came from: "--FLAG", "ENV_VAR", "profile ALIAS" or
