@@ -140,14 +140,21 @@ func ExitCode(status int) int {
 	return exitcode.Failure
 }
 
+// TokenRefused reports an Ably error code of the token family, 40140-40149: the token is
+// expired, revoked or invalid.
+func TokenRefused(ablyCode int) bool { return ablyCode >= 40140 && ablyCode <= 40149 }
+
+// CapabilityMissing reports an Ably error code of the capability family, 40160-40169: the
+// credentials may not perform the operation (Ably answers these with 401).
+func CapabilityMissing(ablyCode int) bool { return ablyCode >= 40160 && ablyCode <= 40169 }
+
 // ExitCodeFor is ExitCode refined by the Ably error code, which is more precise than the
-// status: 40140-40149 (token expired, revoked or invalid) are authentication and
-// 40160-40169 (an operation the capability lacks, which Ably answers with 401) permission.
+// status: a refused token is authentication, a missing capability permission.
 func ExitCodeFor(status, ablyCode int) int {
 	switch {
-	case ablyCode >= 40140 && ablyCode <= 40149:
+	case TokenRefused(ablyCode):
 		return exitcode.Auth
-	case ablyCode >= 40160 && ablyCode <= 40169:
+	case CapabilityMissing(ablyCode):
 		return exitcode.Permission
 	}
 	return ExitCode(status)

@@ -201,9 +201,9 @@ func (c *Client) statusError(cl Call, resp *httpcore.Response) error {
 		}
 		ae, _ := httpcore.ParseAblyError(resp.Header, resp.Body, resp.Status)
 		switch {
-		case ae.Code >= 40160 && ae.Code <= 40169:
+		case httpcore.CapabilityMissing(ae.Code):
 			return fmt.Sprintf("the %s may not %s%s: its capability does not allow it", credential, cl.What, said)
-		case ae.Code >= 40140 && ae.Code <= 40149 && cl.Auth.kind == "token":
+		case httpcore.TokenRefused(ae.Code) && cl.Auth.kind == "token":
 			return fmt.Sprintf("the Ably REST API refused to %s: the token is expired or no longer valid%s; issue a new one (ably auth issue-jwt-token)", cl.What, said)
 		}
 		switch resp.Status {
