@@ -55,3 +55,23 @@ func FuzzParseCapability(f *testing.F) {
 		}
 	})
 }
+
+func FuzzReadJWT(f *testing.F) {
+	for _, s := range []string{
+		"eyJhbGciOiJIUzI1NiIsImtpZCI6ImEuYiJ9.eyJleHAiOjIsIngtYWJseS1jYXBhYmlsaXR5Ijoie1wiKlwiOltcIipcIl19In0.sig",
+		"xVLyHw.DfAKX9aXkYhU", "a.b.c", "e30.e30.", "eyJraWQiOiJhLmIifQ.e30.", "..", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tok, err := ReadJWT(s)
+		if err != nil {
+			if len(s) > 8 && strings.Contains(err.Error(), s) {
+				t.Fatalf("error %q reveals the token", err)
+			}
+			return
+		}
+		_ = tok.Capability.Summary()
+		_ = tok.Check(tok.IssuedAt, "chat:1", "publish")
+	})
+}

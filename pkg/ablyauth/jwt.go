@@ -9,9 +9,6 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// NoClientID asks for a token with no client ID.
-const NoClientID = "none"
-
 // JWTRequest is what an Ably JWT is issued for.
 type JWTRequest struct {
 	Capability Capability    // nil means DefaultCapability
@@ -50,7 +47,7 @@ func (is Issuer) Issue(key Key, req JWTRequest) (JWT, error) {
 	if capability == nil {
 		capability = Capability{"*": {"*"}}
 	}
-	clientID, err := clientIDFor(req.ClientID, is.Rand)
+	clientID, err := ClientID(req.ClientID, is.Rand)
 	if err != nil {
 		return JWT{}, err
 	}

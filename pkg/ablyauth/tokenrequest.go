@@ -47,7 +47,7 @@ func (is Issuer) TokenRequest(key Key, p TokenParams) (TokenRequest, error) {
 	if capability == nil {
 		capability = Capability{"*": {"*"}}
 	}
-	clientID, err := clientIDFor(p.ClientID, is.Rand)
+	clientID, err := ClientID(p.ClientID, is.Rand)
 	if err != nil {
 		return TokenRequest{}, err
 	}
@@ -65,22 +65,6 @@ func (is Issuer) TokenRequest(key Key, p TokenParams) (TokenRequest, error) {
 	}
 	r.MAC = r.Sign(key.Secret)
 	return r, nil
-}
-
-// clientIDFor turns the client ID asked for into the one a token carries: "" generates
-// ably-cli-<8 hex>, NoClientID is none.
-func clientIDFor(asked string, rnd io.Reader) (string, error) {
-	switch asked {
-	case NoClientID:
-		return "", nil
-	case "":
-		var b [4]byte
-		if _, err := io.ReadFull(rnd, b[:]); err != nil {
-			return "", fmt.Errorf("generating a client ID: %w", err)
-		}
-		return "ably-cli-" + hex.EncodeToString(b[:]), nil
-	}
-	return asked, nil
 }
 
 // SigningText is what the mac covers: keyName, ttl, capability, clientId, timestamp and
