@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/ablyauth"
+	"github.com/ably/ably-suite/pkg/dataplane"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
@@ -77,15 +78,11 @@ func signingKey(r *resolve.Resolver, out *output.Printer) (ablyauth.Key, error) 
 	if err != nil {
 		return ablyauth.Key{}, err
 	}
-	key, err := ablyauth.ParseKey(rk.Key.Value)
+	key, err := dataplane.ParseKey(rk)
 	if err != nil {
-		return ablyauth.Key{}, exitcode.Usagef("API key from %s: %v", rk.Key.Source, err)
+		return ablyauth.Key{}, err
 	}
 	out.Verbosef("using API key %s from %s", key.Name(), rk.Key.Source)
-	if rk.App.Value != "" && key.AppID != rk.App.Value {
-		return ablyauth.Key{}, exitcode.Usagef("the API key from %s is for app %q, but the app from %s is %q: use a key of app %q, or ask for app %q",
-			rk.Key.Source, key.AppID, rk.App.Source, rk.App.Value, rk.App.Value, key.AppID)
-	}
 	return key, nil
 }
 

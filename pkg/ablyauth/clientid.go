@@ -18,7 +18,7 @@ const WildcardClientID = "*"
 // generates ably-cli-<8 hex> from rnd, NoClientID (any case) is none, anything else is itself.
 func ClientID(asked string, rnd io.Reader) (string, error) {
 	switch {
-	case strings.EqualFold(asked, NoClientID):
+	case NoClientIDAsked(asked):
 		return "", nil
 	case asked == "":
 		var b [4]byte
@@ -29,3 +29,6 @@ func ClientID(asked string, rnd io.Reader) (string, error) {
 	}
 	return asked, nil
 }
+
+// NoClientIDAsked reports that asked is NoClientID, in any case.
+func NoClientIDAsked(asked string) bool { return strings.EqualFold(asked, NoClientID) }
