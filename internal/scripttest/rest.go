@@ -63,22 +63,38 @@ func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
 //	rest revocations
 //	    print "N revocations", then "KEYNAME TARGET" for each, "reauth-margin" after it when asked
 //	rest violations
-//	    as fake violations, against platform-v1.yaml (revokeTokens, which it lacks, unchecked)
+//	    as fake violations, against platform-v1.yaml (the operations it lacks unchecked)
+//	rest publish CHANNEL [name=N] [data=TEXT|data-json=JSON] [client=ID] [count=K] [times=MS[,MS...]]
+//	    store K messages (default 1) bypassing credentials; {i} in name and data is the
+//	    message's index from 0; times are their timestamps (one: the first, then +1ms each)
+//	rest messages CHANNEL
+//	    print "N messages", then "SERIAL NAME CLIENTID DATA" for each, oldest first (DATA
+//	    compact JSON, "-" for empty)
+//	rest bearer [METHOD] [PATTERN]
+//	    print "kid=K clientId=C capability=CAP exp-iat=Ns" of the JWT the last (matching)
+//	    request carried as its bearer token, never the token; ! requires it carried none
 //
-// Like fake, only requests, header, tokens, revocations and ! violations print, replacing
-// stdout.
+// Like fake, only requests, header, tokens, revocations, messages, bearer and ! violations
+// print, replacing stdout.
 func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 	srv, ok := ts.Value(restServerKey{}).(*resttest.Server)
 	if !ok {
 		ts.Fatalf("rest: no fake REST API in this script (Seal starts one)")
 	}
-	sub, args := subcommand(ts, "rest", neg, args, "key|tokens|revocations")
+	sub, args := subcommand(ts, "rest", neg && !(len(args) > 0 && args[0] == "bearer"), args,
+		"key|tokens|revocations|publish|messages|bearer")
 	if serverCommand(ts, "rest", "the fake REST API", srv.Server, neg, sub, args, redactCredentials) {
 		return
 	}
 	switch sub {
 	case "key":
 		restKey(ts, srv, args)
+	case "publish":
+		restPublish(ts, srv, args)
+	case "messages":
+		restMessages(ts, srv, args)
+	case "bearer":
+		restBearer(ts, srv, neg, args)
 	case "tokens":
 		toks := srv.Tokens()
 		var b strings.Builder

@@ -1,5 +1,5 @@
-// Package resttest is an in-process fake of the part of Ably's REST API that issues and
-// revokes tokens, for testing clients and CLI plugins without a network or a real app.
+// Package resttest is an in-process fake of Ably's REST API: tokens, and channels with
+// their messages, for testing clients and CLI plugins without a network or a real app.
 //
 // Start one per test and point the client at its URL (http://127.0.0.1:PORT, no path):
 //
@@ -7,7 +7,7 @@
 //	defer srv.Close()
 //	srv.AddKey(resttest.Key{Key: "appId.keyId:secret", RevocableTokens: true})
 //
-// It answers two operations:
+// It answers these operations:
 //
 //   - POST /keys/{keyName}/requestToken with a signed token request
 //     (SignedTokenRequest of Ably's platform-v1.yaml): it checks the key exists and is not
@@ -17,12 +17,43 @@
 //     capability covers the one asked for; then it answers TokenDetails. Unsigned requests
 //     (TokenParams with basic auth) are not supported. Where Ably would narrow a capability
 //     to what the key allows, the fake refuses it (40160), so a test sees the difference.
+//   - POST /channels/{channel}/messages (capability publish): one Message or an array,
+//     {name, data (any JSON value), encoding, clientId, id, extras}. Each is stored with its
+//     id (else RANDOM:INDEX), a serial (TIMESTAMP-SEQ@fake, zero-padded so serials sort as
+//     strings in time order), the server's timestamp in ms, action 0. A message whose id the
+//     channel holds is not stored again, the answer giving the stored serial (RSL1k). The
+//     answer is 201 {"channel","messageId" (the ID prefix),"serials":[...]}. More than
+//     MaxMessageSize of name, data, clientId and extras is 400 40009; an empty array 400
+//     40003; a clientId other than the request's (when it has one other than "*") 400 40012.
+//     A message without a clientId gets the request's.
+//   - GET /channels/{channel}/messages (capability history; RSL2): start and end in ms,
+//     inclusive; limit 1..1000 (default 100); direction backwards (default) or forwards.
+//     A JSON array of messages, with a Link header of rel="first", rel="current" and, when
+//     more remain, rel="next" links relative to the request path
+//     (<./messages?...&cursor=...>); the cursor is opaque.
 //   - POST /keys/{keyName}/revokeTokens with basic auth by that key and
 //     {"targets":["clientId:ID"|"revocationKey:KEY"|"channel:NAME",...],"issuedBefore"?,
 //     "allowReauthMargin"?}: the key must have revocable tokens enabled; the answer is Ably's
 //     batch result {"successCount","failureCount","results":[...]}, a bad target failing on
 //     its own. The platform spec does not describe this endpoint; the fake follows the shape
 //     of Ably's token revocation API.
+//
+// Channel routes need credentials (none: 401 40101): "Basic base64(KEYNAME:SECRET)" of a
+// known key that is not revoked, with the client ID of its X-Ably-ClientId header, base64 of
+// the UTF-8 ID (RSA7e2); or "Bearer X", X (or base64 of X) being an Ably JWT or a token
+// this server issued. A JWT has three base64url parts, an HS256 header whose kid names a
+// known key, and the claims iat and exp (seconds), x-ably-capability (a JSON string) and
+// x-ably-clientId (optional); a malformed one is 401 40144, an unknown or revoked kid or
+// a bad signature 401 40101, an expired one (like an expired issued token) 401 40142
+// "Token expired". An operation needs the capability the route names from every grant of
+// the request: the key's (a key without one grants {"*":["*"]}) and the JWT's or token's.
+// Resources match as on Ably: "*" any plain channel; "ns:*" any channel below ns ("chat:*"
+// matches chat:a and chat:a:b, not chat); any other resource the channel itself; a
+// qualifier such as [meta] must be the channel's ([meta]* matches [meta]log, and a plain
+// "*" does not), and [*] matches any qualifier or none, so "[*]*" matches everything. The
+// operation "*" grants all. A missing capability is 401 40160, as Ably answers it, naming
+// the operation and channel. The client ID "*" (of a JWT or token) allows any. Channels
+// are one set shared by every app's keys: tests use one app.
 //
 // Signatures and credentials are checked with the fake's own code (verify.go), not with
 // pkg/ablyauth or any other client's, so a client's mistake cannot pass by being shared. An
@@ -36,8 +67,9 @@
 // ValidateWith (or WithSpec, with a spec from LoadSpec) makes the server check every request
 // and response against Ably's REST API description, platform-v1.yaml, as pkg/controltest
 // does against control-v1.yaml; SpecViolations lists what did not conform. Of the fake's two
-// operations, platform-v1.yaml describes only requestToken: revokeTokens is missing from it,
-// so its requests and responses are not checked (any other path is a violation). Where the
+// operations, platform-v1.yaml lacks revokeTokens, POST /messages,
+// /channels/{channel}/messages/{serial} and its annotations, so their requests and responses
+// are not checked (any other path the fake does not serve is a violation). Where the
 // description is wrong about the real API, the fake reads it as the real API behaves, each
 // case named here:
 //
@@ -49,6 +81,13 @@
 //     holding a JSON object is checked as that object.
 //   - Every operation asks for basic or bearer credentials, though requestToken's own
 //     description says a signed token request needs none; one without any is not a violation.
+//   - A message's data, and a presence message's, is drawn as a string; Ably takes and
+//     sends any JSON value. A publisher may give a message's id (idempotent publishing),
+//     which the description marks read-only. A publish's body may be an array of messages.
+//   - A presence message's action is drawn as a string enum; Ably sends its number
+//     (1, present).
+//   - GET /channels answers oneOf an array of names or of ChannelDetails, but an empty
+//     array is both; it is read as anyOf.
 //   - The description's own flaws that touch no request (an integer parameter with the
 //     default "100", an example that breaks its schema) are tolerated when it is loaded.
 //

@@ -113,7 +113,7 @@ func (s *Server) checkToken(c credentials, now time.Time) (Token, *authError) {
 				continue
 			}
 			if now.UnixMilli() >= t.Expires {
-				return Token{}, &authError{http.StatusUnauthorized, CodeTokenExpired, "token expired"}
+				return Token{}, &authError{http.StatusUnauthorized, CodeTokenExpired, "Token expired"}
 			}
 			return t, nil
 		}
