@@ -70,19 +70,27 @@ func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
 //	rest messages CHANNEL
 //	    print "N messages", then "SERIAL NAME CLIENTID DATA" for each, oldest first (DATA
 //	    compact JSON, "-" for empty)
+//	rest presence CHANNEL CLIENTID [data=TEXT|data-json=JSON] [connection=ID]
+//	    make a member present (a connection ID made up when not given)
+//	rest occupancy CHANNEL [connections=N] [publishers=N] [subscribers=N] [presenceConnections=N]
+//	                       [presenceMembers=N] [presenceSubscribers=N] [objectPublishers=N] [objectSubscribers=N]
+//	    seed the channel's occupancy metrics (presenceMembers adds to the members present)
+//	rest status CHANNEL
+//	    print the channel's status as GET /channels/{channel} answers it, then "N members"
+//	    and "CLIENTID CONNECTIONID DATA" for each member present
 //	rest bearer [METHOD] [PATTERN]
 //	    print "kid=K clientId=C capability=CAP exp-iat=Ns" of the JWT the last (matching)
 //	    request carried as its bearer token, never the token; ! requires it carried none
 //
-// Like fake, only requests, header, tokens, revocations, messages, bearer and ! violations
-// print, replacing stdout.
+// Like fake, only requests, header, tokens, revocations, messages, status, bearer and
+// ! violations print, replacing stdout.
 func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 	srv, ok := ts.Value(restServerKey{}).(*resttest.Server)
 	if !ok {
 		ts.Fatalf("rest: no fake REST API in this script (Seal starts one)")
 	}
 	sub, args := subcommand(ts, "rest", neg && !(len(args) > 0 && args[0] == "bearer"), args,
-		"key|tokens|revocations|publish|messages|bearer")
+		"key|tokens|revocations|publish|messages|presence|occupancy|status|bearer")
 	if serverCommand(ts, "rest", "the fake REST API", srv.Server, neg, sub, args, redactCredentials) {
 		return
 	}
@@ -93,6 +101,12 @@ func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 		restPublish(ts, srv, args)
 	case "messages":
 		restMessages(ts, srv, args)
+	case "presence":
+		restPresence(ts, srv, args)
+	case "occupancy":
+		restOccupancy(ts, srv, args)
+	case "status":
+		restStatus(ts, srv, args)
 	case "bearer":
 		restBearer(ts, srv, neg, args)
 	case "tokens":

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -165,4 +166,79 @@ func compactJSON(raw json.RawMessage) string {
 		return string(raw)
 	}
 	return b.String()
+}
+
+// restPresence implements `rest presence CHANNEL CLIENTID [data=TEXT|data-json=JSON]
+// [connection=ID]`: it makes a member present, as if entered over a realtime connection.
+func restPresence(ts *testscript.TestScript, srv *resttest.Server, args []string) {
+	const usage = "usage: rest presence CHANNEL CLIENTID [data=TEXT|data-json=JSON] [connection=ID]"
+	if len(args) < 2 || strings.Contains(args[0], "=") || strings.Contains(args[1], "=") {
+		ts.Fatalf("%s", usage)
+	}
+	opts := pairs(ts, "rest presence", args[2:], "data", "data-json", "connection")
+	m := resttest.PresenceMember{ClientID: args[1], ConnectionID: opts["connection"]}
+	text, hasText := opts["data"]
+	dataJSON, hasJSON := opts["data-json"]
+	switch {
+	case hasText && hasJSON:
+		ts.Fatalf("rest presence: give data= or data-json=, not both")
+	case hasText:
+		m.Data, _ = json.Marshal(text)
+	case hasJSON:
+		if !json.Valid([]byte(dataJSON)) {
+			ts.Fatalf("rest presence: data-json=%s is not JSON", dataJSON)
+		}
+		m.Data = json.RawMessage(dataJSON)
+	}
+	srv.EnterPresence(args[0], m)
+}
+
+// occupancyFields are the metrics `rest occupancy` sets, by their JSON names.
+func occupancyFields(m *resttest.Metrics) map[string]*int {
+	return map[string]*int{
+		"connections": &m.Connections, "presenceConnections": &m.PresenceConnections,
+		"presenceMembers": &m.PresenceMembers, "presenceSubscribers": &m.PresenceSubscribers,
+		"publishers": &m.Publishers, "subscribers": &m.Subscribers,
+		"objectPublishers": &m.ObjectPublishers, "objectSubscribers": &m.ObjectSubscribers,
+	}
+}
+
+// restOccupancy implements `rest occupancy CHANNEL METRIC=N...`: it seeds the channel's
+// occupancy (unset metrics 0), which makes it active.
+func restOccupancy(ts *testscript.TestScript, srv *resttest.Server, args []string) {
+	var m resttest.Metrics
+	fields := occupancyFields(&m)
+	names := make([]string, 0, len(fields))
+	for n := range fields {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	if len(args) < 1 || strings.Contains(args[0], "=") {
+		ts.Fatalf("usage: rest occupancy CHANNEL [%s=N ...]", strings.Join(names, "=N|"))
+	}
+	for k, v := range pairs(ts, "rest occupancy", args[1:], names...) {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			ts.Fatalf("rest occupancy: %s=%q is not a count", k, v)
+		}
+		*fields[k] = n
+	}
+	srv.SetOccupancy(args[0], m)
+}
+
+// restStatus implements `rest status CHANNEL`: it prints the channel's status as
+// GET /channels/{channel} answers it (compact JSON), then "N members" and
+// "CLIENTID CONNECTIONID DATA" for each member present.
+func restStatus(ts *testscript.TestScript, srv *resttest.Server, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: rest status CHANNEL")
+	}
+	status, _ := json.Marshal(srv.Status(args[0]))
+	members := srv.Presence(args[0])
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n%d member%s\n", status, len(members), plural(len(members)))
+	for _, p := range members {
+		fmt.Fprintf(&b, "%s %s %s\n", p.ClientID, p.ConnectionID, compactJSON(p.Data))
+	}
+	io.WriteString(ts.Stdout(), b.String())
 }

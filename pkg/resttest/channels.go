@@ -14,7 +14,7 @@ type channelState struct {
 	messages    []Message               // sorted by serial, which sorts by timestamp, then arrival
 	ids         map[string]string       // message ID to serial, for idempotent publishing (RSL1k)
 	seq         int                     // messages stored so far, for serials
-	presence    []PresenceMember        // in order of entry
+	presence    []PresenceMessage       // in order of entry
 	occupancy   *Metrics                // seeded metrics; nil: none
 	annotations map[string][]Annotation // by message serial, oldest first
 }

@@ -31,6 +31,27 @@
 //     A JSON array of messages, with a Link header of rel="first", rel="current" and, when
 //     more remain, rel="next" links relative to the request path
 //     (<./messages?...&cursor=...>); the cursor is opaque.
+//   - GET /channels?prefix&limit&by (channel-metadata on each channel listed; others are
+//     left out): the active channels (with messages, presence members or seeded occupancy)
+//     whose names start with prefix, sorted; by=id (the default) a JSON array of names,
+//     by=value of ChannelDetails; Link pagination as for history.
+//   - GET /channels/{channel} (channel-metadata; RSL8): {"channelId","status":{"isActive",
+//     "occupancy":{"metrics":{connections, presenceConnections, presenceMembers,
+//     presenceSubscribers, publishers, subscribers, objectPublishers, objectSubscribers}}}}
+//     from SetOccupancy, presenceMembers adding the members present. A channel never used
+//     answers 200, inactive with zeros, as Ably does.
+//   - GET /channels/{channel}/presence?clientId&connectionId&limit (subscribe; RSP3): the
+//     members present (EnterPresence), in the order they entered, as PresenceMessages with
+//     action 1 (present); Link pagination.
+//   - POST /messages (batch publish, RSC22): a BatchSpec {"channels": name or [names],
+//     "messages": message or [messages]} or an array of them; at most MaxBatchChannels
+//     channels and MaxBatchMessages messages (over all channels) a request, else 400 40003.
+//     Each channel is published to as by POST /channels/{channel}/messages, and fails on its
+//     own (capability, client ID, size). The answer is 201 with a batch result
+//     {"successCount","failureCount","results":[{"channel","messageId","serials"} |
+//     {"channel","error":{...}}]} for a BatchSpec, an array of them for an array.
+//   - Meta channels ([meta]log, [meta]connection.lifecycle, [meta]log:push) are channels
+//     like any other, seeded with Publish, under the [meta] capability rule.
 //   - POST /keys/{keyName}/revokeTokens with basic auth by that key and
 //     {"targets":["clientId:ID"|"revocationKey:KEY"|"channel:NAME",...],"issuedBefore"?,
 //     "allowReauthMargin"?}: the key must have revocable tokens enabled; the answer is Ably's

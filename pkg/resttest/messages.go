@@ -246,8 +246,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		aerr.write(w)
 		return
 	}
-	body, _ := io.ReadAll(r.Body) // fakeserver read it in full already
-	in, aerr := decodeOneOrMany[wireMessage](body, "message")
+	in, aerr := decodeOneOrMany[wireMessage](readBody(r), "message")
 	if aerr != nil {
 		aerr.write(w)
 		return
@@ -267,6 +266,12 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	stored := s.storeLocked(channel, msgs, base)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, publishResult(channel, stored))
+}
+
+// readBody reads a request's body, which pkg/fakeserver has read in full already.
+func readBody(r *http.Request) []byte {
+	b, _ := io.ReadAll(r.Body)
+	return b
 }
 
 func publishResult(channel string, stored []Message) PublishResult {

@@ -37,6 +37,7 @@ type Server struct {
 	tokens      []Token
 	revocations []Revocation
 	channels    map[string]*channelState
+	presenceSeq int // members entered so far, for their IDs
 }
 
 // Option configures a Server.
@@ -71,6 +72,10 @@ func New(opts ...Option) *Server {
 	mux.HandleFunc("POST /keys/{keyName}/revokeTokens", s.revokeTokens)
 	mux.HandleFunc("POST /channels/{channel}/messages", s.publish)
 	mux.HandleFunc("GET /channels/{channel}/messages", s.history)
+	mux.HandleFunc("GET /channels/{channel}/presence", s.presence)
+	mux.HandleFunc("GET /channels/{channel}", s.channelStatus)
+	mux.HandleFunc("GET /channels", s.listChannels)
+	mux.HandleFunc("POST /messages", s.batchPublish)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "the fake REST API has no %s %s", r.Method, r.URL.EscapedPath())
 	})
