@@ -242,3 +242,52 @@ func restStatus(ts *testscript.TestScript, srv *resttest.Server, args []string) 
 	}
 	io.WriteString(ts.Stdout(), b.String())
 }
+
+// restMutable implements `[!] rest mutable APPID CHANNEL`: it passes when the fake REST API
+// allows mutable messages on CHANNEL for APPID's keys (its namespace has mutableMessages in
+// the fake Control API); with !, when it does not.
+func restMutable(ts *testscript.TestScript, srv *resttest.Server, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: rest mutable APPID CHANNEL")
+	}
+	switch ok := srv.Mutable(args[0], args[1]); {
+	case ok && neg:
+		ts.Fatalf("rest mutable: channel %q of app %s allows mutable messages, want not", args[1], args[0])
+	case !ok && !neg:
+		ts.Fatalf("rest mutable: channel %q of app %s does not allow mutable messages (seed: fake namespace %s NAMESPACE mutableMessages=true)", args[1], args[0], args[0])
+	}
+}
+
+// restMessage implements `rest message CHANNEL SERIAL`: it prints the message as
+// GET /channels/{channel}/messages/{serial} answers it, compact JSON with its version.
+func restMessage(ts *testscript.TestScript, srv *resttest.Server, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: rest message CHANNEL SERIAL")
+	}
+	m, ok := srv.Message(args[0], args[1])
+	if !ok {
+		ts.Fatalf("rest message: channel %q has no message with serial %q", args[0], args[1])
+	}
+	b, _ := json.Marshal(m)
+	fmt.Fprintf(ts.Stdout(), "%s\n", b)
+}
+
+// restAnnotations implements `rest annotations CHANNEL SERIAL`: "N annotations", then
+// "SERIAL ACTION TYPE NAME CLIENTID COUNT DATA" for each annotation of the message, oldest
+// first ("-" for what is absent).
+func restAnnotations(ts *testscript.TestScript, srv *resttest.Server, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: rest annotations CHANNEL SERIAL")
+	}
+	as := srv.Annotations(args[0], args[1])
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d annotation%s\n", len(as), plural(len(as)))
+	for _, a := range as {
+		count := "-"
+		if a.Count != nil {
+			count = strconv.Itoa(*a.Count)
+		}
+		fmt.Fprintf(&b, "%s %d %s %s %s %s %s\n", a.Serial, a.Action, a.Type, orDash(a.Name), orDash(a.ClientID), count, compactJSON(a.Data))
+	}
+	io.WriteString(ts.Stdout(), b.String())
+}

@@ -52,6 +52,30 @@
 //     {"channel","error":{...}}]} for a BatchSpec, an array of them for an array.
 //   - Meta channels ([meta]log, [meta]connection.lifecycle, [meta]log:push) are channels
 //     like any other, seeded with Publish, under the [meta] capability rule.
+//   - GET /channels/{channel}/messages/{serial} (history): the message's latest version,
+//     with action (0 create, 1 update, 2 delete, 5 append) and version {serial, timestamp,
+//     clientId?, description?, metadata?}; for a message never changed the version is its
+//     own serial and timestamp. An unknown serial is 404 40400.
+//   - PATCH /channels/{channel}/messages/{serial} {action: 1|2|5, name?, data?, encoding?,
+//     extras?, version: {description?, metadata?, clientId?}}: 1 replaces the fields given,
+//     5 appends string data to the message's string data (400 40003 if either is not a
+//     string), 2 marks it deleted. Updates and appends need message-update-any, or
+//     message-update-own when the message's clientId is the request's; deletes
+//     message-delete-any or message-delete-own. The answer is 200 {"versionSerial"}; history
+//     shows the latest version (with its version field).
+//   - POST /channels/{channel}/messages/{serial}/annotations (annotation-publish): an
+//     annotation or an array, {action 0 (create, default)|1 (delete), type (required),
+//     name?, count?, data?, encoding?, id?, clientId?}, the client ID rule a message's;
+//     201 {}. GET of the same path (annotation-subscribe): the message's annotations,
+//     oldest first, {id, action, type, name?, clientId?, count?, data?, serial,
+//     messageSerial, timestamp}, with Link pagination.
+//
+// These four need mutable messages on the channel, which WithMutable decides (scripts
+// wire it to the fake Control API's namespaces with mutableMessages, the namespace being
+// the channel name's part before its first colon); elsewhere they answer 400 93002 saying
+// which namespace needs the rule (the code Ably's errors list gives for a channel without
+// mutable messages).
+//
 //   - POST /keys/{keyName}/revokeTokens with basic auth by that key and
 //     {"targets":["clientId:ID"|"revocationKey:KEY"|"channel:NAME",...],"issuedBefore"?,
 //     "allowReauthMargin"?}: the key must have revocable tokens enabled; the answer is Ably's

@@ -30,6 +30,9 @@ type Server struct {
 	rand   io.Reader                        // message IDs; read with mu held
 	spec   *Spec                            // checking from the start; nil: none
 	lookup func(keyName string) (Key, bool) // nil: only keys added with AddKey
+	// mutable says where messages may be fetched by serial, changed and annotated; nil:
+	// nowhere. Called without mu.
+	mutable func(appID, channel string) bool
 
 	mu          sync.Mutex // guards everything below
 	keys        map[string]Key
@@ -76,6 +79,10 @@ func New(opts ...Option) *Server {
 	mux.HandleFunc("GET /channels/{channel}", s.channelStatus)
 	mux.HandleFunc("GET /channels", s.listChannels)
 	mux.HandleFunc("POST /messages", s.batchPublish)
+	mux.HandleFunc("GET /channels/{channel}/messages/{serial}", s.getMessage)
+	mux.HandleFunc("PATCH /channels/{channel}/messages/{serial}", s.patchMessage)
+	mux.HandleFunc("POST /channels/{channel}/messages/{serial}/annotations", s.publishAnnotations)
+	mux.HandleFunc("GET /channels/{channel}/messages/{serial}/annotations", s.getAnnotations)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "the fake REST API has no %s %s", r.Method, r.URL.EscapedPath())
 	})
