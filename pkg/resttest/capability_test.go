@@ -61,3 +61,31 @@ func TestParseCapability(t *testing.T) {
 		t.Fatalf("parseCapability: %v %v", c, err)
 	}
 }
+
+// A token's capability must be within its key's, by the same matching rules.
+func TestCovers(t *testing.T) {
+	cases := []struct {
+		key      map[string][]string
+		resource string
+		op       string
+		want     bool
+	}{
+		{nil, "chat", "publish", true},
+		{nil, "chat:*", "publish", true},
+		{nil, "*", "publish", true},
+		{nil, "[meta]*", "subscribe", false},
+		{nil, "[*]*", "subscribe", false},
+		{map[string][]string{"[*]*": {"*"}}, "[meta]log", "history", true},
+		{map[string][]string{"[*]*": {"*"}}, "[*]*", "history", true},
+		{map[string][]string{"chat:*": {"publish"}}, "chat:*", "publish", true},
+		{map[string][]string{"chat:*": {"publish"}}, "chat:a:b", "publish", true},
+		{map[string][]string{"chat:*": {"publish"}}, "chat", "publish", false},
+		{map[string][]string{"chat:*": {"publish"}}, "*", "publish", false},
+		{map[string][]string{"chat:*": {"publish"}}, "chat:a", "subscribe", false},
+	}
+	for _, c := range cases {
+		if got := covers(c.key, c.resource, c.op); got != c.want {
+			t.Errorf("covers(%v, %q, %q) = %v, want %v", c.key, c.resource, c.op, got, c.want)
+		}
+	}
+}

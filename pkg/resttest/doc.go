@@ -73,8 +73,9 @@
 // These four need mutable messages on the channel, which WithMutable decides (scripts
 // wire it to the fake Control API's namespaces with mutableMessages, the namespace being
 // the channel name's part before its first colon); elsewhere they answer 400 93002 saying
-// which namespace needs the rule (the code Ably's errors list gives for a channel without
-// mutable messages).
+// which namespace needs the rule. That code is the fake's own choice, documented nowhere
+// this package checks against: Ably's official CLI expects get-message without the rule to
+// fail with 40400, so a client should treat both as this case.
 //
 //   - POST /keys/{keyName}/revokeTokens with basic auth by that key and
 //     {"targets":["clientId:ID"|"revocationKey:KEY"|"channel:NAME",...],"issuedBefore"?,

@@ -17,7 +17,7 @@ func TestChannelStatus(t *testing.T) {
 	srv.EnterPresence("busy", PresenceMember{ClientID: "bob"})
 
 	var d ChannelDetails
-	r := call(t, srv, "GET", "/channels/busy", auth, nil)
+	r := call(t, srv, "GET", "/channels/busy?occupancy=metrics", auth, nil, "X-Ably-Version", "5")
 	r.into(t, &d)
 	want := Metrics{Connections: 3, Publishers: 1, Subscribers: 2, PresenceConnections: 1, PresenceMembers: 2, PresenceSubscribers: 4, ObjectPublishers: 5, ObjectSubscribers: 6}
 	if r.status != 200 || d.ChannelID != "busy" || !d.Status.IsActive || d.Status.Occupancy.Metrics != want {
