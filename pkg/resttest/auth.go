@@ -28,13 +28,13 @@ func (c caller) can(op, channel string) bool {
 
 // refuse is the answer to an operation the caller's capability lacks: Ably answers 40160
 // with 401.
-func (c caller) refuse(op, channel string) *authError {
-	return &authError{http.StatusUnauthorized, CodeCapability,
+func (c caller) refuse(op, channel string) *apiError {
+	return &apiError{http.StatusUnauthorized, CodeCapability,
 		"action not permitted: the capability does not allow " + quote(op) + " on channel " + quote(channel)}
 }
 
 // authorize checks that the caller may do op on channel.
-func (c caller) authorize(op, channel string) *authError {
+func (c caller) authorize(op, channel string) *apiError {
 	if !c.can(op, channel) {
 		return c.refuse(op, channel)
 	}
@@ -53,14 +53,14 @@ func keyGrant(k Key) map[string][]string {
 // need: basic auth with a known key (RSA11) and the client ID of its X-Ably-ClientId
 // header (RSA7e2), or a bearer token (RSA3b), as sent or base64 of it, that is an Ably JWT
 // signed by a known key or a token this server issued.
-func (s *Server) authenticate(r *http.Request) (caller, *authError) {
+func (s *Server) authenticate(r *http.Request) (caller, *apiError) {
 	c, err := readCredentials(r)
 	switch {
 	case errors.Is(err, errNoCredentials):
-		return caller{}, &authError{http.StatusUnauthorized, CodeInvalidCredentials,
+		return caller{}, &apiError{http.StatusUnauthorized, CodeInvalidCredentials,
 			"no credentials: send \"Authorization: Basic base64(KEYNAME:SECRET)\" or \"Authorization: Bearer TOKEN\""}
 	case err != nil:
-		return caller{}, &authError{http.StatusUnauthorized, CodeInvalidCredentials, err.Error()}
+		return caller{}, &apiError{http.StatusUnauthorized, CodeInvalidCredentials, err.Error()}
 	case c.basic:
 		k, aerr := s.checkKeyCredentials(c)
 		if aerr != nil {
@@ -70,7 +70,7 @@ func (s *Server) authenticate(r *http.Request) (caller, *authError) {
 		if h := r.Header.Get("X-Ably-ClientId"); h != "" {
 			raw, err := base64.StdEncoding.DecodeString(h)
 			if err != nil || !utf8.Valid(raw) || len(raw) == 0 {
-				return caller{}, &authError{http.StatusBadRequest, CodeInvalidParam,
+				return caller{}, &apiError{http.StatusBadRequest, CodeInvalidParam,
 					"the X-Ably-ClientId header is not base64 of a UTF-8 client ID"}
 			}
 			who.clientID = string(raw)
@@ -102,7 +102,7 @@ func (s *Server) authenticate(r *http.Request) (caller, *authError) {
 	}
 	k, ok := s.key(t.KeyName)
 	if !ok || k.Revoked {
-		return caller{}, &authError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: the token's key " + quote(t.KeyName) + " is revoked or gone"}
+		return caller{}, &apiError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: the token's key " + quote(t.KeyName) + " is revoked or gone"}
 	}
 	who := caller{keyName: t.KeyName, clientID: t.ClientID, grants: []map[string][]string{keyGrant(k)}}
 	g, err := parseCapability(t.Capability)

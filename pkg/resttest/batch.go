@@ -38,7 +38,7 @@ type ChannelBatchOutcome struct {
 }
 
 // readSpec decodes a BatchSpec's channels and messages.
-func readSpec(i int, spec batchSpec) ([]string, []wireMessage, *authError) {
+func readSpec(i int, spec batchSpec) ([]string, []wireMessage, *apiError) {
 	var channels []string
 	if aerr := stringOrMany(spec.Channels, &channels); aerr != nil || len(channels) == 0 {
 		return nil, nil, badParam("batch spec %d: channels must be a channel name or a non-empty array of them", i)
@@ -61,7 +61,7 @@ func readSpec(i int, spec batchSpec) ([]string, []wireMessage, *authError) {
 	return channels, msgs, nil
 }
 
-func stringOrMany(raw json.RawMessage, out *[]string) *authError {
+func stringOrMany(raw json.RawMessage, out *[]string) *apiError {
 	var one string
 	if json.Unmarshal(raw, &one) == nil {
 		*out = []string{one}
@@ -139,7 +139,7 @@ func (s *Server) batchPublish(w http.ResponseWriter, r *http.Request) {
 
 // publishOne is one channel's part of a batch publish.
 func (s *Server) publishOne(who caller, channel string, in []wireMessage) ChannelBatchOutcome {
-	fail := func(aerr *authError) ChannelBatchOutcome {
+	fail := func(aerr *apiError) ChannelBatchOutcome {
 		e := fakeserver.NewErrorBody(aerr.status, aerr.code, aerr.message)
 		return ChannelBatchOutcome{Channel: channel, Error: &e}
 	}

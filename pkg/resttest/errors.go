@@ -46,8 +46,8 @@ func writeError(w http.ResponseWriter, status, code int, format string, args ...
 }
 
 // newError is an error answer to send later with its write method.
-func newError(status, code int, format string, args ...any) *authError {
-	return &authError{status, code, fmt.Sprintf(format, args...)}
+func newError(status, code int, format string, args ...any) *apiError {
+	return &apiError{status, code, fmt.Sprintf(format, args...)}
 }
 
 // writeJSON is fakeserver.WriteJSON, short for the handlers.

@@ -126,25 +126,25 @@ func (e *jwtError) Error() string { return "invalid JWT: " + e.why }
 // checkJWT verifies an Ably JWT: its shape (40144), its kid a known key that is not
 // revoked and its signature by that key's secret (40101), and that it has not expired
 // (40142).
-func (s *Server) checkJWT(token string, now time.Time) (JWT, Key, *authError) {
+func (s *Server) checkJWT(token string, now time.Time) (JWT, Key, *apiError) {
 	j, sig, signed, err := decodeJWT(token)
 	if err != nil {
-		return JWT{}, Key{}, &authError{http.StatusUnauthorized, CodeInvalidJWT, err.Error()}
+		return JWT{}, Key{}, &apiError{http.StatusUnauthorized, CodeInvalidJWT, err.Error()}
 	}
 	k, known := s.key(j.KeyName)
 	if !known {
-		return JWT{}, Key{}, &authError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: the JWT's kid names no known key, " + quote(j.KeyName)}
+		return JWT{}, Key{}, &apiError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: the JWT's kid names no known key, " + quote(j.KeyName)}
 	}
 	if k.Revoked {
-		return JWT{}, Key{}, &authError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: the JWT's key " + quote(j.KeyName) + " has been revoked"}
+		return JWT{}, Key{}, &apiError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: the JWT's key " + quote(j.KeyName) + " has been revoked"}
 	}
 	mac := hmac.New(sha256.New, []byte(k.secret()))
 	mac.Write([]byte(signed))
 	if !hmac.Equal(sig, mac.Sum(nil)) {
-		return JWT{}, Key{}, &authError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: the JWT's signature is not HS256 by the secret of key " + quote(j.KeyName)}
+		return JWT{}, Key{}, &apiError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: the JWT's signature is not HS256 by the secret of key " + quote(j.KeyName)}
 	}
 	if now.Unix() >= j.Expires {
-		return JWT{}, Key{}, &authError{http.StatusUnauthorized, CodeTokenExpired, "Token expired"}
+		return JWT{}, Key{}, &apiError{http.StatusUnauthorized, CodeTokenExpired, "Token expired"}
 	}
 	return j, k, nil
 }

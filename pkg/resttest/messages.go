@@ -70,7 +70,7 @@ type PublishResult struct {
 }
 
 // decodeOneOrMany reads a JSON object or an array of them into a slice.
-func decodeOneOrMany[T any](body []byte, what string) ([]T, *authError) {
+func decodeOneOrMany[T any](body []byte, what string) ([]T, *apiError) {
 	body = bytes.TrimSpace(body)
 	var out []T
 	var err error
@@ -106,7 +106,7 @@ func jsonProblem(err error) string {
 // prepare checks messages to publish on channel for the caller: the publish capability,
 // each message's clientId against the caller's (RSA7, 40012), the size limit (40009) and
 // the shape of data and extras; it returns them with the caller's client ID filled in.
-func (c caller) prepare(channel string, in []wireMessage) ([]Message, *authError) {
+func (c caller) prepare(channel string, in []wireMessage) ([]Message, *apiError) {
 	if len(in) == 0 {
 		return nil, badParam("no messages to publish: give at least one")
 	}
@@ -320,7 +320,11 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 			var cursor string
 			if cursor, aerr = readCursor(q); aerr == nil {
 				page, next := s.historyPage(channel, start, end, backwards, cursor, limit)
-				setLinks(w, r, limit, next)
+				direction := "backwards"
+				if !backwards {
+					direction = "forwards"
+				}
+				setLinks(w, r, limit, next, "direction", direction)
 				writeJSON(w, http.StatusOK, page)
 				return
 			}
@@ -330,7 +334,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 }
 
 // readTime reads a time query parameter in ms since the epoch, def when absent.
-func readTime(q url.Values, name string, def int64) (int64, *authError) {
+func readTime(q url.Values, name string, def int64) (int64, *apiError) {
 	v := q.Get(name)
 	if v == "" {
 		return def, nil

@@ -315,6 +315,10 @@ func TestHistory(t *testing.T) {
 			t.Fatalf("%s pages %s, want %s", dir, strings.Join(all, "|"), want)
 		}
 	}
+	// Links make limit and direction explicit.
+	if _, next, _ := history(t, srv, auth, "/channels/h/messages?limit=2"); next == "" || !strings.Contains(next, "direction=backwards") || !strings.Contains(next, "limit=2") {
+		t.Fatalf("next %q", next)
+	}
 	// A page boundary that falls at the end gives no next link.
 	if _, next, _ := history(t, srv, auth, "/channels/h/messages?limit=7"); next != "" {
 		t.Fatalf("next %q after the last page", next)

@@ -15,7 +15,7 @@ func WithMutable(allowed func(appID, channel string) bool) Option {
 }
 
 // checkMutable refuses a channel whose namespace does not allow mutable messages: 400 93002.
-func (s *Server) checkMutable(who caller, channel string) *authError {
+func (s *Server) checkMutable(who caller, channel string) *apiError {
 	appID, _, _ := strings.Cut(who.keyName, ".")
 	if s.Mutable(appID, channel) {
 		return nil
@@ -42,7 +42,7 @@ func withVersion(m Message) Message {
 // messageTarget authenticates a request on one message, checks op (history, annotation-*)
 // and the mutable rule; the message must exist (404 40400). It returns the caller and the
 // route's channel and serial.
-func (s *Server) messageTarget(r *http.Request, op string) (caller, string, string, *authError) {
+func (s *Server) messageTarget(r *http.Request, op string) (caller, string, string, *apiError) {
 	channel, serial := r.PathValue("channel"), r.PathValue("serial")
 	who, aerr := s.authenticate(r)
 	if aerr == nil && op != "" {

@@ -19,7 +19,7 @@ const (
 )
 
 // readLimit reads the limit query parameter: defaultLimit when absent, else 1..maxLimit.
-func readLimit(q url.Values) (int, *authError) {
+func readLimit(q url.Values) (int, *apiError) {
 	v := q.Get("limit")
 	if v == "" {
 		return defaultLimit, nil
@@ -32,7 +32,7 @@ func readLimit(q url.Values) (int, *authError) {
 }
 
 // readCursor decodes the cursor query parameter ("" when absent).
-func readCursor(q url.Values) (string, *authError) {
+func readCursor(q url.Values) (string, *apiError) {
 	v := q.Get("cursor")
 	if v == "" {
 		return "", nil
@@ -46,10 +46,14 @@ func readCursor(q url.Values) (string, *authError) {
 
 // setLinks sets the Link header of a page answered for r: base is the request's last path
 // segment ("./messages"), next the cursor of the following page ("" when this is the last).
-// Every query parameter of the request is kept, with limit made explicit.
-func setLinks(w http.ResponseWriter, r *http.Request, limit int, next string) {
+// Every query parameter of the request is kept, with limit and those of explicit (such as
+// history's direction) made explicit.
+func setLinks(w http.ResponseWriter, r *http.Request, limit int, next string, explicit ...string) {
 	q := r.URL.Query()
 	q.Set("limit", strconv.Itoa(limit))
+	for i := 0; i+1 < len(explicit); i += 2 {
+		q.Set(explicit[i], explicit[i+1])
+	}
 	base := "./" + lastSegment(r.URL.EscapedPath())
 	current := base + "?" + q.Encode()
 	q.Del("cursor")
@@ -69,6 +73,6 @@ func lastSegment(path string) string {
 }
 
 // badParam is a 400 40003 answer.
-func badParam(format string, args ...any) *authError {
+func badParam(format string, args ...any) *apiError {
 	return newError(400, CodeInvalidParam, format, args...)
 }
