@@ -69,20 +69,19 @@
 //     201 {}. GET of the same path (annotation-subscribe): the message's annotations,
 //     oldest first, {id, action, type, name?, clientId?, count?, data?, serial,
 //     messageSerial, timestamp}, with Link pagination.
-//
-// These four need mutable messages on the channel, which WithMutable decides (scripts
-// wire it to the fake Control API's namespaces with mutableMessages, the namespace being
-// the channel name's part before its first colon); elsewhere they answer 400 93002 saying
-// which namespace needs the rule. That code is the fake's own choice, documented nowhere
-// this package checks against: Ably's official CLI expects get-message without the rule to
-// fail with 40400, so a client should treat both as this case.
-//
 //   - POST /keys/{keyName}/revokeTokens with basic auth by that key and
 //     {"targets":["clientId:ID"|"revocationKey:KEY"|"channel:NAME",...],"issuedBefore"?,
 //     "allowReauthMargin"?}: the key must have revocable tokens enabled; the answer is Ably's
 //     batch result {"successCount","failureCount","results":[...]}, a bad target failing on
 //     its own. The platform spec does not describe this endpoint; the fake follows the shape
 //     of Ably's token revocation API.
+//
+// The four routes at and below /channels/{channel}/messages/{serial} need mutable messages
+// on the channel, which WithMutable decides (scripts wire it to the fake Control API's
+// namespaces with mutableMessages, the namespace being the channel name's part before its
+// first colon); elsewhere they answer 400 93002 saying which namespace needs the rule. That code is the fake's own choice, documented nowhere
+// this package checks against: Ably's official CLI expects get-message without the rule to
+// fail with 40400, so a client should treat both as this case.
 //
 // Channel routes need credentials (none: 401 40101): "Basic base64(KEYNAME:SECRET)" of a
 // known key that is not revoked, with the client ID of its X-Ably-ClientId header, base64 of
@@ -112,7 +111,7 @@
 //
 // ValidateWith (or WithSpec, with a spec from LoadSpec) makes the server check every request
 // and response against Ably's REST API description, platform-v1.yaml, as pkg/controltest
-// does against control-v1.yaml; SpecViolations lists what did not conform. Of the fake's two
+// does against control-v1.yaml; SpecViolations lists what did not conform. Of the fake's
 // operations, platform-v1.yaml lacks revokeTokens, POST /messages,
 // /channels/{channel}/messages/{serial} and its annotations, so their requests and responses
 // are not checked (any other path the fake does not serve is a violation). Where the
@@ -132,6 +131,8 @@
 //     which the description marks read-only. A publish's body may be an array of messages.
 //   - A presence message's action is drawn as a string enum; Ably sends its number
 //     (1, present).
+//   - Occupancy is drawn with the counts at its top level; Ably, and the fake, send them
+//     in occupancy.metrics (the description allows the extra field, so nothing is amended).
 //   - GET /channels answers oneOf an array of names or of ChannelDetails, but an empty
 //     array is both; it is read as anyOf.
 //   - The description's own flaws that touch no request (an integer parameter with the
@@ -140,5 +141,9 @@
 // Keys come from AddKey, or from a lookup given with WithKeys (for example the keys of a
 // pkg/controltest server, so keys created through the fake Control API work here too).
 // Tests inject failures with AddFault and inspect what was sent with Requests, what was
-// issued with Tokens, and what was revoked with Revocations.
+// issued with Tokens, and what was revoked with Revocations. Channel state is arranged and
+// read without credentials: Publish and Messages (oldest first), Message (by serial),
+// EnterPresence and Presence, SetOccupancy and Status, Annotations; Mutable says what
+// WithMutable allows, and DecodeJWT reads a JWT a client sent. WithClock and WithRandom
+// make timestamps, serials and message IDs reproducible.
 package resttest
