@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -94,7 +95,7 @@ func (s *Server) authenticate(r *http.Request) (caller, *apiError) {
 			g, _ := parseCapability(j.Capability) // decodeJWT checked it
 			who.grants = append(who.grants, g)
 		}
-		return who, nil
+		return who, s.checkRevoked(who, j.Issued*1000, now.UnixMilli())
 	}
 	t, aerr := s.checkToken(c, now)
 	if aerr != nil {
@@ -110,5 +111,39 @@ func (s *Server) authenticate(r *http.Request) (caller, *apiError) {
 		g = map[string][]string{}
 	}
 	who.grants = append(who.grants, g)
-	return who, nil
+	return who, s.checkRevoked(who, t.Issued, now.UnixMilli())
+}
+
+// checkRevoked refuses a token or JWT that revokeTokens revoked (RSA17): issued before a
+// revocation of its key that has taken effect, whose target is its client ID
+// ("clientId:ID") or a channel its capability reaches ("channel:NAME"). Revocation keys are
+// not modelled: no token carries one.
+func (s *Server) checkRevoked(who caller, issued, now int64) *apiError {
+	for _, r := range s.Revocations() {
+		if r.KeyName != who.keyName || issued >= r.IssuedBefore || now < r.AppliesAt {
+			continue
+		}
+		typ, value, _ := strings.Cut(r.Target, ":")
+		if typ == "clientId" && value == who.clientID || typ == "channel" && who.reaches(value) {
+			return &apiError{http.StatusUnauthorized, CodeTokenRevoked, "token revoked: target " + quote(r.Target) + " of key " + quote(r.KeyName) + " was revoked"}
+		}
+	}
+	return nil
+}
+
+// reaches reports whether the caller's grants allow any operation on channel.
+func (c caller) reaches(channel string) bool {
+	for _, g := range c.grants {
+		found := false
+		for resource := range g {
+			if resourceMatches(resource, channel) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }

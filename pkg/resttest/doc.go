@@ -90,7 +90,8 @@
 // known key, and the claims iat and exp (seconds), x-ably-capability (a JSON string) and
 // x-ably-clientId (optional); a malformed one is 401 40144, an unknown or revoked kid or
 // a bad signature 401 40101, an expired one (like an expired issued token) 401 40142
-// "Token expired". An operation needs the capability the route names from every grant of
+// "Token expired". A token or JWT issued before a revocation of its key that has taken
+// effect, naming its client ID or a channel its capability reaches, is 401 40141. An operation needs the capability the route names from every grant of
 // the request: the key's (a key without one grants {"*":["*"]}) and the JWT's or token's.
 // Resources match as on Ably: "*" any plain channel; "ns:*" any channel below ns ("chat:*"
 // matches chat:a and chat:a:b, not chat); any other resource the channel itself; a

@@ -19,6 +19,7 @@ const (
 	CodeTimestampNotCurrent = 40104 // 401: a token request's timestamp too far from the clock
 	CodeNonceReplayed       = 40105 // 401: a token request redeemed before
 	CodeTokenUnrecognised   = 40140 // 401: a bearer token the server did not issue
+	CodeTokenRevoked        = 40141 // 401: a bearer token revoked with revokeTokens
 	CodeTokenExpired        = 40142 // 401: an expired bearer token
 	CodeInvalidJWT          = 40144 // 401: a bearer JWT that is not an Ably JWT
 	CodeCapability          = 40160 // 401: a capability the key does not grant

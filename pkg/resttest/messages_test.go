@@ -381,3 +381,57 @@ func TestSeeding(t *testing.T) {
 		t.Fatal("Messages shares the server's state")
 	}
 }
+
+// Tokens and JWTs revoked with revokeTokens no longer work on channel routes (RSA17).
+func TestRevokedTokens(t *testing.T) {
+	now := t0
+	srv := channelServer(t, &now)
+	srv.AddKey(Key{Key: testKey, RevocableTokens: true})
+	name, secret := splitKey(testKey)
+	tr := signed(t, now, testKey, ablyauth.TokenParams{Capability: ablyauth.Capability{"*": {"*"}}, ClientID: "alice", TTL: time.Hour})
+	tok := post(t, srv, "/keys/app1.key1/requestToken", tr).body["token"].(string)
+	bob := "Bearer " + makeJWT(name, secret, jwtClaimsFor(now, `{"chat:*":["*"]}`, "bob"))
+	carol := "Bearer " + makeJWT(name, secret, jwtClaimsFor(now, `{"news":["*"]}`, "carol"))
+	publish := func(auth string) reply {
+		t.Helper()
+		return call(t, srv, "POST", "/channels/news/messages", auth, map[string]any{"data": "x"})
+	}
+	for _, a := range []string{"Bearer " + tok, carol} {
+		if r := publish(a); r.status != 201 {
+			t.Fatalf("before: %d %s", r.status, r.raw)
+		}
+	}
+	now = now.Add(time.Second)
+	if r := post(t, srv, "/keys/app1.key1/revokeTokens", map[string]any{"targets": []string{"clientId:alice", "channel:chat:room"}}, name, secret); r.status != 200 {
+		t.Fatalf("%d %v", r.status, r.body)
+	}
+	if r := publish("Bearer " + tok); r.status != 401 || r.code() != 40141 {
+		t.Fatalf("alice's token: %d %s", r.status, r.raw)
+	}
+	if r := call(t, srv, "POST", "/channels/chat:a/messages", bob, map[string]any{"data": "x"}); r.status != 401 || r.code() != 40141 {
+		t.Fatalf("a JWT reaching chat:room: %d %s", r.status, r.raw)
+	}
+	if r := publish(carol); r.status != 201 {
+		t.Fatalf("a JWT neither names: %d %s", r.status, r.raw)
+	}
+	// Issued after the revocation: good. With the reauth margin, the old one works 30s more.
+	fresh := "Bearer " + makeJWT(name, secret, map[string]any{"iat": now.Add(time.Second).Unix(), "exp": now.Add(time.Hour).Unix(), "x-ably-clientId": "alice"})
+	now = now.Add(2 * time.Second)
+	if r := publish(fresh); r.status != 201 {
+		t.Fatalf("fresh: %d %s", r.status, r.raw)
+	}
+	if r := post(t, srv, "/keys/app1.key1/revokeTokens", map[string]any{"targets": []string{"clientId:carol"}, "allowReauthMargin": true}, name, secret); r.status != 200 {
+		t.Fatalf("%d %v", r.status, r.body)
+	}
+	if r := publish(carol); r.status != 201 {
+		t.Fatalf("within the margin: %d %s", r.status, r.raw)
+	}
+	now = now.Add(31 * time.Second)
+	if r := publish(carol); r.status != 401 || r.code() != 40141 {
+		t.Fatalf("after the margin: %d %s", r.status, r.raw)
+	}
+	// Keys themselves are not revoked by token revocation.
+	if r := publish(basic(testKey)); r.status != 201 {
+		t.Fatalf("%d %s", r.status, r.raw)
+	}
+}
