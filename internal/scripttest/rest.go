@@ -19,13 +19,32 @@ type restServerKey struct{}
 // startREST starts the script's fake REST API (pkg/resttest), checking against spec unless
 // it is nil, and exports its URL as ABLY_ENDPOINT and REST_URL (DESIGN §7). It knows every
 // key of the script's fake Control API, as it is at the time of each request, so keys
-// seeded with `fake key` or created with `ably auth keys create` work.
+// seeded with `fake key` or created with `ably auth keys create` work, and the mutable
+// messages rules of its namespaces (see controlMutable).
 func startREST(env *testscript.Env, ctl *controltest.Server, spec *resttest.Spec) {
-	rs := resttest.New(resttest.WithKeys(controlKeys(ctl)), resttest.WithSpec(spec))
+	rs := resttest.New(resttest.WithKeys(controlKeys(ctl)), resttest.WithSpec(spec), resttest.WithMutable(controlMutable(ctl)))
 	env.Defer(rs.Close)
 	env.Values[restServerKey{}] = rs
 	env.Setenv("REST_URL", rs.URL)
 	env.Setenv("ABLY_ENDPOINT", rs.URL)
+}
+
+// controlMutable allows mutable messages on a channel whose namespace (the name's part
+// before its first colon) has, in the fake Control API, a rule with mutableMessages: seed
+// one with `fake namespace APPID NS mutableMessages=true`.
+func controlMutable(ctl *controltest.Server) func(appID, channel string) bool {
+	return func(appID, channel string) bool {
+		ns, _, ok := strings.Cut(channel, ":")
+		if !ok {
+			return false
+		}
+		for _, n := range ctl.Namespaces(appID) {
+			if n.ID == ns && n.MutableMessages {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // controlKeys looks a key up among the fake Control API's keys.
@@ -63,22 +82,69 @@ func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
 //	rest revocations
 //	    print "N revocations", then "KEYNAME TARGET" for each, "reauth-margin" after it when asked
 //	rest violations
-//	    as fake violations, against platform-v1.yaml (revokeTokens, which it lacks, unchecked)
+//	    as fake violations, against platform-v1.yaml (the operations it lacks unchecked)
+//	rest publish CHANNEL [name=N] [data=TEXT|data-json=JSON] [client=ID] [count=K] [times=MS[,MS...]]
+//	    store K messages (default 1) bypassing credentials; {i} in name and data is the
+//	    message's index from 0; times are their timestamps (one: the first, then +1ms each).
+//	    Serials are TIMESTAMP-SEQ@fake, 16 and 6 digits, SEQ counting the channel's
+//	    messages (and changes) from 1: with times=1700000000000 on a fresh channel, the
+//	    serial is 0001700000000000-000001@fake
+//	rest messages CHANNEL
+//	    print "N messages", then "SERIAL NAME CLIENTID DATA" for each, oldest first (DATA
+//	    compact JSON, "-" for empty)
+//	rest presence CHANNEL CLIENTID [data=TEXT|data-json=JSON] [connection=ID]
+//	    make a member present (a connection ID made up when not given)
+//	rest occupancy CHANNEL [connections=N] [publishers=N] [subscribers=N] [presenceConnections=N]
+//	                       [presenceMembers=N] [presenceSubscribers=N] [objectPublishers=N] [objectSubscribers=N]
+//	    seed the channel's occupancy metrics (presenceMembers adds to the members present)
+//	rest status CHANNEL
+//	    print the channel's status as GET /channels/{channel} answers it, then "N members"
+//	    and "CLIENTID CONNECTIONID DATA" for each member present
+//	rest message CHANNEL SERIAL
+//	    print the message as GET /channels/{channel}/messages/{serial} answers it (JSON)
+//	rest annotations CHANNEL SERIAL
+//	    print "N annotations", then "SERIAL ACTION TYPE NAME CLIENTID COUNT DATA" for each
+//	rest mutable APPID CHANNEL
+//	    pass when the REST API allows mutable messages on CHANNEL for APPID (its namespace,
+//	    the part before the first colon, has mutableMessages in the fake Control API:
+//	    `fake namespace APPID NS mutableMessages=true`); ! requires it does not
+//	rest bearer [METHOD] [PATTERN]
+//	    print "kid=K clientId=C capability=CAP exp-iat=Ns" of the JWT the last (matching)
+//	    request carried as its bearer token, never the token; ! requires it carried none
 //
-// Like fake, only requests, header, tokens, revocations and ! violations print, replacing
-// stdout.
+// Like fake, only requests, header, tokens, revocations, messages, message, annotations,
+// status, bearer and ! violations print, replacing stdout.
 func restCmd(ts *testscript.TestScript, neg bool, args []string) {
 	srv, ok := ts.Value(restServerKey{}).(*resttest.Server)
 	if !ok {
 		ts.Fatalf("rest: no fake REST API in this script (Seal starts one)")
 	}
-	sub, args := subcommand(ts, "rest", neg, args, "key|tokens|revocations")
+	sub, args := subcommand(ts, "rest", neg && !(len(args) > 0 && (args[0] == "bearer" || args[0] == "mutable")), args,
+		"key|tokens|revocations|publish|messages|message|annotations|presence|occupancy|status|mutable|bearer")
 	if serverCommand(ts, "rest", "the fake REST API", srv.Server, neg, sub, args, redactCredentials) {
 		return
 	}
 	switch sub {
 	case "key":
 		restKey(ts, srv, args)
+	case "publish":
+		restPublish(ts, srv, args)
+	case "messages":
+		restMessages(ts, srv, args)
+	case "presence":
+		restPresence(ts, srv, args)
+	case "occupancy":
+		restOccupancy(ts, srv, args)
+	case "status":
+		restStatus(ts, srv, args)
+	case "message":
+		restMessage(ts, srv, args)
+	case "annotations":
+		restAnnotations(ts, srv, args)
+	case "mutable":
+		restMutable(ts, srv, neg, args)
+	case "bearer":
+		restBearer(ts, srv, neg, args)
 	case "tokens":
 		toks := srv.Tokens()
 		var b strings.Builder

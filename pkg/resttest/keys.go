@@ -55,21 +55,16 @@ func (s *Server) key(name string) (Key, bool) {
 	return k, ok
 }
 
-// covers reports whether the key's capability grants op on resource: the key's entry for
-// the resource, a namespace wildcard ("chat:*" covers "chat:room" and "chat:*"), or "*";
-// with op itself or "*".
+// covers reports whether the key's capability grants op on a resource a token asks for:
+// some resource of the key matches it as it would match a channel of that name (see
+// capabilityAllows), so "chat:*" covers "chat:room" and "chat:*", "*" every plain resource
+// and "[*]*" everything; with op itself or "*". A key without a capability has
+// allCapability.
 func covers(keyCap map[string][]string, resource, op string) bool {
 	if keyCap == nil {
-		return true
+		keyCap = allCapability()
 	}
-	for r, ops := range keyCap {
-		matches := r == resource || r == "*" ||
-			strings.HasSuffix(r, ":*") && strings.HasPrefix(resource, strings.TrimSuffix(r, "*"))
-		if matches && (slices.Contains(ops, "*") || slices.Contains(ops, op)) {
-			return true
-		}
-	}
-	return false
+	return capabilityAllows(keyCap, resource, op)
 }
 
 func cloneCapability(c map[string][]string) map[string][]string {

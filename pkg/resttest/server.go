@@ -1,6 +1,8 @@
 package resttest
 
 import (
+	"crypto/rand"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -25,14 +27,20 @@ type Server struct {
 	URL string
 
 	now    func() time.Time
+	rand   io.Reader                        // message IDs; read with mu held
 	spec   *Spec                            // checking from the start; nil: none
 	lookup func(keyName string) (Key, bool) // nil: only keys added with AddKey
+	// mutable says where messages may be fetched by serial, changed and annotated; nil:
+	// nowhere. Called without mu.
+	mutable func(appID, channel string) bool
 
 	mu          sync.Mutex // guards everything below
 	keys        map[string]Key
 	nonces      map[string]bool // keyName + "\n" + nonce of every request redeemed
 	tokens      []Token
 	revocations []Revocation
+	channels    map[string]*channelState
+	presenceSeq int // members entered so far, for their IDs
 }
 
 // Option configures a Server.
@@ -43,6 +51,12 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
 
+// WithRandom makes the server draw the random parts of message IDs from r instead of
+// crypto/rand.
+func WithRandom(r io.Reader) Option {
+	return func(s *Server) { s.rand = r }
+}
+
 // WithKeys makes the server look keys up with lookup (by key name, APPID.KEYID) when they
 // were not added with AddKey. It is called without the server's lock held.
 func WithKeys(lookup func(keyName string) (Key, bool)) Option {
@@ -51,18 +65,33 @@ func WithKeys(lookup func(keyName string) (Key, bool)) Option {
 
 // New starts a fake REST API on a loopback port. Close it when done.
 func New(opts ...Option) *Server {
-	s := &Server{now: time.Now, keys: map[string]Key{}, nonces: map[string]bool{}}
+	s := &Server{now: time.Now, rand: rand.Reader, keys: map[string]Key{}, nonces: map[string]bool{},
+		channels: map[string]*channelState{}}
 	for _, o := range opts {
 		o(s)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /keys/{keyName}/requestToken", s.requestToken)
 	mux.HandleFunc("POST /keys/{keyName}/revokeTokens", s.revokeTokens)
+	mux.HandleFunc("POST /channels/{channel}/messages", s.publish)
+	mux.HandleFunc("GET /channels/{channel}/messages", s.history)
+	mux.HandleFunc("GET /channels/{channel}/presence", s.presence)
+	mux.HandleFunc("GET /channels/{channel}", s.channelStatus)
+	mux.HandleFunc("GET /channels", s.listChannels)
+	mux.HandleFunc("POST /messages", s.batchPublish)
+	mux.HandleFunc("GET /channels/{channel}/messages/{serial}", s.getMessage)
+	mux.HandleFunc("PATCH /channels/{channel}/messages/{serial}", s.patchMessage)
+	mux.HandleFunc("POST /channels/{channel}/messages/{serial}/annotations", s.publishAnnotations)
+	mux.HandleFunc("GET /channels/{channel}/messages/{serial}/annotations", s.getAnnotations)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "the fake REST API has no %s %s", r.Method, r.URL.EscapedPath())
 	})
 	s.Server = fakeserver.Start(fakeserver.Config{
-		Handler: mux,
+		// Ably names itself in x-ably-serverid on every answer; platform-v1.yaml requires it.
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("x-ably-serverid", serverID)
+			mux.ServeHTTP(w, r)
+		}),
 		WriteError: func(w http.ResponseWriter, status int, message string) {
 			writeError(w, status, fakeserver.CodeFor(status), "%s", message)
 		},

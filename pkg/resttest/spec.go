@@ -50,6 +50,7 @@ func specLoad() []fakeserver.SpecOption {
 		// breaks its own schema (a string timestamp, no nonce); neither is checked here.
 		fakeserver.Tolerating(openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableExamplesValidation()),
 		fakeserver.Amending(tokenBodyOneOf),
+		fakeserver.Amending(messagesAsSent),
 	}
 }
 
@@ -78,7 +79,12 @@ func specRules() fakeserver.SpecRules {
 		Load:         specLoad(),
 		Authenticate: specAuth,
 		RequestBody:  capabilityAsObject,
-		Unspecified:  []string{"POST /keys/*/revokeTokens"},
+		Unspecified: []string{
+			"POST /keys/*/revokeTokens",
+			"POST /messages",
+			"GET /channels/*/messages/*", "PATCH /channels/*/messages/*",
+			"GET /channels/*/messages/*/annotations", "POST /channels/*/messages/*/annotations",
+		},
 	}
 }
 
@@ -122,4 +128,55 @@ func capabilityAsObject(route string, body []byte) []byte {
 		return body
 	}
 	return out
+}
+
+// messagesAsSent reads the description's messages as Ably sends and takes them (see the
+// package doc): a message's data (and a presence message's) is any JSON value, not only a
+// string; a publisher may give a message's id (idempotent publishing, RSL1k), which the
+// description marks read-only; a publish's body is a message or an array of them; a
+// presence message's action is Ably's number; and a channel listing, an array of names or
+// of ChannelDetails, is anyOf the two, as an empty array is both.
+func messagesAsSent(doc *openapi3.T) error {
+	schemas := doc.Components.Schemas
+	msg, presence := schemas["Message"], schemas["PresenceMessage"]
+	if msg == nil || msg.Value == nil || presence == nil || presence.Value == nil {
+		return errors.New("no Message or PresenceMessage schema; pkg/resttest's amendment is out of date")
+	}
+	for _, sc := range []*openapi3.Schema{msg.Value, presence.Value} {
+		data := sc.Properties["data"]
+		if data == nil || data.Value == nil {
+			return errors.New("a message schema has no data; pkg/resttest's amendment is out of date")
+		}
+		sc.Properties["data"] = openapi3.NewSchemaRef("", &openapi3.Schema{Description: data.Value.Description})
+	}
+	if id := msg.Value.Properties["id"]; id != nil && id.Value != nil {
+		id.Value.ReadOnly = false
+	}
+	if action := presence.Value.Properties["action"]; action != nil && action.Value != nil {
+		presence.Value.Properties["action"] = openapi3.NewSchemaRef("", openapi3.NewIntegerSchema().WithMin(0).WithMax(4))
+	}
+	publish := doc.Paths.Find("/channels/{channel_id}/messages")
+	if publish == nil || publish.Post == nil || publish.Post.RequestBody == nil || publish.Post.RequestBody.Value == nil {
+		return errors.New("no POST /channels/{channel_id}/messages with a body; pkg/resttest's amendment is out of date")
+	}
+	for _, media := range publish.Post.RequestBody.Value.Content {
+		media.Schema = openapi3.NewSchemaRef("", &openapi3.Schema{OneOf: openapi3.SchemaRefs{
+			msg, openapi3.NewSchemaRef("", openapi3.NewArraySchema().WithItems(msg.Value)),
+		}})
+	}
+	list := doc.Paths.Find("/channels")
+	if list == nil || list.Get == nil {
+		return errors.New("no GET /channels; pkg/resttest's amendment is out of date")
+	}
+	for _, res := range list.Get.Responses.Map() {
+		if res.Value == nil {
+			continue
+		}
+		for _, media := range res.Value.Content {
+			if sc := media.Schema; sc != nil && sc.Value != nil && len(sc.Value.OneOf) > 0 {
+				sc.Value.AnyOf, sc.Value.OneOf = sc.Value.OneOf, nil
+			}
+		}
+	}
+	return nil
 }

@@ -79,28 +79,28 @@ func readCredentials(r *http.Request) (credentials, error) {
 	return credentials{}, errors.New(`the Authorization header is neither "Basic ..." nor "Bearer ..."`)
 }
 
-// authError is why credentials were refused, as the answer to send.
-type authError struct {
+// apiError is an error answer to send: why credentials or a request were refused.
+type apiError struct {
 	status, code int
 	message      string
 }
 
 // checkKeyCredentials finds the key of basic credentials, checking its secret in constant
 // time and that it is not revoked.
-func (s *Server) checkKeyCredentials(c credentials) (Key, *authError) {
+func (s *Server) checkKeyCredentials(c credentials) (Key, *apiError) {
 	k, known := s.key(c.keyName)
 	if !known || subtle.ConstantTimeCompare([]byte(k.secret()), []byte(c.secret)) != 1 {
-		return Key{}, &authError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials for key \"" + c.keyName + "\""}
+		return Key{}, &apiError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials for key \"" + c.keyName + "\""}
 	}
 	if k.Revoked {
-		return Key{}, &authError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: key \"" + c.keyName + "\" has been revoked"}
+		return Key{}, &apiError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: key \"" + c.keyName + "\" has been revoked"}
 	}
 	return k, nil
 }
 
 // checkToken finds the token of bearer credentials among those the server issued: as sent,
 // or base64 of it, as Ably's SDKs send it. It must not have expired.
-func (s *Server) checkToken(c credentials, now time.Time) (Token, *authError) {
+func (s *Server) checkToken(c credentials, now time.Time) (Token, *apiError) {
 	candidates := []string{c.token}
 	if raw, err := base64.StdEncoding.DecodeString(c.token); err == nil {
 		candidates = append(candidates, string(raw))
@@ -113,23 +113,23 @@ func (s *Server) checkToken(c credentials, now time.Time) (Token, *authError) {
 				continue
 			}
 			if now.UnixMilli() >= t.Expires {
-				return Token{}, &authError{http.StatusUnauthorized, CodeTokenExpired, "token expired"}
+				return Token{}, &apiError{http.StatusUnauthorized, CodeTokenExpired, "Token expired"}
 			}
 			return t, nil
 		}
 	}
-	return Token{}, &authError{http.StatusUnauthorized, CodeTokenUnrecognised, "invalid token: not one this server issued"}
+	return Token{}, &apiError{http.StatusUnauthorized, CodeTokenUnrecognised, "invalid token: not one this server issued"}
 }
 
 // checkCredentials checks whatever credentials a request presents; a request without any
 // passes.
-func (s *Server) checkCredentials(r *http.Request) *authError {
+func (s *Server) checkCredentials(r *http.Request) *apiError {
 	c, err := readCredentials(r)
 	switch {
 	case errors.Is(err, errNoCredentials):
 		return nil
 	case err != nil:
-		return &authError{http.StatusUnauthorized, CodeInvalidCredentials, err.Error()}
+		return &apiError{http.StatusUnauthorized, CodeInvalidCredentials, err.Error()}
 	case c.basic:
 		_, aerr := s.checkKeyCredentials(c)
 		return aerr
@@ -138,6 +138,6 @@ func (s *Server) checkCredentials(r *http.Request) *authError {
 	return aerr
 }
 
-func (e *authError) write(w http.ResponseWriter) {
+func (e *apiError) write(w http.ResponseWriter) {
 	writeError(w, e.status, e.code, "%s", e.message)
 }

@@ -1,0 +1,148 @@
+package resttest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// Metrics is a channel's occupancy as Ably counts it.
+type Metrics struct {
+	Connections         int `json:"connections"`
+	PresenceConnections int `json:"presenceConnections"`
+	PresenceMembers     int `json:"presenceMembers"`
+	PresenceSubscribers int `json:"presenceSubscribers"`
+	Publishers          int `json:"publishers"`
+	Subscribers         int `json:"subscribers"`
+	ObjectPublishers    int `json:"objectPublishers"`
+	ObjectSubscribers   int `json:"objectSubscribers"`
+}
+
+// PresenceMember is a member present on a channel.
+type PresenceMember struct {
+	ClientID     string
+	ConnectionID string          // "" gets one made up when entered
+	Data         json.RawMessage // any JSON value; nil for none
+	Encoding     string
+}
+
+// PresenceMessage is a member as GET /channels/{channel}/presence answers it.
+type PresenceMessage struct {
+	ID           string          `json:"id"`
+	Action       int             `json:"action"` // 1: present
+	ClientID     string          `json:"clientId"`
+	ConnectionID string          `json:"connectionId"`
+	Data         json.RawMessage `json:"data,omitempty"`
+	Encoding     string          `json:"encoding,omitempty"`
+	Timestamp    int64           `json:"timestamp"`
+}
+
+// presenceActionPresent is the action of a member in a presence set (Ably's PRESENT).
+const presenceActionPresent = 1
+
+// EnterPresence makes a member present on a channel, as if it had entered over a realtime
+// connection at the server's time; a member with the same client and connection IDs is
+// updated. It returns the member as the channel's presence lists it.
+func (s *Server) EnterPresence(channel string, m PresenceMember) PresenceMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := s.channelLocked(channel, true)
+	s.presenceSeq++
+	if m.ConnectionID == "" {
+		m.ConnectionID = "fakeconn" + strconv.Itoa(s.presenceSeq)
+	}
+	p := PresenceMessage{
+		ID: m.ConnectionID + ":" + strconv.Itoa(s.presenceSeq) + ":0", Action: presenceActionPresent,
+		ClientID: m.ClientID, ConnectionID: m.ConnectionID, Data: cloneRaw(m.Data), Encoding: m.Encoding,
+		Timestamp: s.now().UnixMilli(),
+	}
+	for i, old := range ch.presence {
+		if old.ClientID == m.ClientID && old.ConnectionID == m.ConnectionID {
+			ch.presence[i] = p
+			return p
+		}
+	}
+	ch.presence = append(ch.presence, p)
+	return p
+}
+
+// SetOccupancy seeds a channel's occupancy metrics; presenceMembers is answered as the
+// seeded count plus the members present.
+func (s *Server) SetOccupancy(channel string, m Metrics) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.channelLocked(channel, true).occupancy = &m
+}
+
+func cloneRaw(b json.RawMessage) json.RawMessage {
+	if b == nil {
+		return nil
+	}
+	return append(json.RawMessage(nil), b...)
+}
+
+// presence answers GET /channels/{channel}/presence (RSP3): the members present, in the
+// order they entered, those of clientId and connectionId when given, a page at a time.
+func (s *Server) presence(w http.ResponseWriter, r *http.Request) {
+	channel := r.PathValue("channel")
+	who, aerr := s.authenticate(r)
+	if aerr == nil {
+		aerr = who.authorize("subscribe", channel)
+	}
+	q := r.URL.Query()
+	limit, cursor := 0, ""
+	if aerr == nil {
+		limit, aerr = readLimit(q)
+	}
+	if aerr == nil {
+		cursor, aerr = readCursor(q)
+	}
+	from := 0
+	if aerr == nil && cursor != "" {
+		var err error
+		if from, err = strconv.Atoi(cursor); err != nil || from < 0 {
+			aerr = badParam("cursor is not one this server gave in a Link header")
+		}
+	}
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
+	s.mu.Lock()
+	var matching []PresenceMessage
+	if ch := s.channelLocked(channel, false); ch != nil {
+		for _, p := range ch.presence {
+			if (!q.Has("clientId") || p.ClientID == q.Get("clientId")) && (!q.Has("connectionId") || p.ConnectionID == q.Get("connectionId")) {
+				p.Data = cloneRaw(p.Data)
+				matching = append(matching, p)
+			}
+		}
+	}
+	s.mu.Unlock()
+	page := []PresenceMessage{}
+	if from < len(matching) {
+		page = matching[from:min(from+limit, len(matching))]
+	}
+	next := ""
+	if from+limit < len(matching) {
+		next = strconv.Itoa(from + limit)
+	}
+	setLinks(w, r, limit, next)
+	writeJSON(w, http.StatusOK, page)
+}
+
+// Presence returns the members present on a channel, in the order they entered.
+func (s *Server) Presence(channel string) []PresenceMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := s.channelLocked(channel, false)
+	if ch == nil {
+		return nil
+	}
+	out := make([]PresenceMessage, len(ch.presence))
+	for i, p := range ch.presence {
+		p.Data = cloneRaw(p.Data)
+		out[i] = p
+	}
+	return out
+}
