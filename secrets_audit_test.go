@@ -8,10 +8,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/internal/groups"
+	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
@@ -83,6 +85,8 @@ type audit struct {
 	ruleID   string
 	queueID  string
 	otherKey string
+	serial   string // a message on the mutable channel chat:1
+	jwt      string // an Ably JWT of the audit key, itself a secret
 }
 
 type result struct {
@@ -105,7 +109,7 @@ func newAudit(t *testing.T) *audit {
 	a.queueID = a.ctl.AddQueue(app.ID, controltest.Queue{Name: "audit queue"}).ID
 	a.ruleID = a.ctl.AddRule(app.ID, map[string]any{"ruleType": "http", "requestMode": "single",
 		"source": map[string]any{"channelFilter": "", "type": "channel.message"}, "target": map[string]any{"url": "https://example.com/hook"}}).ID()
-	a.rest = resttest.New(resttest.WithKeys(func(name string) (resttest.Key, bool) {
+	a.rest = resttest.New(resttest.WithMutable(func(_, ch string) bool { return strings.HasPrefix(ch, "chat:") }), resttest.WithKeys(func(name string) (resttest.Key, bool) {
 		for _, k := range a.ctl.Keys(app.ID) {
 			if k.AppID+"."+k.ID == name {
 				return resttest.Key{Key: k.Key, Capability: k.Capability, RevocableTokens: k.RevocableTokens}, true
@@ -114,6 +118,13 @@ func newAudit(t *testing.T) *audit {
 		return resttest.Key{}, false
 	}))
 	t.Cleanup(a.rest.Close)
+	a.serial = a.rest.Publish("chat:1", resttest.Message{Name: "seed", Data: []byte(`"seeded"`)})[0].Serial
+	a.rest.EnterPresence("chat:1", resttest.PresenceMember{ClientID: "audit-member", ConnectionID: "conn1"})
+	sk, err := ablyauth.ParseKey(key.Key)
+	must(t, err)
+	jwt, err := ablyauth.NewIssuer().Issue(sk, ablyauth.JWTRequest{ClientID: "audit-client", TTL: time.Hour})
+	must(t, err)
+	a.jwt = jwt.Token
 
 	home := t.TempDir()
 	cfgDir := filepath.Join(home, ".ably")
@@ -196,6 +207,21 @@ func (a *audit) invocations() [][]string {
 		{"queues", "delete", a.queueID, "--force"},
 		{"stats", "account"},
 		{"stats", "app"},
+		{"channels", "publish", "chat:1", "hello from the audit"},
+		{"channels", "publish", "chat:1", "token {{.Count}}", "--count", "2", "--delay", "0", "--token", a.jwt},
+		{"channels", "history", "chat:1"},
+		{"channels", "history", "chat:1", "--token", a.jwt},
+		{"channels", "list"},
+		{"channels", "batch-publish", "--channels", "chat:1,chat:2", "batch"},
+		{"channels", "presence", "get", "chat:1"},
+		{"channels", "occupancy", "get", "chat:1"},
+		{"channels", "get-message", "chat:1", a.serial},
+		{"channels", "update", "chat:1", a.serial, "updated"},
+		{"channels", "append", "chat:1", a.serial, " and appended"},
+		{"channels", "annotations", "publish", "chat:1", a.serial, "reaction:distinct.v1", "--name", "like"},
+		{"channels", "annotations", "get", "chat:1", a.serial},
+		{"channels", "annotations", "delete", "chat:1", a.serial, "reaction:distinct.v1", "--name", "like"},
+		{"channels", "delete", "chat:1", a.serial, "--description", "audit"},
 	}
 }
 
@@ -265,6 +291,9 @@ func (a *audit) checkOutput(inv []string, res result) {
 		}
 		if strings.Contains(out, auditKeySecret) && !(showSecret && name == "stdout") {
 			a.t.Errorf("ably %s: the key secret appears on %s:\n%s", strings.Join(res.args, " "), name, out)
+		}
+		if strings.Contains(out, a.jwt) {
+			a.t.Errorf("ably %s: the JWT appears on %s:\n%s", strings.Join(res.args, " "), name, out)
 		}
 		if strings.Contains(out, "aws-secret-value") && !showSecret {
 			a.t.Errorf("ably %s: an integration's secret appears on %s:\n%s", strings.Join(res.args, " "), name, out)

@@ -8,6 +8,7 @@ import (
 	"github.com/ably/ably-suite/internal/accountscli"
 	"github.com/ably/ably-suite/internal/appscli"
 	"github.com/ably/ably-suite/internal/authcli"
+	"github.com/ably/ably-suite/internal/channelscli"
 	"github.com/ably/ably-suite/internal/integrationscli"
 	"github.com/ably/ably-suite/internal/queuescli"
 	"github.com/ably/ably-suite/internal/statscli"
@@ -30,6 +31,7 @@ func All() []Group {
 		{Name: "accounts", Main: accountscli.Main, Plugin: accountscli.Plugin},
 		{Name: "apps", Main: appscli.Main, Plugin: appscli.Plugin},
 		{Name: "auth", Main: authcli.Main, Plugin: authcli.Plugin},
+		{Name: "channels", Main: channelscli.Main, Plugin: channelscli.Plugin},
 		{Name: "integrations", Main: integrationscli.Main, Plugin: integrationscli.Plugin},
 		{Name: "queues", Main: queuescli.Main, Plugin: queuescli.Plugin},
 		{Name: "stats", Main: statscli.Main, Plugin: statscli.Plugin},

@@ -1,0 +1,163 @@
+package channelscli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/internal/timeparse"
+	"github.com/ably/ably-suite/pkg/dataplane"
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/output"
+	"github.com/ably/ably-suite/pkg/plugin"
+)
+
+const defaultHistoryLimit = 50
+
+func historyCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "history",
+		Usage:     "Show a channel's message history",
+		ArgsUsage: "CHANNEL",
+		Description: `Shows the messages stored for CHANNEL, newest first unless --direction forwards, following
+the API's pages until --limit messages. --start and --end take ` + timeparse.Forms + `.
+Messages are kept only on channels whose namespace persists them (a channel rule), else for
+two minutes.
+` + credentialHelp + `
+
+Examples:
+   ably channels history my-first-channel
+   ably channels history my-channel --limit 1000 --direction forwards
+   ably channels history my-channel --start 1h --end 30m
+   ably channels history my-channel --start 2024-05-01T10:00:00Z --json`,
+		Flags: flags(historyFlags()...),
+		Action: plugin.Action(func(c *cli.Context) (historyOptions, error) {
+			return historyOptionsOf(c, "CHANNEL")
+		}, runHistory),
+	}
+}
+
+func historyFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.IntFlag{Name: "limit", Value: defaultHistoryLimit, Usage: "show at most `N` messages (1 to 10000)"},
+		&cli.StringFlag{Name: "direction", Value: "backwards", Usage: "`ORDER`: backwards (newest first) or forwards (oldest first)"},
+		&cli.StringFlag{Name: "start", Usage: "only messages from `TIME` on"},
+		&cli.StringFlag{Name: "end", Usage: "only messages up to `TIME`"},
+	}
+}
+
+type historyOptions struct {
+	Data    dataplane.Settings
+	Channel string
+	Start   string
+	End     string
+	Query   dataplane.HistoryQuery
+}
+
+// maxHistoryLimit bounds one run: ten of the API's largest pages.
+const maxHistoryLimit = 10 * dataplane.MaxPage
+
+// historyOptionsOf reads the history flags; the times are read against the run's clock.
+func historyOptionsOf(c *cli.Context, argNames ...string) (historyOptions, error) {
+	s, err := dataplane.SettingsOf(c)
+	if err != nil {
+		return historyOptions{}, err
+	}
+	o := historyOptions{Data: s, Start: c.String("start"), End: c.String("end")}
+	if len(argNames) > 0 {
+		a, err := args(c, argNames...)
+		if err != nil {
+			return o, err
+		}
+		o.Channel = a[0]
+	}
+	o.Query.Limit = c.Int("limit")
+	if o.Query.Limit < 1 || o.Query.Limit > maxHistoryLimit {
+		return o, exitcode.Usagef("--limit must be between 1 and %d, got %d", maxHistoryLimit, o.Query.Limit)
+	}
+	switch dir := c.String("direction"); dir {
+	case "backwards":
+	case "forwards":
+		o.Query.Forwards = true
+	default:
+		return o, exitcode.Usagef("--direction must be backwards or forwards, got %q", dir)
+	}
+	return o, nil
+}
+
+// times reads --start and --end at now.
+func (o *historyOptions) times(now time.Time) error {
+	var err error
+	if o.Start != "" {
+		if o.Query.Start, err = timeparse.Time(o.Start, now); err != nil {
+			return exitcode.Usagef("--start: %v", err)
+		}
+	}
+	if o.End != "" {
+		if o.Query.End, err = timeparse.Time(o.End, now); err != nil {
+			return exitcode.Usagef("--end: %v", err)
+		}
+	}
+	if !o.Query.Start.IsZero() && !o.Query.End.IsZero() && o.Query.Start.After(o.Query.End) {
+		return exitcode.Usagef("--start (%s) is after --end (%s)", output.Time(o.Query.Start), output.Time(o.Query.End))
+	}
+	return nil
+}
+
+type historyReport struct {
+	Channel  string        `json:"channel"`
+	Messages []messageJSON `json:"messages"`
+	HasMore  bool          `json:"hasMore"`
+}
+
+func runHistory(ctx context.Context, d plugin.Deps, o historyOptions) error {
+	if err := o.times(d.Now()); err != nil {
+		return err
+	}
+	c, err := dataplane.Open(d, o.Data)
+	if err != nil {
+		return err
+	}
+	msgs, more, err := c.History(ctx, o.Channel, o.Query)
+	if err != nil {
+		return err
+	}
+	return printMessages(d, o.Channel, msgs, more, o.Query)
+}
+
+// printMessages shows a channel's messages as history and logs history do.
+func printMessages(d plugin.Deps, channel string, msgs []dataplane.Message, more bool, q dataplane.HistoryQuery) error {
+	if d.Out.IsJSON() {
+		r := historyReport{Channel: channel, Messages: make([]messageJSON, len(msgs)), HasMore: more}
+		for i, m := range msgs {
+			r.Messages[i] = toJSON(m)
+		}
+		return d.Out.JSON(r)
+	}
+	order := "newest first"
+	if q.Forwards {
+		order = "oldest first"
+	}
+	d.Out.Heading(fmt.Sprintf("%s in the history of channel %q (%s)", plural(len(msgs), "message"), channel, order))
+	for i, m := range msgs {
+		if err := d.Out.Printf("\n[%d] %s\n", i+1, dash(isoMillis(m.Timestamp))); err != nil {
+			return err
+		}
+		if err := d.Out.Details(messageFields(m)); err != nil {
+			return err
+		}
+	}
+	if more {
+		d.Out.Warnf("more messages than --limit %d: raise --limit, or narrow --start/--end", q.Limit)
+	}
+	return nil
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,122 @@
+package channelscli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ably/ably-suite/pkg/dataplane"
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/output"
+	"github.com/ably/ably-suite/pkg/plugin"
+)
+
+func presenceCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "presence",
+		Usage: "Read a channel's presence",
+		Description: `The members present on a channel, over the REST API (entering presence needs a Realtime
+connection).
+
+Examples:
+   ably channels presence get my-first-channel`,
+		Subcommands: []*cli.Command{{
+			Name:      "get",
+			Usage:     "Show the members present on a channel",
+			ArgsUsage: "CHANNEL",
+			Description: `Shows the members present on CHANNEL now, following the API's pages until --limit. Needs
+the subscribe capability.
+` + credentialHelp + `
+
+Examples:
+   ably channels presence get my-first-channel
+   ably channels presence get my-channel --client-id-filter alice --json`,
+			Flags: flags(
+				&cli.IntFlag{Name: "limit", Value: defaultListLimit, Usage: "show at most `N` members (1 to 10000)"},
+				&cli.StringFlag{Name: "client-id-filter", Usage: "only the members of client `ID`"},
+				&cli.StringFlag{Name: "connection-id", Usage: "only the members of connection `ID`"},
+			),
+			Action: plugin.Action(presenceOptionsOf, runPresence),
+		}},
+	}
+}
+
+type presenceOptions struct {
+	channelOptions
+	Limit                  int
+	ClientID, ConnectionID string
+}
+
+func presenceOptionsOf(c *cli.Context) (presenceOptions, error) {
+	ch, err := channelOptionsOf(c)
+	o := presenceOptions{channelOptions: ch, Limit: c.Int("limit"), ClientID: c.String("client-id-filter"), ConnectionID: c.String("connection-id")}
+	if err == nil && (o.Limit < 1 || o.Limit > maxHistoryLimit) {
+		err = exitcode.Usagef("--limit must be between 1 and %d, got %d", maxHistoryLimit, o.Limit)
+	}
+	return o, err
+}
+
+type memberJSON struct {
+	dataplane.PresenceMessage
+	Action string `json:"action"`
+	Time   string `json:"time,omitempty"`
+}
+
+func runPresence(ctx context.Context, d plugin.Deps, o presenceOptions) error {
+	c, err := dataplane.Open(d, o.Data)
+	if err != nil {
+		return err
+	}
+	members, more, err := c.Presence(ctx, o.Channel, o.ClientID, o.ConnectionID, o.Limit)
+	if err != nil {
+		return err
+	}
+	if d.Out.IsJSON() {
+		r := struct {
+			Channel string       `json:"channel"`
+			Members []memberJSON `json:"members"`
+			HasMore bool         `json:"hasMore"`
+		}{o.Channel, make([]memberJSON, len(members)), more}
+		for i, m := range members {
+			r.Members[i] = memberJSON{PresenceMessage: m, Action: presenceAction(m.Action), Time: isoMillis(m.Timestamp)}
+		}
+		return d.Out.JSON(r)
+	}
+	d.Out.Heading(fmt.Sprintf("%s present on channel %q", plural(len(members), "member"), o.Channel))
+	for i, m := range members {
+		if err := d.Out.Printf("\n[%d]\n", i+1); err != nil {
+			return err
+		}
+		if err := d.Out.Details([]output.Field{
+			{Label: "Client ID", Value: dash(m.ClientID)},
+			{Label: "Connection ID", Value: dash(m.ConnectionID)},
+			{Label: "Action", Value: presenceAction(m.Action)},
+			{Label: "Since", Value: dash(isoMillis(m.Timestamp))},
+			{Label: "Data", Value: dataText(m.Data)},
+		}); err != nil {
+			return err
+		}
+	}
+	if more {
+		d.Out.Warnf("more members than --limit %d: raise --limit", o.Limit)
+	}
+	return nil
+}
+
+// presenceAction names a presence action (TP2).
+func presenceAction(a int) string {
+	switch a {
+	case 0:
+		return "absent"
+	case 1:
+		return "present"
+	case 2:
+		return "enter"
+	case 3:
+		return "leave"
+	case 4:
+		return "update"
+	}
+	return fmt.Sprintf("action %d", a)
+}
