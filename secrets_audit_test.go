@@ -102,7 +102,8 @@ func newAudit(t *testing.T) *audit {
 	a.ctl.SetToken(controltest.Token{Value: auditAccessToken, ID: "tok-audit", Name: "Audit", Capabilities: controltest.AllCapabilities()})
 	app := a.ctl.AddApp("", controltest.App{Name: "audit"})
 	a.appID = app.ID
-	key := a.ctl.AddKey(app.ID, controltest.Key{ID: "kAudit", Key: app.ID + ".kAudit:" + auditKeySecret, RevocableTokens: true})
+	key := a.ctl.AddKey(app.ID, controltest.Key{ID: "kAudit", Key: app.ID + ".kAudit:" + auditKeySecret, RevocableTokens: true,
+		Capability: map[string][]string{"[*]*": {"*"}}}) // every channel, [meta] ones too (ably logs)
 	other := a.ctl.AddKey(app.ID, controltest.Key{ID: "kOther", Key: app.ID + ".kOther:" + auditKeySecret + "2"})
 	a.otherKey = other.ID
 	a.ctl.AddNamespace(app.ID, controltest.Namespace{ID: "chat"})
@@ -119,10 +120,11 @@ func newAudit(t *testing.T) *audit {
 	}))
 	t.Cleanup(a.rest.Close)
 	a.serial = a.rest.Publish("chat:1", resttest.Message{Name: "seed", Data: []byte(`"seeded"`)})[0].Serial
+	a.rest.Publish("[meta]log", resttest.Message{Name: "log", Data: []byte(`{"error":"seeded"}`)})
 	a.rest.EnterPresence("chat:1", resttest.PresenceMember{ClientID: "audit-member", ConnectionID: "conn1"})
 	sk, err := ablyauth.ParseKey(key.Key)
 	must(t, err)
-	jwt, err := ablyauth.NewIssuer().Issue(sk, ablyauth.JWTRequest{ClientID: "audit-client", TTL: time.Hour})
+	jwt, err := ablyauth.NewIssuer().Issue(sk, ablyauth.JWTRequest{ClientID: "audit-client", TTL: time.Hour, Capability: ablyauth.Capability{"[*]*": {"*"}}})
 	must(t, err)
 	a.jwt = jwt.Token
 
@@ -222,6 +224,9 @@ func (a *audit) invocations() [][]string {
 		{"channels", "annotations", "get", "chat:1", a.serial},
 		{"channels", "annotations", "delete", "chat:1", a.serial, "reaction:distinct.v1", "--name", "like"},
 		{"channels", "delete", "chat:1", a.serial, "--description", "audit"},
+		{"logs", "history"},
+		{"logs", "connection-lifecycle", "history", "--token", a.jwt},
+		{"logs", "push", "history"},
 	}
 }
 

@@ -3,6 +3,7 @@ package channelscli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -160,4 +161,25 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// FixedHistoryCommand is a history command of one channel known in advance, such as the
+// `ably logs` commands on Ably's [meta] channels: the flags, output and JSON of
+// 'ably channels history', without the CHANNEL argument.
+func FixedHistoryCommand(name, usage, channel, what string, examples ...string) *cli.Command {
+	return &cli.Command{
+		Name:  name,
+		Usage: usage,
+		Description: what + "\n--start and --end take " + timeparse.Forms + ".\n" + credentialHelp +
+			"\n\nExamples:\n   " + strings.Join(examples, "\n   "),
+		Flags: flags(historyFlags()...),
+		Action: plugin.Action(func(c *cli.Context) (historyOptions, error) {
+			o, err := historyOptionsOf(c)
+			if err == nil {
+				_, err = args(c)
+			}
+			o.Channel = channel
+			return o, err
+		}, runHistory),
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ably/ably-suite/internal/authcli"
 	"github.com/ably/ably-suite/internal/channelscli"
 	"github.com/ably/ably-suite/internal/integrationscli"
+	"github.com/ably/ably-suite/internal/logscli"
 	"github.com/ably/ably-suite/internal/queuescli"
 	"github.com/ably/ably-suite/internal/statscli"
 	"github.com/ably/ably-suite/pkg/plugin"
@@ -33,6 +34,7 @@ func All() []Group {
 		{Name: "auth", Main: authcli.Main, Plugin: authcli.Plugin},
 		{Name: "channels", Main: channelscli.Main, Plugin: channelscli.Plugin},
 		{Name: "integrations", Main: integrationscli.Main, Plugin: integrationscli.Plugin},
+		{Name: "logs", Main: logscli.Main, Plugin: logscli.Plugin},
 		{Name: "queues", Main: queuescli.Main, Plugin: queuescli.Plugin},
 		{Name: "stats", Main: statscli.Main, Plugin: statscli.Plugin},
 	}

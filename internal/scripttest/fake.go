@@ -21,7 +21,7 @@ import (
 //	    add or replace an access token; caps default to all, expires to never, a DURATION
 //	    (720h, -1m) counts from now
 //	fake revoke VALUE
-//	fake fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N] [body=TEXT]
+//	fake fault [METHOD] PATH STATUS|drop [retry-after=V] [delay=DUR] [times=N] [body=TEXT]
 //	    answer matching requests with STATUS (0: only delay, then answer normally); PATH is
 //	    below /v1 with * for one segment, e.g. /apps/*/keys; times=0 (the default) is forever
 //	fake nofaults

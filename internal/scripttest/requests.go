@@ -111,10 +111,10 @@ func headerCommand(ts *testscript.TestScript, cmd string, neg bool, args []strin
 	}
 }
 
-// faultArgs reads `<cmd> fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N]
-// [body=TEXT]`, the same for both fake servers.
+// faultArgs reads `<cmd> fault [METHOD] PATH STATUS|drop [retry-after=V] [delay=DUR] [times=N]
+// [body=TEXT]`, the same for both fake servers; drop closes the connection unanswered.
 func faultArgs(ts *testscript.TestScript, cmd string, args []string) fakeserver.Fault {
-	usage := "usage: " + cmd + " fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N] [body=TEXT]"
+	usage := "usage: " + cmd + " fault [METHOD] PATH STATUS|drop [retry-after=V] [delay=DUR] [times=N] [body=TEXT]"
 	var f fakeserver.Fault
 	if len(args) > 0 && isMethod(args[0]) {
 		f.Method, args = args[0], args[1:]
@@ -123,6 +123,9 @@ func faultArgs(ts *testscript.TestScript, cmd string, args []string) fakeserver.
 		ts.Fatalf("%s", usage)
 	}
 	f.Path = args[0]
+	if args[1] == "drop" { // read the request, then close the connection unanswered
+		args[1], f.Drop = "0", true
+	}
 	status, err := strconv.Atoi(args[1])
 	if err != nil || (status != 0 && (status < 100 || status > 599)) {
 		ts.Fatalf(cmd+" fault: status %q is not an HTTP status\n%s", args[1], usage)

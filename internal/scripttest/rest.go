@@ -65,8 +65,9 @@ func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
 //
 //	rest key APPID.KEYID:SECRET [revocable] [revoked] [capability=JSON]
 //	    add a key the Control API does not know
-//	rest fault [METHOD] PATH STATUS [retry-after=V] [delay=DUR] [times=N] [body=TEXT]
-//	    answer matching requests with STATUS (0: only delay); PATH like /keys/*/requestToken
+//	rest fault [METHOD] PATH STATUS|drop [retry-after=V] [delay=DUR] [times=N] [body=TEXT]
+//	    answer matching requests with STATUS (0: only delay; drop: close the connection
+//	    unanswered); PATH like /keys/*/requestToken
 //	rest nofaults
 //	rest requests [-count N] [METHOD] [PATTERN]
 //	    print "N requests", then "METHOD PATH[?QUERY] STATUS" for each, oldest first; with -count,

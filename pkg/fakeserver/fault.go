@@ -18,6 +18,9 @@ type Fault struct {
 	Delay      time.Duration // wait before answering; ends early when the client gives up
 	Body       string        // sent as is instead of the server's error body ("{not json", a huge body)
 	Times      int           // 0: every matching request; N: the next N
+	// Drop closes the connection after reading the request, with no answer: the request
+	// reached the server, and the client cannot tell whether it took effect.
+	Drop bool
 }
 
 type entry struct {
@@ -79,6 +82,15 @@ func (l *faultList) apply(w http.ResponseWriter, r *http.Request, writeError fun
 		case <-r.Context().Done():
 			return true // the client is gone; nobody reads an answer
 		}
+	}
+	if f.Drop {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler) // not hijackable (HTTP/2): net/http aborts the stream
 	}
 	if f.Status == 0 || (f.Status/100 == 2 && f.Body == "") {
 		return false // a slow answer, not a wrong one
