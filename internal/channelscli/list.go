@@ -70,11 +70,11 @@ func runList(ctx context.Context, d plugin.Deps, o listOptions) error {
 			HasMore  bool     `json:"hasMore"`
 		}{append([]string{}, names...), more})
 	}
-	what := "active channels"
+	what := plural(len(names), "active channel")
 	if o.Prefix != "" {
-		what = fmt.Sprintf("active channels starting with %q", o.Prefix)
+		what += fmt.Sprintf(" starting with %q", o.Prefix)
 	}
-	d.Out.Heading(fmt.Sprintf("%d %s", len(names), what))
+	d.Out.Heading(what)
 	for _, n := range names {
 		if err := d.Out.Printf("%s\n", n); err != nil {
 			return err
