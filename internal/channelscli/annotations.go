@@ -24,8 +24,8 @@ distinct, unique and multiple need --name, and multiple takes --count.`
 		Description: `Annotations (reactions, votes, flags) of messages on channels with the mutableMessages rule.
 
 Examples:
-   ably channels annotations publish my-channel SERIAL reaction:distinct.v1 --name thumbsup
-   ably channels annotations get my-channel SERIAL`,
+   ably channels annotations publish chat:general "$SERIAL" reaction:distinct.v1 --name thumbsup
+   ably channels annotations get chat:general "$SERIAL"`,
 		Subcommands: []*cli.Command{
 			{
 				Name:      "publish",
@@ -37,9 +37,9 @@ capability. ` + typeHelp + `
 ` + credentialHelp + `
 
 Examples:
-   ably channels annotations publish my-channel SERIAL reaction:distinct.v1 --name thumbsup
-   ably channels annotations publish my-channel SERIAL votes:multiple.v1 --name yes --count 3
-   ably channels annotations publish my-channel SERIAL tag:flag.v1 --data '{"by":"moderator"}'`,
+   ably channels annotations publish chat:general "$SERIAL" reaction:distinct.v1 --name thumbsup
+   ably channels annotations publish chat:general "$SERIAL" votes:multiple.v1 --name yes --count 3
+   ably channels annotations publish chat:general "$SERIAL" tag:flag.v1 --data '{"by":"moderator"}'`,
 				Flags: flags(
 					&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "the annotation's `NAME` (e.g. the emoji of a reaction)"},
 					&cli.IntFlag{Name: "count", Usage: "the `N` to add, for a multiple annotation"},
@@ -60,7 +60,7 @@ SERIAL. Needs the annotation-publish capability. ` + typeHelp + `
 ` + credentialHelp + `
 
 Examples:
-   ably channels annotations delete my-channel SERIAL reaction:distinct.v1 --name thumbsup`,
+   ably channels annotations delete chat:general "$SERIAL" reaction:distinct.v1 --name thumbsup`,
 				Flags: flags(&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "the annotation's `NAME`"}),
 				Action: plugin.Action(func(c *cli.Context) (annotateOptions, error) {
 					return annotateOptionsOf(c, dataplane.AnnotationDelete)
@@ -76,8 +76,8 @@ until --limit. Needs the annotation-subscribe capability.
 ` + credentialHelp + `
 
 Examples:
-   ably channels annotations get my-channel SERIAL
-   ably channels annotations get my-channel SERIAL --limit 500 --json`,
+   ably channels annotations get chat:general "$SERIAL"
+   ably channels annotations get chat:general "$SERIAL" --limit 500 --json`,
 				Flags:  flags(&cli.IntFlag{Name: "limit", Value: defaultListLimit, Usage: "show at most `N` annotations (1 to 10000)"}),
 				Action: plugin.Action(annotationsGetOptionsOf, runAnnotationsGet),
 			},

@@ -12,8 +12,9 @@ import (
 )
 
 // mutableHelp is what the commands on one message say about where they work.
-const mutableHelp = `Works on channels whose namespace has the mutableMessages rule ('ably apps rules create
---mutable-messages'); SERIAL is the message's serial, as publish and history show it.`
+const mutableHelp = `Works on channels whose namespace has the mutableMessages rule (for chat:*: 'ably apps rules
+create --name chat --mutable-messages'); SERIAL is the message's serial, as publish and
+history show it.`
 
 func getMessageCommand() *cli.Command {
 	return &cli.Command{
@@ -26,8 +27,8 @@ history capability.
 ` + credentialHelp + `
 
 Examples:
-   ably channels get-message my-channel 01733250000000-000@abcdefgh:000
-   ably channels get-message my-channel 01733250000000-000@abcdefgh:000 --json`,
+   ably channels get-message chat:general "$SERIAL"
+   ably channels get-message chat:general "$SERIAL" --json`,
 		Flags:  flags(),
 		Action: plugin.Action(serialOptionsOf, runGetMessage),
 	}
@@ -91,22 +92,22 @@ var (
 func updateCommand() *cli.Command {
 	return editCommand(updateEdit, `Replaces the message's name, data and extras with MESSAGE's (read as publish reads it).
 Needs the message-update-any capability, or message-update-own for the client's own messages.`,
-		`ably channels update my-channel SERIAL 'Hello, corrected'`,
-		`ably channels update my-channel SERIAL '{"name":"edit","data":{"text":"v2"}}' --description 'typo'`)
+		`ably channels update chat:general "$SERIAL" 'Hello, corrected'`,
+		`ably channels update chat:general "$SERIAL" '{"name":"edit","data":{"text":"v2"}}' --description 'typo'`)
 }
 
 func appendCommand() *cli.Command {
 	return editCommand(appendEdit, `Appends MESSAGE's data to the message's (both text), as a streamed answer grows. Needs the
 message-update-any capability, or message-update-own for the client's own messages.`,
-		`ably channels append my-channel SERIAL ' and more'`,
-		`ably channels append my-channel SERIAL 'token 42' --json`)
+		`ably channels append chat:general "$SERIAL" ' and more'`,
+		`ably channels append chat:general "$SERIAL" 'token 42' --json`)
 }
 
 func deleteCommand() *cli.Command {
 	return editCommand(deleteEdit, `Marks the message deleted: history and get-message show it as message.delete. Needs the
 message-delete-any capability, or message-delete-own for the client's own messages.`,
-		`ably channels delete my-channel SERIAL`,
-		`ably channels delete my-channel SERIAL --description 'spam' --json`)
+		`ably channels delete chat:general "$SERIAL"`,
+		`ably channels delete chat:general "$SERIAL" --description 'spam' --json`)
 }
 
 func editCommand(k editKind, what string, examples ...string) *cli.Command {
