@@ -14,10 +14,13 @@ import (
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/plugin/plugintest"
 )
 
 // loginEnv is an environment for `accounts login` against srv, with stdin on a terminal (as
-// far as the command can tell) and a config directory of its own.
+// far as the command can tell) and a config directory of its own. Unlike plugintest's, its
+// stdin is any reader (a pipe nobody types into) and stderr any writer (one that is safe to
+// read while the command writes), which the interrupted prompt needs.
 func loginEnv(t *testing.T, srv *controltest.Server, stdin io.Reader, stderr io.Writer) (plugin.Env, string) {
 	dir := t.TempDir()
 	vars := map[string]string{"ABLY_CONTROL_HOST": srv.URL, "ABLY_CLI_CONFIG_DIR": dir}
@@ -28,13 +31,14 @@ func loginEnv(t *testing.T, srv *controltest.Server, stdin io.Reader, stderr io.
 func TestLoginAsksForTheTokenOnATerminal(t *testing.T) {
 	srv := controltest.New()
 	defer srv.Close()
-	var errOut bytes.Buffer
-	env, dir := loginEnv(t, srv, strings.NewReader(controltest.DefaultToken+"\n"), &errOut)
-	if code := plugin.Run(context.Background(), Plugin(), env, []string{"ably-accounts", "login"}); code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut.String())
+	dir := t.TempDir()
+	res := plugintest.Options{Vars: map[string]string{"ABLY_CONTROL_HOST": srv.URL, "ABLY_CLI_CONFIG_DIR": dir},
+		Stdin: controltest.DefaultToken + "\n", TTY: true}.Run(t, Plugin(), "login")
+	if res.Code != 0 {
+		t.Fatalf("exit %d: %s", res.Code, res.Stderr)
 	}
-	if !strings.HasPrefix(errOut.String(), "Paste an access token (create one on ") || strings.Contains(errOut.String(), controltest.DefaultToken) {
-		t.Errorf("stderr %q: want the prompt, and never the token", errOut.String())
+	if !strings.HasPrefix(res.Stderr, "Paste an access token (create one on ") || strings.Contains(res.Stderr, controltest.DefaultToken) {
+		t.Errorf("stderr %q: want the prompt, and never the token", res.Stderr)
 	}
 	cfg, err := os.ReadFile(filepath.Join(dir, "config"))
 	if err != nil || !strings.Contains(string(cfg), controltest.DefaultToken) {
@@ -46,11 +50,10 @@ func TestLoginEmptyAnswerAtThePrompt(t *testing.T) {
 	srv := controltest.New()
 	defer srv.Close()
 	for _, in := range []string{"\n", ""} {
-		var errOut bytes.Buffer
-		env, _ := loginEnv(t, srv, strings.NewReader(in), &errOut)
-		code := plugin.Run(context.Background(), Plugin(), env, []string{"ably-accounts", "login"})
-		if code != exitcode.Usage || !strings.Contains(errOut.String(), "no access token: pass --token") {
-			t.Errorf("answer %q: exit %d, stderr %q; want exit 2 and no access token", in, code, errOut.String())
+		res := plugintest.Options{Vars: map[string]string{"ABLY_CONTROL_HOST": srv.URL, "ABLY_CLI_CONFIG_DIR": t.TempDir()},
+			Stdin: in, TTY: true}.Run(t, Plugin(), "login")
+		if res.Code != exitcode.Usage || !strings.Contains(res.Stderr, "no access token: pass --token") {
+			t.Errorf("answer %q: exit %d, stderr %q; want exit 2 and no access token", in, res.Code, res.Stderr)
 		}
 	}
 }
