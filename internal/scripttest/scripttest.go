@@ -133,6 +133,8 @@ func Condition(specs *Specs) func(cond string) (bool, error) {
 //	fake SUBCOMMAND ...         arrange and inspect the script's fake Control API (see fakeCmd)
 //	http METHOD PATH [BODY]     call the fake directly (see httpCmd)
 //	rest SUBCOMMAND ...         arrange and inspect the script's fake REST API (see restCmd)
+//	envfile NAME FILE           set variable NAME to FILE's content, trailing newline dropped
+//	                            (a token captured with `cp stdout FILE`), as $(cat FILE) would
 //	mkfifo PATH                 make a named pipe (Unix only)
 //	pty N [steps...] prog ...   run prog on a pseudo-terminal, typing and waiting (see ptyCmd)
 //
@@ -147,6 +149,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"fake":     fakeCmd,
 		"http":     httpCmd,
 		"rest":     restCmd,
+		"envfile":  envfileCmd,
 		"mkfifo":   mkfifoCmd,
 		"pty":      ptyCmd,
 	}
