@@ -6,6 +6,7 @@ import (
 
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/plugin/plugintest"
 )
 
 // TestKeysSendOnlySetFlags checks the bodies sent: an update carries exactly the flags given,
@@ -15,7 +16,7 @@ func TestKeysSendOnlySetFlags(t *testing.T) {
 	defer srv.Close()
 	app := srv.AddApp("", controltest.App{Name: "Demo"})
 	key := srv.AddKey(app.ID, controltest.Key{Name: "Main"})
-	r := runner{vars: map[string]string{
+	r := plugintest.Options{Vars: map[string]string{
 		"ABLY_ACCESS_TOKEN": controltest.DefaultToken, "ABLY_CONTROL_HOST": srv.URL, "ABLY_CLI_CONFIG_DIR": t.TempDir(),
 	}}
 	name := app.ID + "." + key.ID
@@ -33,9 +34,9 @@ func TestKeysSendOnlySetFlags(t *testing.T) {
 	}
 	for _, c := range cases {
 		srv.ResetRequests()
-		code, _, stderr := r.run(t, c.args...)
-		if code != 0 {
-			t.Errorf("%v: exit %d: %s", c.args, code, stderr)
+		res := r.Run(t, Plugin(), c.args...)
+		if res.Code != 0 {
+			t.Errorf("%v: exit %d: %s", c.args, res.Code, res.Stderr)
 			continue
 		}
 		reqs := srv.RequestsMatching(c.method, "")

@@ -3,11 +3,11 @@ package authcli
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"testing"
 	"time"
 
 	"github.com/ably/ably-suite/pkg/ablyauth"
+	"github.com/ably/ably-suite/pkg/plugin/plugintest"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
 
@@ -18,14 +18,13 @@ func TestIssueAblyTokenRequest(t *testing.T) {
 	srv := resttest.New(resttest.WithClock(func() time.Time { return now }))
 	defer srv.Close()
 	srv.AddKey(resttest.Key{Key: "app.key:sekrit"})
-	r := runner{now: now, vars: map[string]string{"ABLY_ENDPOINT": srv.URL, "ABLY_API_KEY": "app.key:sekrit"},
-		rand: func() io.Reader {
-			return bytes.NewReader(append([]byte{0xde, 0xad, 0xbe, 0xef}, []byte("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f")...))
-		}}
-	code, stdout, stderr := r.run(t, "issue-ably-token", "--capability", `{"c":["publish"]}`, "--ttl", "90", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
+	run := plugintest.Options{Now: func() time.Time { return now }, Vars: map[string]string{"ABLY_ENDPOINT": srv.URL, "ABLY_API_KEY": "app.key:sekrit"},
+		Rand: bytes.NewReader(append([]byte{0xde, 0xad, 0xbe, 0xef}, []byte("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f")...)),
+	}.Run(t, Plugin(), "issue-ably-token", "--capability", `{"c":["publish"]}`, "--ttl", "90", "--json")
+	if run.Code != 0 {
+		t.Fatalf("exit %d: %s", run.Code, run.Stderr)
 	}
+	stdout := run.Stdout
 	reqs := srv.Requests()
 	if len(reqs) != 1 || reqs[0].Path != "/keys/app.key/requestToken" {
 		t.Fatalf("requests %+v", reqs)

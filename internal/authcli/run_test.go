@@ -1,0 +1,70 @@
+package authcli
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ably/ably-suite/pkg/ablyauth"
+	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/output"
+	"github.com/ably/ably-suite/pkg/plugin/plugintest"
+	"github.com/ably/ably-suite/pkg/resolve"
+	"github.com/ably/ably-suite/pkg/resttest"
+)
+
+// issue-jwt-token takes its clock and randomness from the Deps, so a token is reproducible,
+// and it makes no request at all.
+func TestRunIssueJWTTokenIsReproducible(t *testing.T) {
+	now := time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC)
+	o := tokenOptions{Resolve: resolve.Flags{APIKey: "app.key:sekrit"}, TTL: time.Hour, TokenOnly: true}
+	var tokens []string
+	for range 2 {
+		transport := &plugintest.CountingTransport{}
+		ctx, d, streams := plugintest.Options{Now: func() time.Time { return now }, Transport: transport}.Deps(t)
+		if err := runIssueJWTToken(ctx, d, o); err != nil {
+			t.Fatal(err)
+		}
+		if transport.N != 0 {
+			t.Errorf("%d requests sent", transport.N)
+		}
+		tokens = append(tokens, strings.TrimSpace(streams.Stdout.String()))
+	}
+	if tokens[0] != tokens[1] {
+		t.Fatalf("two runs on the same clock and randomness differ:\n%s\n%s", tokens[0], tokens[1])
+	}
+	tok, err := ablyauth.ReadJWT(tokens[0])
+	if err != nil || tok.ClientID != "ably-cli-abababab" || !tok.IssuedAt.Equal(now) || !tok.ExpiresAt.Equal(now.Add(time.Hour)) {
+		t.Fatalf("token %+v (%v)", tok, err)
+	}
+}
+
+// revoke-token asks before it revokes: no on a terminal sends nothing; off a terminal it
+// needs Force; yes revokes.
+func TestRunRevokeTokenAsks(t *testing.T) {
+	srv := resttest.New()
+	defer srv.Close()
+	srv.AddKey(resttest.Key{Key: "app.key:sekrit", RevocableTokens: true})
+	o := revokeTokenOptions{Resolve: resolve.Flags{APIKey: "app.key:sekrit", Endpoint: srv.URL}, Target: "clientId:bob", What: `client ID "bob"`}
+	for _, tc := range []struct {
+		tty, yes, force bool
+		code            int
+		revoked         int
+	}{
+		{true, false, false, exitcode.Failure, 0},
+		{false, false, false, exitcode.Usage, 0},
+		{true, true, false, exitcode.OK, 1},
+		{false, false, true, exitcode.OK, 2},
+	} {
+		o.Force = tc.force
+		answers := &plugintest.Answers{Yes: []bool{tc.yes}}
+		ctx, d, _ := plugintest.Options{TTY: tc.tty, Prompt: answers, Format: output.JSON}.Deps(t)
+		err := runRevokeToken(ctx, d, o)
+		if got := exitcode.Of(err); got != tc.code {
+			t.Fatalf("%+v: exit %d (%v), want %d", tc, got, err, tc.code)
+		}
+		if n := len(srv.Revocations()); n != tc.revoked {
+			t.Fatalf("%+v: %d revocations, want %d", tc, n, tc.revoked)
+		}
+	}
+}
