@@ -1,10 +1,7 @@
 package session
 
 import (
-	"bytes"
-	"context"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +10,7 @@ import (
 	"github.com/ably/ably-suite/pkg/config"
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/plugin/plugintest"
 	"github.com/ably/ably-suite/pkg/resolve"
 )
 
@@ -74,13 +72,9 @@ appName = "Prod"
 			},
 		}},
 	}
-	var stderr bytes.Buffer
-	code := plugin.Run(context.Background(), p, plugin.Env{
-		Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr,
-		Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return now },
-	}, []string{"ably-t", "run"})
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
+	res := plugintest.Options{Vars: env, Now: func() time.Time { return now }}.Run(t, p, "run")
+	if res.Code != 0 {
+		t.Fatalf("exit %d: %s", res.Code, res.Stderr)
 	}
 	if reads != 1 {
 		t.Fatalf("the config file was read %d times", reads)
