@@ -188,6 +188,7 @@ func (a *audit) invocations() [][]string {
 		{"auth", "issue-ably-token"},
 		{"auth", "issue-ably-token", "--token-only"},
 		{"auth", "revoke-token", "--client-id", "someone", "--force"},
+		{"auth", "inspect-token", a.jwt},
 		{"auth", "keys", "list"},
 		{"auth", "keys", "list", "--show-secret"},
 		{"auth", "keys", "get", "kAudit"},

@@ -16,7 +16,7 @@ func Plugin() plugin.Plugin {
 			ShortDescription: "Issue and revoke Ably tokens and JWTs, and manage API keys",
 		},
 		Description: groupDescription,
-		Commands:    []*cli.Command{issueJWTTokenCommand(), issueAblyTokenCommand(), revokeTokenCommand(), keysCommand()},
+		Commands:    []*cli.Command{issueJWTTokenCommand(), issueAblyTokenCommand(), revokeTokenCommand(), inspectTokenCommand(), keysCommand()},
 	}
 }
 
@@ -28,6 +28,7 @@ Examples:
    ably auth issue-jwt-token --capability '{"chat:*":["publish","subscribe"]}' --ttl 3600
    ably auth issue-ably-token --client-id client123 --token-only
    ably auth revoke-token --client-id client123
+   ably auth inspect-token --channel chat:1 --operation publish
    ably auth keys list`
 
 // Main runs ably-auth.

@@ -130,6 +130,7 @@ func Condition(specs *Specs) func(cond string) (bool, error) {
 //	exitcode N prog [args...]   run prog like exec, and require exit status N
 //	                            (128+S when killed by signal S, as a shell reports it)
 //	jwt [-json] secret [check...]  verify the JWT printed by the last command (see jwtCmd)
+//	jwtsign [-env NAME] SECRET KID [CLAIM=VALUE...]  sign a JWT of one's own (see jwtsignCmd)
 //	fake SUBCOMMAND ...         arrange and inspect the script's fake Control API (see fakeCmd)
 //	http METHOD PATH [BODY]     call the fake directly (see httpCmd)
 //	rest SUBCOMMAND ...         arrange and inspect the script's fake REST API (see restCmd)
@@ -146,6 +147,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"exitcode": exitcodeCmd,
 		"jwt":      jwtCmd,
+		"jwtsign":  jwtsignCmd,
 		"fake":     fakeCmd,
 		"http":     httpCmd,
 		"rest":     restCmd,
