@@ -3,6 +3,7 @@ package authcli
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/dataplane"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/rest"
@@ -19,14 +20,5 @@ func endpointFlag() cli.Flag {
 // send is retried: a token request is good for one use, and a revocation need not be sent
 // twice.
 func openREST(d plugin.Deps, r *resolve.Resolver) (*rest.Client, error) {
-	endpoint, err := r.Endpoint()
-	if err != nil {
-		return nil, err
-	}
-	base, err := rest.BaseURL(endpoint.Value)
-	if err != nil {
-		return nil, err
-	}
-	d.Out.Verbosef("Ably REST API %s (from %s)", base, endpoint.Source)
-	return rest.New(rest.Options{BaseURL: base, Transport: d.Transport, Logf: d.Out.Verbosef, Now: d.Now})
+	return dataplane.RESTClient(d, r, "")
 }

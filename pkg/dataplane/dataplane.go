@@ -90,6 +90,17 @@ func Open(d plugin.Deps, s Settings) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.REST, err = RESTClient(d, r, rest.DataPlaneVersion); err != nil {
+		return nil, err
+	}
+	d.Out.Verbosef("authenticating with %s, client ID %s", c.Credential, clientIDShown(c.ClientID))
+	return c, nil
+}
+
+// RESTClient sets up the REST client for the endpoint r resolves (--endpoint,
+// ABLY_ENDPOINT, the profile's, else Ably's), speaking protocol version (X-Ably-Version; ""
+// is rest.APIVersion), sending through d's transport. It makes no request.
+func RESTClient(d plugin.Deps, r *resolve.Resolver, version string) (*rest.Client, error) {
 	endpoint, err := r.Endpoint()
 	if err != nil {
 		return nil, err
@@ -98,12 +109,8 @@ func Open(d plugin.Deps, s Settings) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.REST, err = rest.New(rest.Options{BaseURL: base, Transport: d.Transport, Logf: d.Out.Verbosef, Now: d.Now, Version: rest.DataPlaneVersion})
-	if err != nil {
-		return nil, err
-	}
-	d.Out.Verbosef("Ably REST API %s (from %s), authenticating with %s, client ID %s", base, endpoint.Source, c.Credential, clientIDShown(c.ClientID))
-	return c, nil
+	d.Out.Verbosef("Ably REST API %s (from %s)", base, endpoint.Source)
+	return rest.New(rest.Options{BaseURL: base, Transport: d.Transport, Logf: d.Out.Verbosef, Now: d.Now, Version: version})
 }
 
 func clientIDShown(id string) string {
