@@ -128,8 +128,12 @@ func (c *Client) History(ctx context.Context, channel string, q HistoryQuery) ([
 	if err := c.Allow(channel, "history"); err != nil {
 		return nil, false, err
 	}
-	return Collect[Message](ctx, c, rest.Call{What: ablyauth.Doing("history", channel), Method: http.MethodGet,
+	msgs, more, err := Collect[Message](ctx, c, rest.Call{What: ablyauth.Doing("history", channel), Method: http.MethodGet,
 		Segments: []string{"channels", channel, "messages"}, Query: q.values()}, q.Limit)
+	for i := range msgs {
+		msgs[i] = msgs[i].decoded()
+	}
+	return msgs, more, err
 }
 
 // Channels lists up to limit active channels whose names start with prefix (GET /channels?by=id).
@@ -232,8 +236,12 @@ func (c *Client) Presence(ctx context.Context, channel, clientID, connectionID s
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(min(limit, MaxPage)))
 	}
-	return Collect[PresenceMessage](ctx, c, rest.Call{What: "read the presence of " + strconv.Quote(channel), Method: http.MethodGet,
+	members, more, err := Collect[PresenceMessage](ctx, c, rest.Call{What: "read the presence of " + strconv.Quote(channel), Method: http.MethodGet,
 		Segments: []string{"channels", channel, "presence"}, Query: q}, limit)
+	for i := range members {
+		members[i].Data, members[i].Encoding = DecodeData(members[i].Data, members[i].Encoding)
+	}
+	return members, more, err
 }
 
 // BatchSpec is one part of a batch publish (BSP): messages to channels.
@@ -287,7 +295,7 @@ func (c *Client) GetMessage(ctx context.Context, channel, serial string) (Messag
 	}
 	err := c.Do(ctx, rest.Call{What: fmt.Sprintf("read message %s of %q", serial, channel), Method: http.MethodGet,
 		Segments: []string{"channels", channel, "messages", serial}}, &m)
-	return m, err
+	return m.decoded(), err
 }
 
 // MessageEdit is an update, append or delete of a mutable message (RSL15).
@@ -368,6 +376,10 @@ func (c *Client) Annotations(ctx context.Context, channel, serial string, limit 
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(min(limit, MaxPage)))
 	}
-	return Collect[Annotation](ctx, c, rest.Call{What: fmt.Sprintf("read the annotations of message %s of %q", serial, channel), Method: http.MethodGet,
+	list, more, err := Collect[Annotation](ctx, c, rest.Call{What: fmt.Sprintf("read the annotations of message %s of %q", serial, channel), Method: http.MethodGet,
 		Segments: []string{"channels", channel, "messages", serial, "annotations"}, Query: q}, limit)
+	for i := range list {
+		list[i].Data, list[i].Encoding = DecodeData(list[i].Data, list[i].Encoding)
+	}
+	return list, more, err
 }

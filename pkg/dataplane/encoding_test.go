@@ -1,0 +1,44 @@
+package dataplane
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestDecodeData(t *testing.T) {
+	for _, tc := range []struct {
+		data, encoding string
+		want, rest     string
+	}{
+		{`"plain"`, "", `"plain"`, ""},
+		{`{"n":1}`, "", `{"n":1}`, ""},
+		{`"{\"n\": 1}"`, "json", `{"n":1}`, ""},
+		{`"[1,2]"`, "json", `[1,2]`, ""},
+		{`"aGVsbG8="`, "utf-8/base64", `"hello"`, ""},
+		{`"eyJuIjoxfQ=="`, "json/utf-8/base64", `{"n":1}`, ""},
+		{`"AAEC/w=="`, "base64", `"AAEC/w=="`, "base64"},
+		{`"AAEC/w=="`, "utf-8/base64", `"AAEC/w=="`, "utf-8/base64"}, // not text: left as bytes
+		{`"c2VjcmV0"`, "utf-8/cipher+aes-128-cbc/base64", `"c2VjcmV0"`, "utf-8/cipher+aes-128-cbc/base64"},
+		{`"x"`, "vcdiff", `"x"`, "vcdiff"},
+		{`"not json"`, "json", `"not json"`, "json"},
+		{`"!!"`, "base64", `"!!"`, "base64"},
+		{`42`, "json", `42`, "json"}, // only string data carries an encoding
+		{`"hi"`, "utf-8", `"hi"`, ""},
+	} {
+		got, rest := DecodeData(json.RawMessage(tc.data), tc.encoding)
+		if string(got) != tc.want || rest != tc.rest {
+			t.Errorf("DecodeData(%s, %q) = %s, %q; want %s, %q", tc.data, tc.encoding, got, rest, tc.want, tc.rest)
+		}
+	}
+}
+
+func FuzzDecodeData(f *testing.F) {
+	f.Add(`"eyJuIjoxfQ=="`, "json/utf-8/base64")
+	f.Add(`"AAEC"`, "base64")
+	f.Fuzz(func(t *testing.T, data, encoding string) {
+		got, _ := DecodeData(json.RawMessage(data), encoding)
+		if json.Valid([]byte(data)) && !json.Valid(got) {
+			t.Fatalf("DecodeData(%s, %q) = %s: not JSON", data, encoding, got)
+		}
+	})
+}
