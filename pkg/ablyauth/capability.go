@@ -98,6 +98,15 @@ func ParseCapability(s string) (Capability, error) {
 	return c, nil
 }
 
+// CheckOperation says whether op is a known capability operation ("*" included), naming the
+// closest known one when it is not.
+func CheckOperation(op string) error {
+	if knownOperation(op) {
+		return nil
+	}
+	return errors.New(suggestOperation(op))
+}
+
 func knownOperation(op string) bool {
 	if op == "*" {
 		return true
