@@ -141,19 +141,9 @@ func (s *Server) publishAnnotations(w http.ResponseWriter, r *http.Request) {
 // message's annotations, oldest first, a page at a time.
 func (s *Server) getAnnotations(w http.ResponseWriter, r *http.Request) {
 	_, channel, serial, aerr := s.messageTarget(r, "annotation-subscribe")
-	q := r.URL.Query()
-	limit, cursor, from := 0, "", 0
+	limit, from := 0, 0
 	if aerr == nil {
-		limit, aerr = readLimit(q)
-	}
-	if aerr == nil {
-		cursor, aerr = readCursor(q)
-	}
-	if aerr == nil && cursor != "" {
-		var err error
-		if from, err = strconv.Atoi(cursor); err != nil || from < 0 {
-			aerr = badParam("cursor is not one this server gave in a Link header")
-		}
+		limit, from, aerr = readOffset(r.URL.Query())
 	}
 	if aerr != nil {
 		aerr.write(w)
@@ -162,14 +152,5 @@ func (s *Server) getAnnotations(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	all := cloneAnnotations(s.channelLocked(channel, false).annotations[serial])
 	s.mu.Unlock()
-	page := []Annotation{}
-	if from < len(all) {
-		page = all[from:min(from+limit, len(all))]
-	}
-	next := ""
-	if from+limit < len(all) {
-		next = strconv.Itoa(from + limit)
-	}
-	setLinks(w, r, limit, next)
-	writeJSON(w, http.StatusOK, page)
+	writeOffsetPage(w, r, all, limit, from)
 }

@@ -76,3 +76,34 @@ func lastSegment(path string) string {
 func badParam(format string, args ...any) *apiError {
 	return newError(400, CodeInvalidParam, format, args...)
 }
+
+// readOffset reads the limit and the cursor of a listing paged by position: the cursor is
+// the offset of the page's first item, as the server's own next link gave it.
+func readOffset(q url.Values) (limit, from int, aerr *apiError) {
+	if limit, aerr = readLimit(q); aerr != nil {
+		return 0, 0, aerr
+	}
+	cursor, aerr := readCursor(q)
+	if aerr != nil || cursor == "" {
+		return limit, 0, aerr
+	}
+	if from, err := strconv.Atoi(cursor); err == nil && from >= 0 {
+		return limit, from, nil
+	}
+	return 0, 0, badParam("cursor is not one this server gave in a Link header")
+}
+
+// writeOffsetPage answers with the page of all that starts at from, and the links to the
+// next one when more remain.
+func writeOffsetPage[T any](w http.ResponseWriter, r *http.Request, all []T, limit, from int) {
+	page := []T{}
+	if from < len(all) {
+		page = all[from:min(from+limit, len(all))]
+	}
+	next := ""
+	if from+limit < len(all) {
+		next = strconv.Itoa(from + limit)
+	}
+	setLinks(w, r, limit, next)
+	writeJSON(w, http.StatusOK, page)
+}

@@ -90,19 +90,9 @@ func (s *Server) presence(w http.ResponseWriter, r *http.Request) {
 		aerr = who.authorize("subscribe", channel)
 	}
 	q := r.URL.Query()
-	limit, cursor := 0, ""
+	limit, from := 0, 0
 	if aerr == nil {
-		limit, aerr = readLimit(q)
-	}
-	if aerr == nil {
-		cursor, aerr = readCursor(q)
-	}
-	from := 0
-	if aerr == nil && cursor != "" {
-		var err error
-		if from, err = strconv.Atoi(cursor); err != nil || from < 0 {
-			aerr = badParam("cursor is not one this server gave in a Link header")
-		}
+		limit, from, aerr = readOffset(q)
 	}
 	if aerr != nil {
 		aerr.write(w)
@@ -119,16 +109,7 @@ func (s *Server) presence(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	page := []PresenceMessage{}
-	if from < len(matching) {
-		page = matching[from:min(from+limit, len(matching))]
-	}
-	next := ""
-	if from+limit < len(matching) {
-		next = strconv.Itoa(from + limit)
-	}
-	setLinks(w, r, limit, next)
-	writeJSON(w, http.StatusOK, page)
+	writeOffsetPage(w, r, matching, limit, from)
 }
 
 // Presence returns the members present on a channel, in the order they entered.
