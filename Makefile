@@ -1,25 +1,17 @@
-# Conveniences; CI (.ci/run) needs only Go.
-FUZZTIME ?= 30s
+# Shortcuts for the commands README.md gives; CI runs .ci/run.
+.PHONY: install test interop-deps ci
 
-.PHONY: install test bench fuzz
+# The suite, as README.md's first command installs it, into ./bin.
 install:
 	CGO_ENABLED=0 GOBIN="$(CURDIR)/bin" go install -trimpath -ldflags='-s -w' -tags urfave_cli_no_docs,nethttpomithttp2 ./cmd/...
 
+# Ably's JavaScript SDK for the interop tests (interop/), from the npm registry.
+interop-deps:
+	npm ci --prefix interop --no-audit --no-fund
+
+# The tests; the interop tests run when interop-deps has been made, and skip otherwise.
 test:
-	go test -race ./...
+	go test ./...
 
-# BENCHMARKS.md, made by one command.
-bench:
-	go run ./bench -n 50 -o BENCHMARKS.md
-
-# Each fuzz target for FUZZTIME; crashers land in testdata/fuzz/ and stay as regression cases.
-fuzz:
-	go test -run '^$$' -fuzz '^FuzzParseKey$$' -fuzztime $(FUZZTIME) ./pkg/ablyauth
-	go test -run '^$$' -fuzz '^FuzzParseCapability$$' -fuzztime $(FUZZTIME) ./pkg/ablyauth
-	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./pkg/config
-	go test -run '^$$' -fuzz '^FuzzParseMetadata$$' -fuzztime $(FUZZTIME) ./pkg/protocol
-	go test -run '^$$' -fuzz '^FuzzValidGroupName$$' -fuzztime $(FUZZTIME) ./pkg/protocol
-	go test -run '^$$' -fuzz '^FuzzTime$$' -fuzztime $(FUZZTIME) ./internal/timeparse
-	go test -run '^$$' -fuzz '^FuzzDuration$$' -fuzztime $(FUZZTIME) ./internal/timeparse
-	go test -run '^$$' -fuzz '^FuzzParseCapabilityFlag$$' -fuzztime $(FUZZTIME) ./internal/authcli
-	go test -run '^$$' -fuzz '^FuzzParseKeyRef$$' -fuzztime $(FUZZTIME) ./internal/authcli
+ci:
+	bash .ci/run
