@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/BurntSushi/toml v1.6.0 // the config file is TOML, shared with Ably's official CLI
+	github.com/coder/websocket v1.8.15 // the Realtime client's WebSocket transport (pkg/realtime)
 	github.com/creack/pty v1.1.24 // the pty script command runs prompts on a real pseudo-terminal (tests only)
 	github.com/getkin/kin-openapi v0.153.0 // pkg/fakeserver checks the fake servers' requests and responses against the Control and REST APIs' OpenAPI specs
 	github.com/gofrs/flock v0.13.2 // inter-process lock around config read-modify-write (Unix and Windows)
