@@ -85,7 +85,7 @@ func (d Data) Text() string {
 // it alongside the data as decoded up to that step.
 type DecodeError struct {
 	Encoding string // the whole encoding, as the message had it
-	Step     string // the step that failed, e.g. "vcdiff" or "cipher+aes-128-cbc"
+	Step     string // the step that failed, e.g. "vcdiff"; "" when the data field itself is broken
 	// Unsupported is true when the step is one this package does not implement (vcdiff,
 	// another cipher), false when the step is known but the data did not fit it.
 	Unsupported bool
@@ -93,6 +93,9 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
+	if e.Step == "" && !e.Unsupported {
+		return fmt.Sprintf("cannot read the message data: %v", e.Err)
+	}
 	if e.Unsupported {
 		return fmt.Sprintf("cannot decode step %q of encoding %q: not a supported encoding", e.Step, e.Encoding)
 	}
@@ -113,7 +116,7 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 func Decode(data json.RawMessage, encoding string, cipher *CipherParams) (Data, string, error) {
 	d, err := wireData(data)
 	if err != nil {
-		return Data{}, encoding, &DecodeError{Encoding: encoding, Step: "data", Err: err}
+		return Data{}, encoding, &DecodeError{Encoding: encoding, Err: err}
 	}
 	if d.kind == KindNone || encoding == "" {
 		return d, "", nil

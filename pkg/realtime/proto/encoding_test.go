@@ -186,7 +186,7 @@ func TestDecode(t *testing.T) {
 		{"base64 of bytes", wireString("3q2+7w=="), "base64/base64", nil, KindBytes, "3q2+7w==", "base64", "needs a string", false},
 		{"bad json", wireString("{nope"), "json", nil, KindString, "{nope", "json", "not valid JSON", false},
 		{"bad utf-8", wireString("/w=="), "utf-8/base64", nil, KindBytes, "/w==", "utf-8", "not valid UTF-8", false},
-		{"broken wire data", json.RawMessage(`{"a":`), "", nil, KindNone, "", "", "not valid JSON", false},
+		{"broken wire data", json.RawMessage(`{"a":`), "json", nil, KindNone, "", "json", "cannot read the message data: data is not valid JSON", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, rest, err := Decode(tc.data, tc.encoding, tc.cipher)
@@ -208,9 +208,6 @@ func TestDecode(t *testing.T) {
 				if de.Encoding != tc.encoding {
 					t.Errorf("DecodeError.Encoding = %q", de.Encoding)
 				}
-			}
-			if tc.name == "broken wire data" {
-				return
 			}
 			if rest != tc.rest {
 				t.Errorf("remaining encoding %q, want %q", rest, tc.rest)
