@@ -61,7 +61,8 @@ func JSONData(text []byte) (Data, error) {
 // Kind is the payload's type.
 func (d Data) Kind() DataKind { return d.kind }
 
-// Bytes is the payload as bytes: a string's UTF-8, the binary, or the JSON text.
+// Bytes is the payload as bytes: a string's UTF-8, the binary, or the JSON text. The slice
+// is the Data's own; copy it before changing it.
 func (d Data) Bytes() []byte { return d.b }
 
 // JSON is the JSON text of a KindJSON payload, nil for the other kinds.
