@@ -22,7 +22,7 @@ func TestDecodeData(t *testing.T) {
 		{`"x"`, "vcdiff", `"x"`, "vcdiff"},
 		{`"not json"`, "json", `"not json"`, "json"},
 		{`"!!"`, "base64", `"!!"`, "base64"},
-		{`42`, "json", `42`, "json"}, // only string data carries an encoding
+		{`42`, "json", `42`, ""}, // JSON sent bare is JSON already
 		{`"hi"`, "utf-8", `"hi"`, ""},
 	} {
 		got, rest := DecodeData(json.RawMessage(tc.data), tc.encoding)
