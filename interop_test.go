@@ -172,6 +172,19 @@ func TestRESTInterop(t *testing.T) {
 		t.Errorf("ably-js with the suite's JWT: %d messages stored, first %+v", len(got), got)
 	}
 
+	// ably-js encrypts (RSL5); the suite decrypts with --cipher, and without it shows the
+	// encoding left to undo.
+	const cipherKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes: AES-256
+	ablyJS(t, srv, append(keyEnv, "ABLY_INTEROP_CIPHER="+cipherKey), "publish-encrypted", "secret", &pub)
+	plain := suite(t, srv, "channels", "history", "secret", "--direction", "forwards", "--cipher", cipherKey, "--json")
+	if !strings.Contains(plain, `"data":"for your eyes only"`) || !strings.Contains(plain, `"data":{"pin":1234}`) {
+		t.Errorf("the suite did not decrypt ably-js's messages:\n%s", plain)
+	}
+	sealed := suite(t, srv, "channels", "history", "secret", "--json")
+	if strings.Contains(sealed, "for your eyes only") || !strings.Contains(sealed, `cipher+aes-256-cbc`) {
+		t.Errorf("without the key the data should stay encrypted, its encoding saying so:\n%s", sealed)
+	}
+
 	if v := srv.SpecViolations(); len(v) != 0 {
 		t.Errorf("requests or answers broke platform-v1.yaml:\n%s", strings.Join(v, "\n"))
 	}

@@ -3,6 +3,7 @@
 //
 //   ABLY_INTEROP_HOST, ABLY_INTEROP_PORT  the fake REST API on loopback (plain http)
 //   ABLY_INTEROP_KEY or ABLY_INTEROP_TOKEN  the credential
+//   ABLY_INTEROP_CIPHER  a base64 AES key, for the encrypted step
 //   node rest.mjs STEP CHANNEL
 import * as Ably from 'ably';
 
@@ -28,6 +29,12 @@ async function run() {
       await channel.publish('text', 'hello from ably-js');
       await channel.publish('bytes', Buffer.from([0, 1, 2, 255]));
       return { published: 3 };
+    case 'publish-encrypted': {
+      const secret = rest.channels.get(channelName, { cipher: { key: process.env.ABLY_INTEROP_CIPHER } });
+      await secret.publish('text', 'for your eyes only');
+      await secret.publish('object', { pin: 1234 });
+      return { published: 2 };
+    }
     case 'history': {
       const page = await channel.history({ direction: 'forwards', limit: 2 });
       const items = [...page.items];

@@ -13,6 +13,7 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/realtime/proto"
 )
 
 const defaultHistoryLimit = 50
@@ -32,10 +33,15 @@ Examples:
    ably channels history my-first-channel
    ably channels history my-channel --limit 1000 --direction forwards
    ably channels history my-channel --start 1h --end 30m
-   ably channels history my-channel --start 2024-05-01T10:00:00Z --json`,
-		Flags: flags(historyFlags()...),
+   ably channels history my-channel --start 2024-05-01T10:00:00Z --json
+   ably channels history secret-channel --cipher "$CIPHER_KEY"`,
+		Flags: flags(append(historyFlags(), cipherFlag())...),
 		Action: plugin.Action(func(c *cli.Context) (historyOptions, error) {
-			return historyOptionsOf(c, "CHANNEL")
+			o, err := historyOptionsOf(c, "CHANNEL")
+			if err == nil {
+				o.Cipher, err = cipherOf(c)
+			}
+			return o, err
 		}, runHistory),
 	}
 }
@@ -55,6 +61,7 @@ type historyOptions struct {
 	Start   string
 	End     string
 	Query   dataplane.HistoryQuery
+	Cipher  *proto.CipherParams // --cipher; nil for none
 }
 
 // maxHistoryLimit bounds one run: ten of the API's largest pages.
@@ -121,6 +128,7 @@ func runHistory(ctx context.Context, d plugin.Deps, o historyOptions) error {
 	if err != nil {
 		return err
 	}
+	c.Cipher = o.Cipher
 	msgs, more, err := c.History(ctx, o.Channel, o.Query)
 	if err != nil {
 		return err
@@ -182,4 +190,21 @@ func FixedHistoryCommand(name, usage, channel, what string, examples ...string) 
 			return o, err
 		}, runHistory),
 	}
+}
+
+// cipherFlag is --cipher: the key of a channel whose messages are encrypted (RSL5).
+func cipherFlag() cli.Flag {
+	return &cli.StringFlag{Name: "cipher", Usage: "decrypt messages with `KEY`, a 128- or 256-bit AES key as base64 or hex (messages it cannot decrypt keep their encoding)"}
+}
+
+// cipherOf reads --cipher; the error never shows the key.
+func cipherOf(c *cli.Context) (*proto.CipherParams, error) {
+	if !c.IsSet("cipher") {
+		return nil, nil
+	}
+	key, err := proto.ParseCipherKey(c.String("cipher"))
+	if err != nil {
+		return nil, exitcode.Usagef("--cipher: %v", err)
+	}
+	return &key, nil
 }

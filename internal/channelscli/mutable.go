@@ -9,6 +9,7 @@ import (
 
 	"github.com/ably/ably-suite/pkg/dataplane"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/realtime/proto"
 )
 
 // mutableHelp is what the commands on one message say about where they work.
@@ -28,9 +29,17 @@ history capability.
 
 Examples:
    ably channels get-message chat:general "$SERIAL"
-   ably channels get-message chat:general "$SERIAL" --json`,
-		Flags:  flags(),
-		Action: plugin.Action(serialOptionsOf, runGetMessage),
+   ably channels get-message chat:general "$SERIAL" --json
+   ably channels get-message chat:general "$SERIAL" --cipher "$CIPHER_KEY"`,
+		Flags: flags(cipherFlag()),
+		Action: plugin.Action(func(c *cli.Context) (getMessageOptions, error) {
+			so, err := serialOptionsOf(c)
+			o := getMessageOptions{serialOptions: so}
+			if err == nil {
+				o.Cipher, err = cipherOf(c)
+			}
+			return o, err
+		}, runGetMessage),
 	}
 }
 
@@ -57,11 +66,18 @@ func serialOptionsWith(c *cli.Context, more ...string) (serialOptions, error) {
 	return serialOptions{Data: s, Channel: a[0], Serial: a[1]}, nil
 }
 
-func runGetMessage(ctx context.Context, d plugin.Deps, o serialOptions) error {
+// getMessageOptions are get-message's: the message and the channel's cipher key, if any.
+type getMessageOptions struct {
+	serialOptions
+	Cipher *proto.CipherParams
+}
+
+func runGetMessage(ctx context.Context, d plugin.Deps, o getMessageOptions) error {
 	c, err := dataplane.Open(d, o.Data)
 	if err != nil {
 		return err
 	}
+	c.Cipher = o.Cipher
 	m, err := c.GetMessage(ctx, o.Channel, o.Serial)
 	if err != nil {
 		return err

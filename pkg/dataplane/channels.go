@@ -131,7 +131,7 @@ func (c *Client) History(ctx context.Context, channel string, q HistoryQuery) ([
 	msgs, more, err := Collect[Message](ctx, c, rest.Call{What: ablyauth.Doing("history", channel), Method: http.MethodGet,
 		Segments: []string{"channels", channel, "messages"}, Query: q.values()}, q.Limit)
 	for i := range msgs {
-		msgs[i] = msgs[i].decoded()
+		msgs[i] = c.decoded(msgs[i])
 	}
 	return msgs, more, err
 }
@@ -239,7 +239,7 @@ func (c *Client) Presence(ctx context.Context, channel, clientID, connectionID s
 	members, more, err := Collect[PresenceMessage](ctx, c, rest.Call{What: "read the presence of " + strconv.Quote(channel), Method: http.MethodGet,
 		Segments: []string{"channels", channel, "presence"}, Query: q}, limit)
 	for i := range members {
-		members[i].Data, members[i].Encoding = DecodeData(members[i].Data, members[i].Encoding)
+		members[i].Data, members[i].Encoding = DecodeData(members[i].Data, members[i].Encoding, c.Cipher)
 	}
 	return members, more, err
 }
@@ -295,7 +295,7 @@ func (c *Client) GetMessage(ctx context.Context, channel, serial string) (Messag
 	}
 	err := c.Do(ctx, rest.Call{What: fmt.Sprintf("read message %s of %q", serial, channel), Method: http.MethodGet,
 		Segments: []string{"channels", channel, "messages", serial}}, &m)
-	return m.decoded(), err
+	return c.decoded(m), err
 }
 
 // MessageEdit is an update, append or delete of a mutable message (RSL15).
@@ -379,7 +379,7 @@ func (c *Client) Annotations(ctx context.Context, channel, serial string, limit 
 	list, more, err := Collect[Annotation](ctx, c, rest.Call{What: fmt.Sprintf("read the annotations of message %s of %q", serial, channel), Method: http.MethodGet,
 		Segments: []string{"channels", channel, "messages", serial, "annotations"}, Query: q}, limit)
 	for i := range list {
-		list[i].Data, list[i].Encoding = DecodeData(list[i].Data, list[i].Encoding)
+		list[i].Data, list[i].Encoding = DecodeData(list[i].Data, list[i].Encoding, c.Cipher)
 	}
 	return list, more, err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/realtime/proto"
 	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/rest"
 )
@@ -65,6 +66,9 @@ type Client struct {
 	MessageClientID string
 	// Credential says what authenticates, for --verbose and errors: never a secret.
 	Credential string
+	// Cipher decrypts the data of messages read (--cipher, RSL5); nil leaves encrypted data
+	// as it came, its encoding saying so.
+	Cipher *proto.CipherParams
 
 	auth rest.Auth
 	now  func() time.Time

@@ -9,14 +9,14 @@ import (
 
 // DecodeData undoes a message's encoding chain as far as JSON can show the result (RSL6,
 // TM3), with the protocol's one decoder (proto.Decode): "json", "utf-8" and "base64" over
-// text are undone; bytes that are not text stay base64; a step it cannot undo (a cipher
-// without its key, vcdiff) stops there. The encoding returned is what remains, "" when
+// text are undone, and a cipher step with cipher's key (RSL5; nil: none); bytes that are not
+// text stay base64; a step it cannot undo (a cipher without its key, vcdiff) stops there. The encoding returned is what remains, "" when
 // nothing does.
-func DecodeData(data json.RawMessage, encoding string) (json.RawMessage, string) {
+func DecodeData(data json.RawMessage, encoding string, cipher *proto.CipherParams) (json.RawMessage, string) {
 	if encoding == "" {
 		return data, ""
 	}
-	d, rest, _ := proto.Decode(data, encoding, nil) // an error leaves rest to say what is undone
+	d, rest, _ := proto.Decode(data, encoding, cipher) // an error leaves rest to say what is undone
 	var out []byte
 	switch d.Kind() {
 	case proto.KindNone:
@@ -34,8 +34,8 @@ func DecodeData(data json.RawMessage, encoding string) (json.RawMessage, string)
 	return out, rest
 }
 
-// decoded is m with its data decoded (DecodeData).
-func (m Message) decoded() Message {
-	m.Data, m.Encoding = DecodeData(m.Data, m.Encoding)
+// decoded is m with its data decoded with the client's cipher (DecodeData).
+func (c *Client) decoded(m Message) Message {
+	m.Data, m.Encoding = DecodeData(m.Data, m.Encoding, c.Cipher)
 	return m
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ably/ably-suite/pkg/dataplane"
 )
 
 // Frames as a server and a client write them (the shapes of TR4, CD2, TM2, TP3, TAN2).
@@ -216,32 +215,4 @@ func FuzzProtocolMessage(f *testing.F) {
 			t.Fatalf("not stable:\n%s\n%s", b, b2)
 		}
 	})
-}
-
-// TestMessageCarriesTheRESTFields: a message as the REST API gives it (pkg/dataplane) goes
-// through the Realtime Message without losing a field.
-func TestMessageCarriesTheRESTFields(t *testing.T) {
-	action := dataplane.ActionUpdate // 0 (create) is left out on the Realtime wire
-	rest := dataplane.Message{ID: "id1", Name: "n", Data: json.RawMessage(`"d"`), Encoding: "utf-8", ClientID: "c",
-		ConnectionID: "conn", Timestamp: 123, Serial: "s1", Action: &action, Extras: json.RawMessage(`{"headers":{"a":"b"}}`),
-		Version: &dataplane.MessageVersion{Serial: "v", Timestamp: 4, ClientID: "c2", Description: "d", Metadata: map[string]string{"k": "v"}}}
-	b, err := json.Marshal(rest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m Message
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	b2, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var back dataplane.Message
-	if err := json.Unmarshal(b2, &back); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(back, rest) {
-		t.Errorf("REST message lost something over Realtime:\n%s\n%s", b, b2)
-	}
 }
