@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // Frames as a server and a client write them (the shapes of TR4, CD2, TM2, TP3, TAN2).
