@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ably/ably-suite/internal/sessiontest"
 	"github.com/ably/ably-suite/pkg/config"
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/controltest"
@@ -15,12 +16,6 @@ import (
 	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/session"
 )
-
-// settings are the Session settings of a command run against srv with its default token,
-// acting on app ("" for none).
-func settings(srv *controltest.Server, app string) session.Settings {
-	return session.Settings{Flags: resolve.Flags{AccessToken: controltest.DefaultToken, ControlHost: srv.URL, App: app}}
-}
 
 func strptr(s string) *string { return &s }
 
@@ -37,7 +32,7 @@ func TestRunDeleteAsksThePrompt(t *testing.T) {
 		transport := &plugintest.CountingTransport{}
 		answers := &plugintest.Answers{Yes: []bool{tc.answer}}
 		ctx, d, streams := plugintest.Options{TTY: true, Prompt: answers, Transport: transport}.Deps(t)
-		err := runDelete(ctx, d, deleteOptions{Session: settings(srv, "Demo")})
+		err := runDelete(ctx, d, deleteOptions{Session: sessiontest.Settings(srv, "Demo")})
 		if got := exitcode.Of(err); got != tc.code {
 			t.Fatalf("answer %v: exit %d (%v), want %d", tc.answer, got, err, tc.code)
 		}
@@ -63,7 +58,7 @@ func TestRunDeleteNeedsForceOffATerminal(t *testing.T) {
 	defer srv.Close()
 	app := srv.AddApp("", controltest.App{Name: "Demo"})
 	ctx, d, _ := plugintest.Options{}.Deps(t)
-	err := runDelete(ctx, d, deleteOptions{Session: settings(srv, app.ID)})
+	err := runDelete(ctx, d, deleteOptions{Session: sessiontest.Settings(srv, app.ID)})
 	if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("got %v, want a usage error asking for --force", err)
 	}
@@ -72,7 +67,7 @@ func TestRunDeleteNeedsForceOffATerminal(t *testing.T) {
 	}
 	answers := &plugintest.Answers{}
 	ctx, d, _ = plugintest.Options{TTY: true, Prompt: answers, Format: output.JSON}.Deps(t)
-	if err := runDelete(ctx, d, deleteOptions{Session: settings(srv, app.ID), Force: true}); err != nil {
+	if err := runDelete(ctx, d, deleteOptions{Session: sessiontest.Settings(srv, app.ID), Force: true}); err != nil {
 		t.Fatalf("with Force: %v", err)
 	}
 	if len(srv.Apps()) != 0 || len(answers.Asked) != 0 {
@@ -86,7 +81,7 @@ func TestRunCreateUpdateList(t *testing.T) {
 	defer srv.Close()
 	transport := &plugintest.CountingTransport{}
 	ctx, d, streams := plugintest.Options{Transport: transport}.Deps(t)
-	if err := runCreate(ctx, d, createOptions{Session: settings(srv, ""), Fields: control.AppFields{Name: strptr("Shop")}}); err != nil {
+	if err := runCreate(ctx, d, createOptions{Session: sessiontest.Settings(srv, ""), Fields: control.AppFields{Name: strptr("Shop")}}); err != nil {
 		t.Fatal(err)
 	}
 	apps := srv.Apps()
@@ -101,7 +96,7 @@ func TestRunCreateUpdateList(t *testing.T) {
 		t.Error("create sent nothing through the Deps' transport")
 	}
 
-	o := updateOptions{Session: settings(srv, "Shop"), Fields: control.AppFields{Status: strptr(statusDisabled)}}
+	o := updateOptions{Session: sessiontest.Settings(srv, "Shop"), Fields: control.AppFields{Status: strptr(statusDisabled)}}
 	if err := runUpdate(ctx, d, o); err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +108,7 @@ func TestRunCreateUpdateList(t *testing.T) {
 	}
 
 	ctx, d, streams = plugintest.Options{Format: output.JSON}.Deps(t)
-	if err := runList(ctx, d, listOptions{Session: settings(srv, "")}); err != nil {
+	if err := runList(ctx, d, listOptions{Session: sessiontest.Settings(srv, "")}); err != nil {
 		t.Fatal(err)
 	}
 	if out := streams.Stdout.String(); !strings.HasPrefix(out, `[{"accountId":"`+controltest.DefaultAccountID+`","id":"`+apps[0].ID+`"`) ||
@@ -129,14 +124,14 @@ func TestRunRules(t *testing.T) {
 	app := srv.AddApp("", controltest.App{Name: "Demo"})
 	yes := true
 	ctx, d, _ := plugintest.Options{}.Deps(t)
-	if err := runRulesCreate(ctx, d, rulesCreateOptions{Session: settings(srv, "Demo"), Name: "chat",
+	if err := runRulesCreate(ctx, d, rulesCreateOptions{Session: sessiontest.Settings(srv, "Demo"), Name: "chat",
 		Fields: control.NamespaceFields{Persisted: &yes}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Namespaces(app.ID); len(got) != 1 || got[0].ID != "chat" || !got[0].Persisted || got[0].PushEnabled {
 		t.Fatalf("after create: %+v", got)
 	}
-	if err := runRulesUpdate(ctx, d, rulesUpdateOptions{Session: settings(srv, app.ID), Name: "chat",
+	if err := runRulesUpdate(ctx, d, rulesUpdateOptions{Session: sessiontest.Settings(srv, app.ID), Name: "chat",
 		Fields: control.NamespaceFields{PushEnabled: &yes}}); err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +140,7 @@ func TestRunRules(t *testing.T) {
 	}
 
 	ctx, d, streams := plugintest.Options{Format: output.JSON}.Deps(t)
-	if err := runRulesList(ctx, d, rulesListOptions{Session: settings(srv, app.ID)}); err != nil {
+	if err := runRulesList(ctx, d, rulesListOptions{Session: sessiontest.Settings(srv, app.ID)}); err != nil {
 		t.Fatal(err)
 	}
 	if out := streams.Stdout.String(); !strings.Contains(out, `"id":"chat"`) || !strings.Contains(out, `"pushEnabled":true`) {
@@ -155,7 +150,7 @@ func TestRunRules(t *testing.T) {
 	for _, answer := range []bool{false, true} {
 		answers := &plugintest.Answers{Yes: []bool{answer}}
 		ctx, d, _ := plugintest.Options{TTY: true, Prompt: answers}.Deps(t)
-		err := runRulesDelete(ctx, d, rulesDeleteOptions{Session: settings(srv, app.ID), Name: "chat"})
+		err := runRulesDelete(ctx, d, rulesDeleteOptions{Session: sessiontest.Settings(srv, app.ID), Name: "chat"})
 		if answer != (err == nil) {
 			t.Fatalf("answer %v: %v", answer, err)
 		}
@@ -183,7 +178,7 @@ func TestRunSetAPNsP12(t *testing.T) {
 		srv.ResetRequests()
 		sandbox := tc.want == "from-flag"
 		ctx, d, _ := plugintest.Options{Vars: map[string]string{envP12Password: tc.env}}.Deps(t)
-		o := setAPNsP12Options{Session: settings(srv, app.ID), P12: p12, Password: tc.password, Sandbox: &sandbox}
+		o := setAPNsP12Options{Session: sessiontest.Settings(srv, app.ID), P12: p12, Password: tc.password, Sandbox: &sandbox}
 		if err := runSetAPNsP12(ctx, d, o); err != nil {
 			t.Fatal(err)
 		}

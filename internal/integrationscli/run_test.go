@@ -4,17 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ably/ably-suite/internal/sessiontest"
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin/plugintest"
-	"github.com/ably/ably-suite/pkg/resolve"
-	"github.com/ably/ably-suite/pkg/session"
 )
-
-func settings(srv *controltest.Server, app string) session.Settings {
-	return session.Settings{Flags: resolve.Flags{AccessToken: controltest.DefaultToken, ControlHost: srv.URL, App: app}}
-}
 
 func httpRule() map[string]any {
 	return map[string]any{"ruleType": "http", "requestMode": "single",
@@ -36,7 +31,7 @@ func TestRunDeleteAsksThePrompt(t *testing.T) {
 		answers := &plugintest.Answers{Yes: []bool{tc.answer}}
 		transport := &plugintest.CountingTransport{}
 		ctx, d, _ := plugintest.Options{TTY: tc.tty, Prompt: answers, Transport: transport}.Deps(t)
-		err := runDelete(ctx, d, deleteOptions{Session: settings(srv, app.ID), ID: id})
+		err := runDelete(ctx, d, deleteOptions{Session: sessiontest.Settings(srv, app.ID), ID: id})
 		if got := exitcode.Of(err); got != tc.code {
 			t.Fatalf("tty %v answer %v: exit %d (%v), want %d", tc.tty, tc.answer, got, err, tc.code)
 		}
@@ -66,7 +61,7 @@ func TestRunListMasksSecrets(t *testing.T) {
 	srv.AddRule(app.ID, rule)
 	for _, show := range []bool{false, true} {
 		ctx, d, streams := plugintest.Options{Format: output.JSON}.Deps(t)
-		if err := runList(ctx, d, listOptions{Session: settings(srv, app.ID), ShowSecret: show}); err != nil {
+		if err := runList(ctx, d, listOptions{Session: sessiontest.Settings(srv, app.ID), ShowSecret: show}); err != nil {
 			t.Fatal(err)
 		}
 		if got := strings.Contains(streams.Stdout.String(), "hook-secret-value"); got != show {

@@ -4,17 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ably/ably-suite/internal/sessiontest"
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin/plugintest"
-	"github.com/ably/ably-suite/pkg/resolve"
-	"github.com/ably/ably-suite/pkg/session"
 )
-
-func settings(srv *controltest.Server, app string) session.Settings {
-	return session.Settings{Flags: resolve.Flags{AccessToken: controltest.DefaultToken, ControlHost: srv.URL, App: app}}
-}
 
 // The run functions take everything but their options from the Deps: the prompt decides
 // whether a queue is deleted, and every request goes through the Deps' transport.
@@ -32,7 +27,7 @@ func TestRunDeleteAsksThePrompt(t *testing.T) {
 		transport := &plugintest.CountingTransport{}
 		answers := &plugintest.Answers{Yes: []bool{tc.answer}}
 		ctx, d, streams := plugintest.Options{TTY: true, Prompt: answers, Transport: transport}.Deps(t)
-		err := runDelete(ctx, d, deleteOptions{Session: settings(srv, app.ID), Queue: "orders"})
+		err := runDelete(ctx, d, deleteOptions{Session: sessiontest.Settings(srv, app.ID), Queue: "orders"})
 		if got := exitcode.Of(err); got != tc.code {
 			t.Fatalf("answer %v: exit %d (%v), want %d", tc.answer, got, err, tc.code)
 		}
@@ -58,7 +53,7 @@ func TestRunDeleteNeedsForceOffATerminal(t *testing.T) {
 	app := srv.AddApp("", controltest.App{Name: "Demo"})
 	srv.AddQueue(app.ID, controltest.Queue{Name: "orders"})
 	ctx, d, _ := plugintest.Options{}.Deps(t)
-	err := runDelete(ctx, d, deleteOptions{Session: settings(srv, app.ID), Queue: "orders"})
+	err := runDelete(ctx, d, deleteOptions{Session: sessiontest.Settings(srv, app.ID), Queue: "orders"})
 	if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("got %v, want a usage error asking for --force", err)
 	}
@@ -66,7 +61,7 @@ func TestRunDeleteNeedsForceOffATerminal(t *testing.T) {
 		t.Error("the queue was deleted")
 	}
 	ctx, d, _ = plugintest.Options{}.Deps(t)
-	if err := runDelete(ctx, d, deleteOptions{Session: settings(srv, app.ID), Queue: "orders", Force: true}); err != nil {
+	if err := runDelete(ctx, d, deleteOptions{Session: sessiontest.Settings(srv, app.ID), Queue: "orders", Force: true}); err != nil {
 		t.Fatalf("with Force: %v", err)
 	}
 	if len(srv.Queues(app.ID)) != 0 {
@@ -80,7 +75,7 @@ func TestRunCreateAndListJSON(t *testing.T) {
 	defer srv.Close()
 	app := srv.AddApp("", controltest.App{Name: "Demo"})
 	ctx, d, _ := plugintest.Options{}.Deps(t)
-	o := createOptions{Session: settings(srv, "Demo")}
+	o := createOptions{Session: sessiontest.Settings(srv, "Demo")}
 	o.Fields.Name, o.Fields.TTL, o.Fields.MaxLength, o.Fields.Region = "Order events", 30, 5000, "eu-west-1-a"
 	if err := runCreate(ctx, d, o); err != nil {
 		t.Fatal(err)
@@ -90,7 +85,7 @@ func TestRunCreateAndListJSON(t *testing.T) {
 		t.Fatalf("stored %+v", got)
 	}
 	ctx, d, streams := plugintest.Options{Format: output.JSON}.Deps(t)
-	if err := runList(ctx, d, listOptions{Session: settings(srv, app.ID)}); err != nil {
+	if err := runList(ctx, d, listOptions{Session: sessiontest.Settings(srv, app.ID)}); err != nil {
 		t.Fatal(err)
 	}
 	if out := streams.Stdout.String(); !strings.HasPrefix(out, `[{"id":"`+got[0].ID+`"`) {

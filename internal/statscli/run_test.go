@@ -11,13 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ably/ably-suite/internal/sessiontest"
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin/plugintest"
-	"github.com/ably/ably-suite/pkg/resolve"
-	"github.com/ably/ably-suite/pkg/session"
 )
 
 // hookTransport sends each request as http.DefaultTransport does, counting them, and first
@@ -80,10 +79,6 @@ func (c *serverClock) Add(d time.Duration) {
 // t0 is the tests' present: half past 10:02.
 var t0 = time.Date(2024, 5, 1, 10, 2, 30, 0, time.UTC)
 
-func settings(srv *controltest.Server, app string) session.Settings {
-	return session.Settings{Flags: resolve.Flags{AccessToken: controltest.DefaultToken, ControlHost: srv.URL, App: app}}
-}
-
 // statsRequests are the query strings of the stats requests srv received.
 func statsRequests(t *testing.T, srv *controltest.Server, pattern string) []url.Values {
 	t.Helper()
@@ -106,7 +101,7 @@ func TestRunAccountSendsTheQueryThroughTheTransport(t *testing.T) {
 	defer srv.Close()
 	transport := &hookTransport{}
 	ctx, d, streams := plugintest.Options{Transport: transport, Format: output.JSON}.Deps(t)
-	o := statsOptions{Session: settings(srv, ""), View: viewOptions{Query: control.StatsQuery{
+	o := statsOptions{Session: sessiontest.Settings(srv, ""), View: viewOptions{Query: control.StatsQuery{
 		Unit: "hour", Direction: "forwards", Limit: 3, Start: t0.Add(-5 * time.Hour)}}}
 	if err := (commands{}).runAccount(ctx, d, o); err != nil {
 		t.Fatal(err)
@@ -135,7 +130,7 @@ func TestRunAppTable(t *testing.T) {
 	defer srv.Close()
 	app := srv.AddApp("", controltest.App{Name: "Demo"})
 	ctx, d, streams := plugintest.Options{}.Deps(t)
-	o := statsOptions{Session: settings(srv, "Demo"), View: viewOptions{Query: control.StatsQuery{Unit: "day", Direction: "backwards", Limit: 2}}}
+	o := statsOptions{Session: sessiontest.Settings(srv, "Demo"), View: viewOptions{Query: control.StatsQuery{Unit: "day", Direction: "backwards", Limit: 2}}}
 	if err := (commands{}).runApp(ctx, d, o); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +153,7 @@ func TestRunAppLiveRedrawsOnTheTicker(t *testing.T) {
 	defer cancel()
 	ticks := &drivenTicker{ticks: 2, cancel: cancel}
 	ctx, d, streams := plugintest.Options{TTY: true, Context: parent, Now: func() time.Time { return t0 }}.Deps(t)
-	o := statsOptions{Session: settings(srv, app.ID), View: viewOptions{Query: control.StatsQuery{Unit: "minute", Direction: "backwards", Limit: 2},
+	o := statsOptions{Session: sessiontest.Settings(srv, app.ID), View: viewOptions{Query: control.StatsQuery{Unit: "minute", Direction: "backwards", Limit: 2},
 		Live: true, Interval: 7 * time.Second}}
 	if err := (commands{newTicker: ticks.newTicker}).runApp(ctx, d, o); err != nil {
 		t.Fatalf("a live view ended by Ctrl-C: %v, want success", err)
@@ -190,7 +185,7 @@ func TestRunLiveFirstFailureEndsIt(t *testing.T) {
 	defer cancel()
 	ticks := &drivenTicker{ticks: 5, cancel: cancel}
 	ctx, d, streams := plugintest.Options{Context: parent, Format: output.JSON}.Deps(t)
-	o := statsOptions{Session: settings(srv, ""), View: viewOptions{Query: control.StatsQuery{Limit: 1}, Live: true, Interval: time.Second}}
+	o := statsOptions{Session: sessiontest.Settings(srv, ""), View: viewOptions{Query: control.StatsQuery{Limit: 1}, Live: true, Interval: time.Second}}
 	err := (commands{newTicker: ticks.newTicker}).runAccount(ctx, d, o)
 	if exitcode.Of(err) != exitcode.Network {
 		t.Fatalf("got %v (exit %d), want the poll's network error", err, exitcode.Of(err))
