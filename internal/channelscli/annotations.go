@@ -13,6 +13,7 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/realtime/proto"
 )
 
 func annotationsCommand() *cli.Command {
@@ -47,7 +48,7 @@ Examples:
 					&cli.StringFlag{Name: "encoding", Aliases: []string{"e"}, Usage: "the data's `ENCODING`, sent as given"},
 				),
 				Action: plugin.Action(func(c *cli.Context) (annotateOptions, error) {
-					return annotateOptionsOf(c, dataplane.AnnotationCreate)
+					return annotateOptionsOf(c, proto.AnnotationCreate)
 				}, runAnnotate),
 			},
 			{
@@ -63,7 +64,7 @@ Examples:
    ably channels annotations delete chat:general "$SERIAL" reaction:distinct.v1 --name thumbsup`,
 				Flags: flags(&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "the annotation's `NAME`"}),
 				Action: plugin.Action(func(c *cli.Context) (annotateOptions, error) {
-					return annotateOptionsOf(c, dataplane.AnnotationDelete)
+					return annotateOptionsOf(c, proto.AnnotationDelete)
 				}, runAnnotate),
 			},
 			{
@@ -90,7 +91,7 @@ type annotateOptions struct {
 	Annotation dataplane.Annotation
 }
 
-func annotateOptionsOf(c *cli.Context, action int) (annotateOptions, error) {
+func annotateOptionsOf(c *cli.Context, action proto.AnnotationAction) (annotateOptions, error) {
 	so, err := serialOptionsWith(c, "TYPE")
 	if err != nil {
 		return annotateOptions{}, err
@@ -104,7 +105,7 @@ func annotateOptionsOf(c *cli.Context, action int) (annotateOptions, error) {
 	switch {
 	case (method == "distinct" || method == "unique" || method == "multiple") && a.Name == "":
 		return annotateOptions{}, exitcode.Usagef("annotation TYPE %q (%s) needs --name: what is counted, e.g. --name thumbsup", a.Type, method)
-	case c.IsSet("count") && (method != "multiple" || action == dataplane.AnnotationDelete):
+	case c.IsSet("count") && (method != "multiple" || action == proto.AnnotationDelete):
 		return annotateOptions{}, exitcode.Usagef("--count goes with a multiple annotation being published (TYPE like votes:multiple.v1)")
 	case c.IsSet("count"):
 		n := c.Int("count")
@@ -138,7 +139,7 @@ func runAnnotate(ctx context.Context, d plugin.Deps, o annotateOptions) error {
 		return err
 	}
 	verb := "published"
-	if a.Action == dataplane.AnnotationDelete {
+	if a.Action == proto.AnnotationDelete {
 		verb = "deleted"
 	}
 	if d.Out.IsJSON() {
@@ -170,13 +171,6 @@ func annotationsGetOptionsOf(c *cli.Context) (annotationsGetOptions, error) {
 	return o, err
 }
 
-func annotationAction(a int) string {
-	if a == dataplane.AnnotationDelete {
-		return "annotation.delete"
-	}
-	return "annotation.create"
-}
-
 func runAnnotationsGet(ctx context.Context, d plugin.Deps, o annotationsGetOptions) error {
 	c, err := dataplane.Open(d, o.Data)
 	if err != nil {
@@ -199,7 +193,7 @@ func runAnnotationsGet(ctx context.Context, d plugin.Deps, o annotationsGetOptio
 			HasMore     bool             `json:"hasMore"`
 		}{o.Channel, o.Serial, make([]annotationJSON, len(list)), more}
 		for i, a := range list {
-			r.Annotations[i] = annotationJSON{a, annotationAction(a.Action), isoMillis(a.Timestamp)}
+			r.Annotations[i] = annotationJSON{a, a.Action.String(), isoMillis(a.Timestamp)}
 		}
 		return d.Out.JSON(r)
 	}
@@ -214,7 +208,7 @@ func runAnnotationsGet(ctx context.Context, d plugin.Deps, o annotationsGetOptio
 		}
 		if err := d.Out.Details([]output.Field{
 			{Label: "Type", Value: a.Type},
-			{Label: "Action", Value: annotationAction(a.Action)},
+			{Label: "Action", Value: a.Action.String()},
 			{Label: "Name", Value: dash(a.Name)},
 			{Label: "Client ID", Value: dash(a.ClientID)},
 			{Label: "Count", Value: count},

@@ -95,14 +95,14 @@ func runGetMessage(ctx context.Context, d plugin.Deps, o getMessageOptions) erro
 // editKind is one of the three edits of a mutable message.
 type editKind struct {
 	name, verb, done string
-	action           int
+	action           proto.MessageAction
 	takesMessage     bool
 }
 
 var (
-	updateEdit = editKind{"update", "Update", "Updated", dataplane.ActionUpdate, true}
-	appendEdit = editKind{"append", "Append to", "Appended to", dataplane.ActionAppend, true}
-	deleteEdit = editKind{"delete", "Delete", "Deleted", dataplane.ActionDelete, false}
+	updateEdit = editKind{"update", "Update", "Updated", proto.MessageUpdate, true}
+	appendEdit = editKind{"append", "Append to", "Appended to", proto.MessageAppend, true}
+	deleteEdit = editKind{"delete", "Delete", "Deleted", proto.MessageDelete, false}
 )
 
 func updateCommand() *cli.Command {
@@ -192,7 +192,7 @@ func runEdit(ctx context.Context, d plugin.Deps, o editOptions) error {
 			Serial        string `json:"serial"`
 			Action        string `json:"action"`
 			VersionSerial string `json:"versionSerial"`
-		}{o.Channel, o.Serial, dataplane.ActionName(&e.Action), res.VersionSerial})
+		}{o.Channel, o.Serial, e.Action.String(), res.VersionSerial})
 	}
 	return d.Out.Printf("%s message %s of channel %q: version %s\n", o.Kind.done, o.Serial, o.Channel, dash(res.VersionSerial))
 }

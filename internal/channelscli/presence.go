@@ -79,7 +79,7 @@ func runPresence(ctx context.Context, d plugin.Deps, o presenceOptions) error {
 			HasMore bool         `json:"hasMore"`
 		}{o.Channel, make([]memberJSON, len(members)), more}
 		for i, m := range members {
-			r.Members[i] = memberJSON{PresenceMessage: m, Action: presenceAction(m.Action), Time: isoMillis(m.Timestamp)}
+			r.Members[i] = memberJSON{PresenceMessage: m, Action: m.Action.String(), Time: isoMillis(m.Timestamp)}
 		}
 		return d.Out.JSON(r)
 	}
@@ -91,7 +91,7 @@ func runPresence(ctx context.Context, d plugin.Deps, o presenceOptions) error {
 		if err := d.Out.Details([]output.Field{
 			{Label: "Client ID", Value: dash(m.ClientID)},
 			{Label: "Connection ID", Value: dash(m.ConnectionID)},
-			{Label: "Action", Value: presenceAction(m.Action)},
+			{Label: "Action", Value: m.Action.String()},
 			{Label: "Since", Value: dash(isoMillis(m.Timestamp))},
 			{Label: "Data", Value: dataText(m.Data)},
 		}); err != nil {
@@ -102,21 +102,4 @@ func runPresence(ctx context.Context, d plugin.Deps, o presenceOptions) error {
 		d.Out.Warnf("more members than --limit %d: raise --limit", o.Limit)
 	}
 	return nil
-}
-
-// presenceAction names a presence action (TP2).
-func presenceAction(a int) string {
-	switch a {
-	case 0:
-		return "absent"
-	case 1:
-		return "present"
-	case 2:
-		return "enter"
-	case 3:
-		return "leave"
-	case 4:
-		return "update"
-	}
-	return fmt.Sprintf("action %d", a)
 }

@@ -12,23 +12,24 @@ import (
 
 	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/realtime/proto"
 	"github.com/ably/ably-suite/pkg/rest"
 )
 
 // Message is an Ably message as the REST API takes and gives it (TM). Data is kept as the
 // JSON the API sent, so a string, an object or a number comes back as it went in.
 type Message struct {
-	ID           string          `json:"id,omitempty"`
-	Name         string          `json:"name,omitempty"`
-	Data         json.RawMessage `json:"data,omitempty"`
-	Encoding     string          `json:"encoding,omitempty"`
-	ClientID     string          `json:"clientId,omitempty"`
-	ConnectionID string          `json:"connectionId,omitempty"`
-	Timestamp    int64           `json:"timestamp,omitempty"` // milliseconds since the epoch
-	Serial       string          `json:"serial,omitempty"`
-	Action       *int            `json:"action,omitempty"` // MessageAction: 0 create, 1 update, 2 delete, 5 append
-	Extras       json.RawMessage `json:"extras,omitempty"`
-	Version      *MessageVersion `json:"version,omitempty"`
+	ID           string               `json:"id,omitempty"`
+	Name         string               `json:"name,omitempty"`
+	Data         json.RawMessage      `json:"data,omitempty"`
+	Encoding     string               `json:"encoding,omitempty"`
+	ClientID     string               `json:"clientId,omitempty"`
+	ConnectionID string               `json:"connectionId,omitempty"`
+	Timestamp    int64                `json:"timestamp,omitempty"` // milliseconds since the epoch
+	Serial       string               `json:"serial,omitempty"`
+	Action       *proto.MessageAction `json:"action,omitempty"` // TM5; absent is message.create
+	Extras       json.RawMessage      `json:"extras,omitempty"`
+	Version      *MessageVersion      `json:"version,omitempty"`
 }
 
 // MessageVersion is the latest version of a mutable message (TM2s).
@@ -38,36 +39,6 @@ type MessageVersion struct {
 	ClientID    string            `json:"clientId,omitempty"`
 	Description string            `json:"description,omitempty"`
 	Metadata    map[string]string `json:"metadata,omitempty"`
-}
-
-// The message actions the REST API uses on mutable messages.
-const (
-	ActionCreate = 0
-	ActionUpdate = 1
-	ActionDelete = 2
-	ActionAppend = 5
-)
-
-// ActionName names a message action as Ably's SDKs do ("message.create", ...).
-func ActionName(a *int) string {
-	if a == nil {
-		return "message.create"
-	}
-	switch *a {
-	case ActionCreate:
-		return "message.create"
-	case ActionUpdate:
-		return "message.update"
-	case ActionDelete:
-		return "message.delete"
-	case 3:
-		return "meta"
-	case 4:
-		return "message.summary"
-	case ActionAppend:
-		return "message.append"
-	}
-	return "action " + strconv.Itoa(*a)
 }
 
 // PublishResult is the REST API's answer to a publish: the ID prefix and the serial of each
@@ -211,13 +182,13 @@ func (c *Client) Status(ctx context.Context, channel string) (ChannelDetails, er
 
 // PresenceMessage is a member present on a channel (TP).
 type PresenceMessage struct {
-	ID           string          `json:"id,omitempty"`
-	Action       int             `json:"action"` // 1 present
-	ClientID     string          `json:"clientId"`
-	ConnectionID string          `json:"connectionId"`
-	Data         json.RawMessage `json:"data,omitempty"`
-	Encoding     string          `json:"encoding,omitempty"`
-	Timestamp    int64           `json:"timestamp"`
+	ID           string               `json:"id,omitempty"`
+	Action       proto.PresenceAction `json:"action"` // TP2; 1 present
+	ClientID     string               `json:"clientId"`
+	ConnectionID string               `json:"connectionId"`
+	Data         json.RawMessage      `json:"data,omitempty"`
+	Encoding     string               `json:"encoding,omitempty"`
+	Timestamp    int64                `json:"timestamp"`
 }
 
 // Presence gathers up to limit members present on channel (RSP3), optionally only those of
@@ -300,12 +271,12 @@ func (c *Client) GetMessage(ctx context.Context, channel, serial string) (Messag
 
 // MessageEdit is an update, append or delete of a mutable message (RSL15).
 type MessageEdit struct {
-	Action   int             `json:"action"`
-	Name     string          `json:"name,omitempty"`
-	Data     json.RawMessage `json:"data,omitempty"`
-	Encoding string          `json:"encoding,omitempty"`
-	Extras   json.RawMessage `json:"extras,omitempty"`
-	Version  *MessageVersion `json:"version,omitempty"`
+	Action   proto.MessageAction `json:"action"` // update, delete or append
+	Name     string              `json:"name,omitempty"`
+	Data     json.RawMessage     `json:"data,omitempty"`
+	Encoding string              `json:"encoding,omitempty"`
+	Extras   json.RawMessage     `json:"extras,omitempty"`
+	Version  *MessageVersion     `json:"version,omitempty"`
 }
 
 // EditResult is the answer to an edit: the serial of the new version.
@@ -318,9 +289,9 @@ type EditResult struct {
 func (c *Client) EditMessage(ctx context.Context, channel, serial string, e MessageEdit) (EditResult, error) {
 	own, anyone, verb := "message-update-own", "message-update-any", "update"
 	switch e.Action {
-	case ActionDelete:
+	case proto.MessageDelete:
 		own, anyone, verb = "message-delete-own", "message-delete-any", "delete"
-	case ActionAppend:
+	case proto.MessageAppend:
 		verb = "append to"
 	}
 	var res EditResult
@@ -339,24 +310,18 @@ func (c *Client) EditMessage(ctx context.Context, channel, serial string, e Mess
 
 // Annotation is an annotation of a message (TAN).
 type Annotation struct {
-	ID            string          `json:"id,omitempty"`
-	Action        int             `json:"action"` // 0 create, 1 delete
-	Type          string          `json:"type"`
-	Name          string          `json:"name,omitempty"`
-	ClientID      string          `json:"clientId,omitempty"`
-	Count         *int            `json:"count,omitempty"`
-	Data          json.RawMessage `json:"data,omitempty"`
-	Encoding      string          `json:"encoding,omitempty"`
-	Serial        string          `json:"serial,omitempty"`
-	MessageSerial string          `json:"messageSerial,omitempty"`
-	Timestamp     int64           `json:"timestamp,omitempty"`
+	ID            string                 `json:"id,omitempty"`
+	Action        proto.AnnotationAction `json:"action"` // TAN: create or delete
+	Type          string                 `json:"type"`
+	Name          string                 `json:"name,omitempty"`
+	ClientID      string                 `json:"clientId,omitempty"`
+	Count         *int                   `json:"count,omitempty"`
+	Data          json.RawMessage        `json:"data,omitempty"`
+	Encoding      string                 `json:"encoding,omitempty"`
+	Serial        string                 `json:"serial,omitempty"`
+	MessageSerial string                 `json:"messageSerial,omitempty"`
+	Timestamp     int64                  `json:"timestamp,omitempty"`
 }
-
-// The annotation actions.
-const (
-	AnnotationCreate = 0
-	AnnotationDelete = 1
-)
 
 // Annotate publishes an annotation (create or delete) of the message with serial (RSAN1).
 func (c *Client) Annotate(ctx context.Context, channel, serial string, a Annotation) error {

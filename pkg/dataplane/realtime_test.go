@@ -11,7 +11,7 @@ import (
 // A message as the REST API gives it goes through the Realtime protocol's Message without
 // losing a field, so one model serves both planes.
 func TestMessageCarriesOverRealtime(t *testing.T) {
-	action := ActionUpdate // 0 (create) is left out on the Realtime wire
+	action := proto.MessageUpdate // 0 (create) is left out on the Realtime wire
 	rest := Message{ID: "id1", Name: "n", Data: json.RawMessage(`"d"`), Encoding: "utf-8", ClientID: "c",
 		ConnectionID: "conn", Timestamp: 123, Serial: "s1", Action: &action, Extras: json.RawMessage(`{"headers":{"a":"b"}}`),
 		Version: &MessageVersion{Serial: "v", Timestamp: 4, ClientID: "c2", Description: "d", Metadata: map[string]string{"k": "v"}}}
