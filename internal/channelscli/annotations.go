@@ -112,7 +112,7 @@ func annotateOptionsOf(c *cli.Context, action proto.AnnotationAction) (annotateO
 		if n < 1 {
 			return annotateOptions{}, exitcode.Usagef("--count must be 1 or more, got %d", n)
 		}
-		a.Count = &n
+		a.Count = n
 	}
 	if c.IsSet("data") {
 		if raw := []byte(c.String("data")); json.Valid(raw) {
@@ -200,8 +200,8 @@ func runAnnotationsGet(ctx context.Context, d plugin.Deps, o annotationsGetOptio
 	d.Out.Heading(fmt.Sprintf("%s of message %s of channel %q", plural(len(list), "annotation"), o.Serial, o.Channel))
 	for i, a := range list {
 		count := "-"
-		if a.Count != nil {
-			count = strconv.Itoa(*a.Count)
+		if a.Count != 0 {
+			count = strconv.Itoa(a.Count)
 		}
 		if err := d.Out.Printf("\n[%d] %s\n", i+1, dash(isoMillis(a.Timestamp))); err != nil {
 			return err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/ably/ably-suite/pkg/dataplane"
 	"github.com/ably/ably-suite/pkg/output"
-	"github.com/ably/ably-suite/pkg/realtime/proto"
 )
 
 // messageInput is how a message is given on the command line, as the official CLI reads
@@ -97,7 +96,7 @@ func messageFields(m dataplane.Message) []output.Field {
 		{Label: "Name", Value: dash(m.Name)},
 		{Label: "Client ID", Value: dash(m.ClientID)},
 		{Label: "Serial", Value: dash(m.Serial)},
-		{Label: "Action", Value: actionName(m.Action)},
+		{Label: "Action", Value: m.Action.String()},
 	}
 	if m.Version != nil && m.Version.Serial != "" && m.Version.Serial != m.Serial {
 		f = append(f, output.Field{Label: "Version", Value: versionText(*m.Version)})
@@ -134,8 +133,7 @@ type messageJSON struct {
 }
 
 func toJSON(m dataplane.Message) messageJSON {
-	j := messageJSON{Message: m, Action: actionName(m.Action)}
-	j.Message.Action = nil
+	j := messageJSON{Message: m, Action: m.Action.String()}
 	j.Time = isoMillis(m.Timestamp)
 	return j
 }
@@ -146,14 +144,6 @@ func isoMillis(ms int64) string {
 		return ""
 	}
 	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000Z07:00")
-}
-
-// actionName names a message's action; a message without one is a create (TM2j).
-func actionName(a *proto.MessageAction) string {
-	if a == nil {
-		return proto.MessageCreate.String()
-	}
-	return a.String()
 }
 
 func dash(s string) string {

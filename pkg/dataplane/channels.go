@@ -16,30 +16,13 @@ import (
 	"github.com/ably/ably-suite/pkg/rest"
 )
 
-// Message is an Ably message as the REST API takes and gives it (TM). Data is kept as the
-// JSON the API sent, so a string, an object or a number comes back as it went in.
-type Message struct {
-	ID           string               `json:"id,omitempty"`
-	Name         string               `json:"name,omitempty"`
-	Data         json.RawMessage      `json:"data,omitempty"`
-	Encoding     string               `json:"encoding,omitempty"`
-	ClientID     string               `json:"clientId,omitempty"`
-	ConnectionID string               `json:"connectionId,omitempty"`
-	Timestamp    int64                `json:"timestamp,omitempty"` // milliseconds since the epoch
-	Serial       string               `json:"serial,omitempty"`
-	Action       *proto.MessageAction `json:"action,omitempty"` // TM5; absent is message.create
-	Extras       json.RawMessage      `json:"extras,omitempty"`
-	Version      *MessageVersion      `json:"version,omitempty"`
-}
+// Message is an Ably message (TM), the one model of the REST API and the Realtime protocol.
+// Data is kept as the JSON the API sent, so a string, an object or a number comes back as
+// it went in.
+type Message = proto.Message
 
 // MessageVersion is the latest version of a mutable message (TM2s).
-type MessageVersion struct {
-	Serial      string            `json:"serial,omitempty"`
-	Timestamp   int64             `json:"timestamp,omitempty"`
-	ClientID    string            `json:"clientId,omitempty"`
-	Description string            `json:"description,omitempty"`
-	Metadata    map[string]string `json:"metadata,omitempty"`
-}
+type MessageVersion = proto.MessageVersion
 
 // PublishResult is the REST API's answer to a publish: the ID prefix and the serial of each
 // message (null for one the server discarded, RSL1n).
@@ -181,15 +164,7 @@ func (c *Client) Status(ctx context.Context, channel string) (ChannelDetails, er
 }
 
 // PresenceMessage is a member present on a channel (TP).
-type PresenceMessage struct {
-	ID           string               `json:"id,omitempty"`
-	Action       proto.PresenceAction `json:"action"` // TP2; 1 present
-	ClientID     string               `json:"clientId"`
-	ConnectionID string               `json:"connectionId"`
-	Data         json.RawMessage      `json:"data,omitempty"`
-	Encoding     string               `json:"encoding,omitempty"`
-	Timestamp    int64                `json:"timestamp"`
-}
+type PresenceMessage = proto.PresenceMessage
 
 // Presence gathers up to limit members present on channel (RSP3), optionally only those of
 // one client ID or connection.
@@ -309,19 +284,7 @@ func (c *Client) EditMessage(ctx context.Context, channel, serial string, e Mess
 }
 
 // Annotation is an annotation of a message (TAN).
-type Annotation struct {
-	ID            string                 `json:"id,omitempty"`
-	Action        proto.AnnotationAction `json:"action"` // TAN: create or delete
-	Type          string                 `json:"type"`
-	Name          string                 `json:"name,omitempty"`
-	ClientID      string                 `json:"clientId,omitempty"`
-	Count         *int                   `json:"count,omitempty"`
-	Data          json.RawMessage        `json:"data,omitempty"`
-	Encoding      string                 `json:"encoding,omitempty"`
-	Serial        string                 `json:"serial,omitempty"`
-	MessageSerial string                 `json:"messageSerial,omitempty"`
-	Timestamp     int64                  `json:"timestamp,omitempty"`
-}
+type Annotation = proto.Annotation
 
 // Annotate publishes an annotation (create or delete) of the message with serial (RSAN1).
 func (c *Client) Annotate(ctx context.Context, channel, serial string, a Annotation) error {
