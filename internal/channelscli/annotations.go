@@ -82,6 +82,7 @@ Examples:
 				Flags:  flags(&cli.IntFlag{Name: "limit", Value: defaultListLimit, Usage: "show at most `N` annotations (1 to 10000)"}),
 				Action: plugin.Action(annotationsGetOptionsOf, runAnnotationsGet),
 			},
+			annotationsSubscribeCommand(),
 		},
 	}
 }
@@ -181,11 +182,6 @@ func runAnnotationsGet(ctx context.Context, d plugin.Deps, o annotationsGetOptio
 		return err
 	}
 	if d.Out.IsJSON() {
-		type annotationJSON struct {
-			dataplane.Annotation
-			Action string `json:"action"`
-			Time   string `json:"time,omitempty"`
-		}
 		r := struct {
 			Channel     string           `json:"channel"`
 			Serial      string           `json:"messageSerial"`
@@ -193,28 +189,16 @@ func runAnnotationsGet(ctx context.Context, d plugin.Deps, o annotationsGetOptio
 			HasMore     bool             `json:"hasMore"`
 		}{o.Channel, o.Serial, make([]annotationJSON, len(list)), more}
 		for i, a := range list {
-			r.Annotations[i] = annotationJSON{a, a.Action.String(), isoMillis(a.Timestamp)}
+			r.Annotations[i] = toAnnotationJSON(a)
 		}
 		return d.Out.JSON(r)
 	}
 	d.Out.Heading(fmt.Sprintf("%s of message %s of channel %q", plural(len(list), "annotation"), o.Serial, o.Channel))
 	for i, a := range list {
-		count := "-"
-		if a.Count != 0 {
-			count = strconv.Itoa(a.Count)
-		}
 		if err := d.Out.Printf("\n[%d] %s\n", i+1, dash(isoMillis(a.Timestamp))); err != nil {
 			return err
 		}
-		if err := d.Out.Details([]output.Field{
-			{Label: "Type", Value: a.Type},
-			{Label: "Action", Value: a.Action.String()},
-			{Label: "Name", Value: dash(a.Name)},
-			{Label: "Client ID", Value: dash(a.ClientID)},
-			{Label: "Count", Value: count},
-			{Label: "Serial", Value: dash(a.Serial)},
-			{Label: "Data", Value: dataText(a.Data)},
-		}); err != nil {
+		if err := d.Out.Details(annotationFields(a)); err != nil {
 			return err
 		}
 	}
@@ -222,4 +206,33 @@ func runAnnotationsGet(ctx context.Context, d plugin.Deps, o annotationsGetOptio
 		d.Out.Warnf("more annotations than --limit %d: raise --limit", o.Limit)
 	}
 	return nil
+}
+
+// annotationJSON is an annotation in this suite's JSON: the API's fields, the action by
+// name, the timestamp also in RFC 3339.
+type annotationJSON struct {
+	dataplane.Annotation
+	Action string `json:"action"`
+	Time   string `json:"time,omitempty"`
+}
+
+func toAnnotationJSON(a dataplane.Annotation) annotationJSON {
+	return annotationJSON{a, a.Action.String(), isoMillis(a.Timestamp)}
+}
+
+// annotationFields are an annotation's labelled lines.
+func annotationFields(a dataplane.Annotation) []output.Field {
+	count := "-"
+	if a.Count != 0 {
+		count = strconv.Itoa(a.Count)
+	}
+	return []output.Field{
+		{Label: "Type", Value: a.Type},
+		{Label: "Action", Value: a.Action.String()},
+		{Label: "Name", Value: dash(a.Name)},
+		{Label: "Client ID", Value: dash(a.ClientID)},
+		{Label: "Count", Value: count},
+		{Label: "Serial", Value: dash(a.Serial)},
+		{Label: "Data", Value: dataText(a.Data)},
+	}
 }

@@ -35,7 +35,7 @@ Examples:
    ably channels history my-first-channel
    ABLY_TOKEN="$(ably auth issue-jwt-token --token-only)" ably channels publish my-channel "Hello"`,
 		Commands: []*cli.Command{
-			publishCommand(), historyCommand(), listCommand(), batchPublishCommand(),
+			publishCommand(), subscribeCommand(), historyCommand(), listCommand(), batchPublishCommand(),
 			presenceCommand(), occupancyCommand(),
 			getMessageCommand(), updateCommand(), appendCommand(), deleteCommand(),
 			annotationsCommand(),

@@ -3,12 +3,10 @@ package channelscli
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/dataplane"
-	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
 )
 
@@ -19,7 +17,8 @@ func occupancyCommand() *cli.Command {
 		Description: `A channel's occupancy metrics: connections, publishers, subscribers and presence.
 
 Examples:
-   ably channels occupancy get my-channel`,
+   ably channels occupancy get my-channel
+   ably channels occupancy subscribe my-channel`,
 		Subcommands: []*cli.Command{{
 			Name:      "get",
 			Usage:     "Show how many connections, publishers, subscribers and presence members a channel has",
@@ -32,7 +31,7 @@ Examples:
    ably channels occupancy get my-channel --json`,
 			Flags:  flags(),
 			Action: plugin.Action(channelOptionsOf, runOccupancy),
-		}},
+		}, occupancySubscribeCommand()},
 	}
 }
 
@@ -76,15 +75,5 @@ func runOccupancy(ctx context.Context, d plugin.Deps, o channelOptions) error {
 		active = "not active"
 	}
 	d.Out.Heading(fmt.Sprintf("Occupancy of channel %q (%s)", o.Channel, active))
-	n := strconv.Itoa
-	return d.Out.Details([]output.Field{
-		{Label: "Connections", Value: n(m.Connections)},
-		{Label: "Publishers", Value: n(m.Publishers)},
-		{Label: "Subscribers", Value: n(m.Subscribers)},
-		{Label: "Presence connections", Value: n(m.PresenceConnections)},
-		{Label: "Presence members", Value: n(m.PresenceMembers)},
-		{Label: "Presence subscribers", Value: n(m.PresenceSubscribers)},
-		{Label: "Object publishers", Value: n(m.ObjectPublishers)},
-		{Label: "Object subscribers", Value: n(m.ObjectSubscribers)},
-	})
+	return d.Out.Details(metricsFields(m))
 }

@@ -16,11 +16,13 @@ func presenceCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "presence",
 		Usage: "Read a channel's presence",
-		Description: `The members present on a channel, over the REST API (entering presence needs a Realtime
-connection).
+		Description: `The members present on a channel: who is there now (over the REST API), entering presence,
+and following who comes and goes (over a Realtime connection).
 
 Examples:
-   ably channels presence get my-first-channel`,
+   ably channels presence get my-first-channel
+   ably channels presence enter my-first-channel --data '{"status":"learning about Ably!"}'
+   ably channels presence subscribe my-first-channel`,
 		Subcommands: []*cli.Command{{
 			Name:      "get",
 			Usage:     "Show the members present on a channel",
@@ -38,7 +40,7 @@ Examples:
 				&cli.StringFlag{Name: "connection-id", Usage: "only the members of connection `ID`"},
 			),
 			Action: plugin.Action(presenceOptionsOf, runPresence),
-		}},
+		}, presenceEnterCommand(), presenceSubscribeCommand()},
 	}
 }
 

@@ -50,6 +50,7 @@ Examples:
 			&cli.StringFlag{Name: "encoding", Aliases: []string{"e"}, Usage: "the message's `ENCODING`, sent as given (e.g. json, base64)"},
 			&cli.IntFlag{Name: "count", Aliases: []string{"c"}, Value: 1, Usage: "publish the message `N` times"},
 			&cli.IntFlag{Name: "delay", Aliases: []string{"d"}, Value: defaultDelayMillis, Usage: "wait `MS` milliseconds between messages of --count"},
+			&cli.StringFlag{Name: "transport", Usage: "`HOW` to publish: rest, or realtime (default: rest for one message, realtime for --count above 1)"},
 		),
 		Action: plugin.Action(publishOptionsOf, runPublish),
 	}
@@ -61,6 +62,9 @@ type publishOptions struct {
 	Input   messageInput
 	Count   int
 	Delay   time.Duration
+	// Realtime publishes over a Realtime connection: --transport realtime, or --count
+	// above 1 without --transport.
+	Realtime bool
 }
 
 func publishOptionsOf(c *cli.Context) (publishOptions, error) {
@@ -74,6 +78,14 @@ func publishOptionsOf(c *cli.Context) (publishOptions, error) {
 	}
 	o := publishOptions{Data: s, Channel: a[0], Count: c.Int("count"), Delay: time.Duration(c.Int("delay")) * time.Millisecond,
 		Input: messageInput{Text: a[1], Name: c.String("name"), Encoding: c.String("encoding")}}
+	switch t := c.String("transport"); t {
+	case "":
+		o.Realtime = o.Count > 1
+	case "rest", "realtime":
+		o.Realtime = t == "realtime"
+	default:
+		return o, exitcode.Usagef("--transport must be rest or realtime, got %q", t)
+	}
 	switch {
 	case o.Count < 1 || o.Count > maxCount:
 		return o, exitcode.Usagef("--count must be between 1 and %d, got %d", maxCount, o.Count)
@@ -81,6 +93,36 @@ func publishOptionsOf(c *cli.Context) (publishOptions, error) {
 		return o, exitcode.Usagef("--delay must be 0 or more milliseconds, got %d", c.Int("delay"))
 	}
 	return o, nil
+}
+
+// maxInFlight bounds the batches sent and not yet answered.
+const maxInFlight = 64
+
+// sender publishes a batch of messages and tells done the outcome, at once or later.
+type sender interface {
+	send(ctx context.Context, batch []dataplane.Message, done func(serials []*string, err error))
+}
+
+type sendResult struct {
+	serials []*string
+	err     error
+}
+
+// flight is a batch sent, waiting for its answer.
+type flight struct {
+	batch  []dataplane.Message
+	result chan sendResult
+}
+
+// restSender publishes with one REST request a batch, waiting for each.
+type restSender struct {
+	c       *dataplane.Client
+	channel string
+}
+
+func (r restSender) send(ctx context.Context, batch []dataplane.Message, done func([]*string, error)) {
+	res, err := r.c.Publish(ctx, r.channel, batch)
+	done(res.Serials, err)
 }
 
 // published is one message's outcome, as --json reports it.
@@ -109,6 +151,48 @@ func runPublish(ctx context.Context, d plugin.Deps, o publishOptions) error {
 		return err
 	}
 	report := publishReport{Channel: o.Channel, Messages: []published{}}
+	var send sender = restSender{c, o.Channel}
+	if o.Realtime {
+		rt, err := openRealtimeSender(ctx, d, c, o.Channel)
+		if err != nil {
+			return err
+		}
+		defer rt.close()
+		send = rt
+	}
+	// Batches go out without waiting for the answers to those before them (up to
+	// maxInFlight); the answers are taken, and reported, in order.
+	var inFlight []flight
+	settle := func(wait bool) error {
+		for len(inFlight) > 0 {
+			f := inFlight[0]
+			var r sendResult
+			select {
+			case r = <-f.result:
+			default:
+				if !wait && len(inFlight) < maxInFlight {
+					return nil
+				}
+				r = <-f.result
+			}
+			inFlight = inFlight[1:]
+			if r.err != nil {
+				return publishFailed(r.err, f.batch[0].ID, report.Published, o)
+			}
+			for i, m := range f.batch {
+				p := published{Index: report.Published + 1, ID: m.ID}
+				if i < len(r.serials) {
+					p.Serial = r.serials[i]
+				}
+				report.Messages = append(report.Messages, p)
+				report.Published++
+				if !d.Out.IsJSON() {
+					printPublished(d, o, p)
+				}
+			}
+		}
+		return nil
+	}
 	for next := 0; next < o.Count; {
 		if next > 0 && o.Delay > 0 {
 			if err := sleep(ctx, o.Delay); err != nil {
@@ -121,21 +205,15 @@ func runPublish(ctx context.Context, d plugin.Deps, o publishOptions) error {
 			m.ID, m.ClientID = ids.ID(next), c.MessageClientID
 			batch, size, next = append(batch, m), size+len(m.Data)+len(m.Name)+len(m.Extras), next+1
 		}
-		res, err := c.Publish(ctx, o.Channel, batch)
-		if err != nil {
-			return publishFailed(err, batch[0].ID, report.Published, o)
+		result := make(chan sendResult, 1)
+		send.send(ctx, batch, func(serials []*string, err error) { result <- sendResult{serials, err} })
+		inFlight = append(inFlight, flight{batch, result})
+		if err := settle(false); err != nil {
+			return err
 		}
-		for i, m := range batch {
-			p := published{Index: report.Published + 1, ID: m.ID}
-			if i < len(res.Serials) {
-				p.Serial = res.Serials[i]
-			}
-			report.Messages = append(report.Messages, p)
-			report.Published++
-			if !d.Out.IsJSON() {
-				printPublished(d, o, p)
-			}
-		}
+	}
+	if err := settle(true); err != nil {
+		return err
 	}
 	if d.Out.IsJSON() {
 		return d.Out.JSON(report)

@@ -70,8 +70,9 @@ type Client struct {
 	// as it came, its encoding saying so.
 	Cipher *proto.CipherParams
 
-	auth rest.Auth
-	now  func() time.Time
+	auth  rest.Auth
+	token string // the token, when the credential is one
+	now   func() time.Time
 }
 
 // IsToken reports that the calls authenticate with a token.
@@ -146,7 +147,7 @@ func (c *Client) useKey(rk resolve.Key, asked string, d plugin.Deps) error {
 // useToken: bearer auth (RSA3b). A JWT's claims are read for the checks before each call;
 // a client ID asked for must be the token's, unless the token's is the wildcard.
 func (c *Client) useToken(v resolve.Value, asked string) error {
-	c.auth = rest.TokenAuth(v.Value)
+	c.auth, c.token = rest.TokenAuth(v.Value), v.Value
 	t, err := ablyauth.ReadJWT(v.Value)
 	if errors.Is(err, ablyauth.ErrNotJWT) {
 		c.Credential = "an Ably token from " + v.Source

@@ -17,10 +17,17 @@ func DecodeData(data json.RawMessage, encoding string, cipher *proto.CipherParam
 		return data, ""
 	}
 	d, rest, _ := proto.Decode(data, encoding, cipher) // an error leaves rest to say what is undone
+	return DataJSON(d, rest, data)
+}
+
+// DataJSON shows data decoded by proto.Decode as DecodeData does: JSON as itself, text as
+// a JSON string, bytes that are not text as base64 (the encoding saying so), nothing
+// decoded as the wire data; rest is the encoding left undone.
+func DataJSON(d proto.Data, rest string, wire json.RawMessage) (json.RawMessage, string) {
 	var out []byte
 	switch d.Kind() {
 	case proto.KindNone:
-		return data, rest
+		return wire, rest
 	case proto.KindJSON:
 		return d.JSON(), rest
 	case proto.KindBytes:
