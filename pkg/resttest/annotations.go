@@ -71,12 +71,21 @@ func (s *Server) publishAnnotations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, aerr := decodeOneOrMany[wireAnnotation](readBody(r), "annotation")
-	if aerr == nil && len(in) == 0 {
-		aerr = badParam("no annotations to publish: give at least one")
+	if aerr == nil {
+		aerr = s.annotate(who, channel, serial, in)
 	}
 	if aerr != nil {
 		aerr.write(w)
 		return
+	}
+	writeJSON(w, http.StatusCreated, struct{}{})
+}
+
+// annotate checks annotations of the message with serial on channel (which must exist)
+// and stores them, skipping IDs stored already; the caller checked capability and rule.
+func (s *Server) annotate(who caller, channel, serial string, in []wireAnnotation) *apiError {
+	if len(in) == 0 {
+		return badParam("no annotations to publish: give at least one")
 	}
 	out := make([]Annotation, len(in))
 	for i, a := range in {
@@ -84,6 +93,7 @@ func (s *Server) publishAnnotations(w http.ResponseWriter, r *http.Request) {
 		if a.Action != nil {
 			action = *a.Action
 		}
+		var aerr *apiError
 		switch {
 		case action != 0 && action != 1:
 			aerr = badParam("annotation %d: action must be 0 (create) or 1 (delete)", i)
@@ -97,8 +107,7 @@ func (s *Server) publishAnnotations(w http.ResponseWriter, r *http.Request) {
 			aerr = newError(http.StatusBadRequest, CodeMismatchedClientID, "mismatched clientId: annotation %d has clientId %s but the request's client ID is %s", i, quote(a.ClientID), quote(who.clientID))
 		}
 		if aerr != nil {
-			aerr.write(w)
-			return
+			return aerr
 		}
 		if a.ClientID == "" && who.clientID != "*" {
 			a.ClientID = who.clientID
@@ -112,17 +121,20 @@ func (s *Server) publishAnnotations(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	ch := s.channelLocked(channel, false)
+	if ch == nil || ch.find(serial) < 0 {
+		return newError(http.StatusNotFound, CodeNotFound, "no message with serial %s on channel %s", quote(serial), quote(channel))
+	}
 	base, err := s.randomIDLocked()
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, CodeInternal, "%v", err)
-		return
+		return newError(http.StatusInternalServerError, CodeInternal, "%v", err)
 	}
-	ch := s.channelLocked(channel, false)
 	now := s.now().UnixMilli()
 	have := map[string]bool{}
 	for _, a := range ch.annotations[serial] {
 		have[a.ID] = true
 	}
+	var fresh []Annotation
 	for i, a := range out {
 		if a.ID == "" {
 			a.ID = base + ":" + strconv.Itoa(i)
@@ -133,8 +145,12 @@ func (s *Server) publishAnnotations(w http.ResponseWriter, r *http.Request) {
 		have[a.ID] = true
 		a.Serial, a.Timestamp = ch.serialFor(now), now
 		ch.annotations[serial] = append(ch.annotations[serial], a)
+		fresh = append(fresh, a)
 	}
-	writeJSON(w, http.StatusCreated, struct{}{})
+	if len(fresh) > 0 {
+		s.observeLocked(Event{Channel: channel, Annotations: fresh})
+	}
+	return nil
 }
 
 // getAnnotations answers GET /channels/{channel}/messages/{serial}/annotations: the

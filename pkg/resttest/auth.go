@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -78,8 +79,14 @@ func (s *Server) authenticate(r *http.Request) (caller, *apiError) {
 		}
 		return who, nil
 	}
-	now := s.now()
-	token := c.token
+	who, _, aerr := s.bearer(c.token, s.now())
+	return who, aerr
+}
+
+// bearer checks a bearer token, as sent or base64 of it: an Ably JWT signed by a known key
+// or a token this server issued (RSA3b). It returns the caller and when the token expires
+// (ms since the epoch).
+func (s *Server) bearer(token string, now time.Time) (caller, int64, *apiError) {
 	if !looksLikeJWT(token) {
 		if raw, err := base64.StdEncoding.DecodeString(token); err == nil && looksLikeJWT(string(raw)) {
 			token = string(raw)
@@ -88,22 +95,22 @@ func (s *Server) authenticate(r *http.Request) (caller, *apiError) {
 	if looksLikeJWT(token) {
 		j, k, aerr := s.checkJWT(token, now)
 		if aerr != nil {
-			return caller{}, aerr
+			return caller{}, 0, aerr
 		}
 		who := caller{keyName: k.Name(), grants: []map[string][]string{keyGrant(k)}, clientID: j.ClientID}
 		if j.Capability != "" {
 			g, _ := parseCapability(j.Capability) // decodeJWT checked it
 			who.grants = append(who.grants, g)
 		}
-		return who, s.checkRevoked(who, j.Issued*1000, now.UnixMilli())
+		return who, j.Expires * 1000, s.checkRevoked(who, j.Issued*1000, now.UnixMilli())
 	}
-	t, aerr := s.checkToken(c, now)
+	t, aerr := s.checkToken(credentials{token: token}, now)
 	if aerr != nil {
-		return caller{}, aerr
+		return caller{}, 0, aerr
 	}
 	k, ok := s.key(t.KeyName)
 	if !ok || k.Revoked {
-		return caller{}, &apiError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: the token's key " + quote(t.KeyName) + " is revoked or gone"}
+		return caller{}, 0, &apiError{http.StatusUnauthorized, CodeInvalidCredentials, "invalid credentials: the token's key " + quote(t.KeyName) + " is revoked or gone"}
 	}
 	who := caller{keyName: t.KeyName, clientID: t.ClientID, grants: []map[string][]string{keyGrant(k)}}
 	g, err := parseCapability(t.Capability)
@@ -111,7 +118,7 @@ func (s *Server) authenticate(r *http.Request) (caller, *apiError) {
 		g = map[string][]string{}
 	}
 	who.grants = append(who.grants, g)
-	return who, s.checkRevoked(who, t.Issued, now.UnixMilli())
+	return who, t.Expires, s.checkRevoked(who, t.Issued, now.UnixMilli())
 }
 
 // checkRevoked refuses a token or JWT that revokeTokens revoked (RSA17): issued before a

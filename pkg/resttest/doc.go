@@ -147,4 +147,12 @@
 // EnterPresence and Presence, SetOccupancy and Status, Annotations; Mutable says what
 // WithMutable allows, and DecodeJWT reads a JWT a client sent. WithClock and WithRandom
 // make timestamps, serials and message IDs reproducible.
+//
+// A Realtime fake on the same store (pkg/realtimetest) uses a few hooks, so that it has no
+// auth or capability code of its own: AuthenticateKey and AuthenticateToken check a
+// connection's credential as the REST routes do and give an Identity (key, client ID, Can,
+// Reaches, Expires); PublishAs and AnnotateAs publish as that identity with the REST
+// rules and codes; LeavePresence removes a member; WithObserver hears of every message,
+// annotation and presence change stored, in order, whatever its source; WithOccupancy adds
+// the live connections to a channel's status.
 package resttest

@@ -164,6 +164,7 @@ func (s *Server) storeLocked(channel string, msgs []Message, baseID string) []Me
 	ch := s.channelLocked(channel, true)
 	now := s.now().UnixMilli()
 	out := make([]Message, 0, len(msgs))
+	var fresh []Message // those stored now, for the observer
 	for i, m := range msgs {
 		if m.ID == "" {
 			m.ID = baseID + ":" + strconv.Itoa(i)
@@ -178,6 +179,10 @@ func (s *Server) storeLocked(channel string, msgs []Message, baseID string) []Me
 		m.Serial, m.Action, m.Version = ch.serialFor(m.Timestamp), ActionCreate, nil
 		ch.insert(m)
 		out = append(out, m)
+		fresh = append(fresh, m)
+	}
+	if len(fresh) > 0 {
+		s.observeLocked(Event{Channel: channel, Messages: fresh})
 	}
 	return out
 }

@@ -59,11 +59,20 @@ func (s *Server) EnterPresence(channel string, m PresenceMember) PresenceMessage
 	for i, old := range ch.presence {
 		if old.ClientID == m.ClientID && old.ConnectionID == m.ConnectionID {
 			ch.presence[i] = p
+			s.observePresenceLocked(channel, p, PresenceActionUpdate)
 			return p
 		}
 	}
 	ch.presence = append(ch.presence, p)
+	s.observePresenceLocked(channel, p, PresenceActionEnter)
 	return p
+}
+
+// observePresenceLocked tells the observer of a member entering or updating. The caller
+// holds s.mu.
+func (s *Server) observePresenceLocked(channel string, p PresenceMessage, action int) {
+	p.Action = action
+	s.observeLocked(Event{Channel: channel, Presence: []PresenceMessage{p}})
 }
 
 // SetOccupancy seeds a channel's occupancy metrics; presenceMembers is answered as the

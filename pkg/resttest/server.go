@@ -33,6 +33,10 @@ type Server struct {
 	// mutable says where messages may be fetched by serial, changed and annotated; nil:
 	// nowhere. Called without mu.
 	mutable func(appID, channel string) bool
+	// observe hears of every change to the store (WithObserver); called with mu held.
+	observe func(Event)
+	// liveOccupancy counts a Realtime server's connections (WithOccupancy); called with mu held.
+	liveOccupancy func(channel string) Metrics
 
 	mu          sync.Mutex // guards everything below
 	keys        map[string]Key

@@ -28,13 +28,35 @@ func (s *Server) detailsLocked(name string) ChannelDetails {
 	d := ChannelDetails{ChannelID: name}
 	ch := s.channelLocked(name, false)
 	if ch == nil {
-		return d
+		return s.withLive(d)
 	}
 	d.Status.IsActive = ch.active()
 	if ch.occupancy != nil {
 		d.Status.Occupancy.Metrics = *ch.occupancy
 	}
 	d.Status.Occupancy.Metrics.PresenceMembers += len(ch.presence)
+	return s.withLive(d)
+}
+
+// withLive adds a Realtime server's live counts (WithOccupancy) to a channel's details.
+// The caller holds s.mu.
+func (s *Server) withLive(d ChannelDetails) ChannelDetails {
+	if s.liveOccupancy == nil {
+		return d
+	}
+	live := s.liveOccupancy(d.ChannelID)
+	m := &d.Status.Occupancy.Metrics
+	m.Connections += live.Connections
+	m.PresenceConnections += live.PresenceConnections
+	m.PresenceMembers += live.PresenceMembers
+	m.PresenceSubscribers += live.PresenceSubscribers
+	m.Publishers += live.Publishers
+	m.Subscribers += live.Subscribers
+	m.ObjectPublishers += live.ObjectPublishers
+	m.ObjectSubscribers += live.ObjectSubscribers
+	if live.Connections > 0 {
+		d.Status.IsActive = true
+	}
 	return d
 }
 

@@ -1,0 +1,175 @@
+package realtimetest
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ably/ably-suite/pkg/realtime/proto"
+)
+
+// RTN4b: CONNECTED carries the connection's ID and details.
+func TestConnected(t *testing.T) {
+	srv := newServer(t, WithMaxIdleInterval(3*time.Second), WithConnectionStateTTL(time.Minute))
+	c := connect(t, srv, testKey, "clientId=alice")
+	d := c.details
+	if c.connID == "" || !strings.HasPrefix(d.ConnectionKey, c.connID+"!") || len(d.ConnectionKey) <= len(c.connID)+1 {
+		t.Errorf("connectionId %q, connectionKey %q: want CONNID!RANDOM", c.connID, d.ConnectionKey)
+	}
+	if d.ClientID != "alice" || d.MaxIdleInterval != 3000 || d.ConnectionStateTTL != 60000 || d.MaxMessageSize != 65536 ||
+		d.MaxFrameSize != 524288 || d.ServerID != "fake" {
+		t.Errorf("connection details %+v", d)
+	}
+	other := connect(t, srv, testKey)
+	if other.connID == c.connID || other.details.ClientID != "" {
+		t.Errorf("a second connection: id %q (first %q), clientId %q", other.connID, c.connID, other.details.ClientID)
+	}
+	if got := srv.Connections(); len(got) != 2 || !got[0].Live {
+		t.Errorf("Connections: %+v", got)
+	}
+}
+
+// RTN14a, RTN14g: a refused connection is an ERROR without a channel, then the socket
+// closes.
+func TestConnectErrors(t *testing.T) {
+	srv := newServer(t)
+	expired := signJWT(t, testKeyName, "secretvalue", -time.Minute, nil)
+	badSig := signJWT(t, testKeyName, "wrongsecret", time.Hour, nil)
+	alice := signJWT(t, testKeyName, "secretvalue", time.Hour, map[string]any{"x-ably-clientId": "alice"})
+	for _, tc := range []struct {
+		name, query  string
+		code, status int
+	}{
+		{"bad key", query("app.key:wrong"), 40101, 401},
+		{"unknown key", query("app.nokey:secret"), 40101, 401},
+		{"no credential", "format=json&v=6", 40101, 401},
+		{"msgpack", query(testKey, "format=msgpack"), 40000, 400},
+		{"no format", query(testKey, "format="), 40000, 400},
+		{"old version", query(testKey, "v=5"), 40017, 400},
+		{"expired JWT", query(expired), 40142, 401},
+		{"bad signature", query(badSig), 40101, 401},
+		{"malformed JWT", query("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"), 40144, 401},
+		{"unknown token", query("app.notatoken"), 40140, 401},
+		{"clientId against the token's", query(alice, "clientId=bob"), 40102, 401},
+		{"wildcard clientId with a key", query(testKey, "clientId=*"), 40012, 400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := dial(t, srv, tc.query)
+			m := c.expect(proto.ActionError)
+			if m.Channel != "" || m.Error == nil || m.Error.Code != tc.code || m.Error.StatusCode != tc.status {
+				t.Errorf("ERROR %+v, want code %d status %d", m.Error, tc.code, tc.status)
+			}
+			if strings.Contains(m.Error.Message, "secretvalue") {
+				t.Errorf("the error shows the secret: %q", m.Error.Message)
+			}
+			c.closed()
+		})
+	}
+	if n := len(srv.Connections()); n != 0 {
+		t.Errorf("%d connections kept from refused attempts", n)
+	}
+}
+
+// A token's client ID identifies the connection; a JWT with "*" takes the clientId param.
+func TestTokenClientID(t *testing.T) {
+	srv := newServer(t)
+	alice := signJWT(t, testKeyName, "secretvalue", time.Hour, map[string]any{"x-ably-clientId": "alice"})
+	if c := connect(t, srv, alice); c.details.ClientID != "alice" {
+		t.Errorf("clientId %q, want the token's", c.details.ClientID)
+	}
+	if c := connect(t, srv, alice, "clientId=alice"); c.details.ClientID != "alice" {
+		t.Errorf("clientId %q with an agreeing param", c.details.ClientID)
+	}
+	any := signJWT(t, testKeyName, "secretvalue", time.Hour, map[string]any{"x-ably-clientId": "*"})
+	if c := connect(t, srv, any, "clientId=carol"); c.details.ClientID != "carol" {
+		t.Errorf("clientId %q, want the param's under a wildcard token", c.details.ClientID)
+	}
+	if c := dial(t, srv, strings.Replace(query(alice), "access_token", "accessToken", 1)); c.expect(proto.ActionConnected).ConnectionDetails.ClientID != "alice" {
+		t.Error("accessToken (the spec's name) not taken")
+	}
+}
+
+// RTN23: HEARTBEAT after maxIdleInterval with heartbeats=true, pings otherwise, none while
+// stopped; RTN13: a client's HEARTBEAT with an id comes back with it.
+func TestHeartbeats(t *testing.T) {
+	srv := newServer(t, WithMaxIdleInterval(30*time.Millisecond))
+	c := connect(t, srv, testKey)
+	deadline := time.After(wait)
+	for beats := 0; beats < 2; {
+		select {
+		case m := <-c.frames:
+			if m.Action != proto.ActionHeartbeat || m.ID != "" {
+				t.Fatalf("got %+v, want HEARTBEATs", m)
+			}
+			beats++
+		case <-deadline:
+			t.Fatal("no HEARTBEAT")
+		}
+	}
+	c.send(proto.ProtocolMessage{Action: proto.ActionHeartbeat, ID: "ping-1"})
+	for {
+		m := <-c.frames
+		if m.ID == "ping-1" && m.Action == proto.ActionHeartbeat {
+			break
+		}
+	}
+
+	pinged := connect(t, srv, testKey, "heartbeats=false")
+	deadline = time.After(wait)
+	for pinged.pings.Load() < 2 {
+		select {
+		case m := <-pinged.frames:
+			t.Fatalf("got %+v, want pings, not frames", m)
+		case <-deadline:
+			t.Fatal("no pings")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+
+	srv.SetHeartbeats(false)
+	time.Sleep(40 * time.Millisecond) // let a beat in flight land
+	drain(c)
+	before := pinged.pings.Load()
+	select {
+	case m := <-c.frames:
+		t.Fatalf("got %+v with heartbeats stopped", m)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if pinged.pings.Load() > before+1 {
+		t.Errorf("pings went on with heartbeats stopped: %d then %d", before, pinged.pings.Load())
+	}
+	srv.SetHeartbeats(true)
+	select {
+	case m := <-c.frames:
+		if m.Action != proto.ActionHeartbeat {
+			t.Fatalf("got %+v", m)
+		}
+	case <-time.After(wait):
+		t.Fatal("heartbeats did not restart")
+	}
+}
+
+func drain(c *client) {
+	for {
+		select {
+		case <-c.frames:
+		default:
+			return
+		}
+	}
+}
+
+// RTN12: CLOSE is answered with CLOSED and the socket closes; the state goes.
+func TestClose(t *testing.T) {
+	srv := newServer(t)
+	c := connect(t, srv, testKey)
+	c.send(proto.ProtocolMessage{Action: proto.ActionClose})
+	c.expect(proto.ActionClosed)
+	c.closed()
+	if err := srv.WaitConnections(ctxWait(t), 0); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Connections()); n != 0 {
+		t.Errorf("%d connections after CLOSE", n)
+	}
+}

@@ -1,0 +1,154 @@
+package realtimetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ably/ably-suite/pkg/realtime/proto"
+	"github.com/ably/ably-suite/pkg/resttest"
+)
+
+// rewindSpec is a rewind channel param: the last count messages, or those of the last
+// period.
+type rewindSpec struct {
+	count  int
+	period time.Duration
+}
+
+// parseRewind reads rewind=N or rewind=DURATION ("2m", "30s").
+func parseRewind(v string) (rewindSpec, error) {
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return rewindSpec{count: n}, nil
+	}
+	if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return rewindSpec{period: d}, nil
+	}
+	return rewindSpec{}, fmt.Errorf("rewind must be a number of messages (rewind=10) or a period (rewind=2m), not %q", v)
+}
+
+// pick selects the messages a rewind replays, oldest first.
+func (r rewindSpec) pick(msgs []resttest.Message, now int64) []resttest.Message {
+	if r.period > 0 {
+		from := now - r.period.Milliseconds()
+		for i, m := range msgs {
+			if m.Timestamp >= from {
+				return msgs[i:]
+			}
+		}
+		return nil
+	}
+	if r.count >= len(msgs) {
+		return msgs
+	}
+	return msgs[len(msgs)-r.count:]
+}
+
+// liveCountsLocked counts the live connections attached to a channel by mode, for
+// occupancy. The caller holds s.mu.
+func (s *Server) liveCountsLocked(ch string) resttest.Metrics {
+	var m resttest.Metrics
+	for _, ss := range s.sessions {
+		a := ss.attachments[ch]
+		if a == nil || a.stale || ss.t == nil {
+			continue
+		}
+		m.Connections++
+		count := func(flag proto.Flags, n *int) {
+			if a.modes.Has(flag) {
+				*n++
+			}
+		}
+		count(proto.FlagPublish, &m.Publishers)
+		count(proto.FlagSubscribe, &m.Subscribers)
+		count(proto.FlagPresence, &m.PresenceConnections)
+		count(proto.FlagPresenceSubscribe, &m.PresenceSubscribers)
+		count(proto.FlagObjectPublish, &m.ObjectPublishers)
+		count(proto.FlagObjectSubscribe, &m.ObjectSubscribers)
+	}
+	return m
+}
+
+// countsChangedLocked recounts a channel after an attachment came or went: its live
+// occupancy, its lifecycle ([meta]channel.lifecycle channel.opened when it gains its first
+// attached connection, channel.closed when it loses its last) and the occupancy events.
+// The caller holds s.mu.
+func (s *Server) countsChangedLocked(ch string) {
+	live := s.liveCountsLocked(ch)
+	s.occ.set(ch, live)
+	before := s.attached[ch]
+	if live.Connections == 0 {
+		delete(s.attached, ch)
+	} else {
+		s.attached[ch] = live.Connections
+	}
+	if !strings.HasPrefix(ch, "[meta]") {
+		switch {
+		case before == 0 && live.Connections > 0:
+			s.lifecycleLocked("[meta]channel.lifecycle", "channel.opened", s.channelLife(ch))
+		case before > 0 && live.Connections == 0:
+			s.lifecycleLocked("[meta]channel.lifecycle", "channel.closed", s.channelLife(ch))
+		}
+	}
+	s.occupancyChangedLocked(ch)
+	s.changedLocked()
+}
+
+// channelLife is the data of a [meta]channel.lifecycle message: the channel's name and
+// status, as GET /channels/{channel} gives it.
+func (s *Server) channelLife(ch string) map[string]any {
+	return map[string]any{"name": ch, "status": s.Server.Status(ch).Status}
+}
+
+// lifecycleLocked publishes a lifecycle message on a meta channel, through the store, so
+// that subscribers and history both see it. The caller holds s.mu.
+func (s *Server) lifecycleLocked(metaChannel, name string, data any) {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return // the data is the fake's own maps of strings and numbers
+	}
+	s.Server.Publish(metaChannel, resttest.Message{Name: name, Data: b})
+}
+
+// occupancyLocked is a channel's occupancy as its status gives it: live connections,
+// members present and seeded metrics. The caller holds s.mu.
+func (s *Server) occupancyLocked(ch string) resttest.Metrics {
+	return s.Server.Status(ch).Status.Occupancy.Metrics
+}
+
+// occupancyFrameLocked is the [meta]occupancy MESSAGE a connection attached with
+// occupancy=metrics gets. The caller holds s.mu.
+func (s *Server) occupancyFrameLocked(ch string) proto.ProtocolMessage {
+	m := s.occupancyLocked(ch)
+	data, _ := json.Marshal(map[string]resttest.Metrics{"metrics": m})
+	now := s.now().UnixMilli()
+	id := "occupancy:" + s.randomLocked(6)
+	return proto.ProtocolMessage{Action: proto.ActionMessage, Channel: ch, ID: id, Timestamp: now,
+		Messages: []proto.Message{{ID: id + ":0", Name: "[meta]occupancy", Data: data, Timestamp: now}}}
+}
+
+// occupancyChangedLocked sends [meta]occupancy to the connections that asked for it on a
+// channel when its occupancy differs from what was last sent. The caller holds s.mu.
+func (s *Server) occupancyChangedLocked(ch string) {
+	m := s.occupancyLocked(ch)
+	if last, ok := s.lastOcc[ch]; ok && last == m {
+		return
+	}
+	if m == (resttest.Metrics{}) {
+		delete(s.lastOcc, ch)
+	} else {
+		s.lastOcc[ch] = m
+	}
+	var frame *proto.ProtocolMessage
+	for _, ss := range s.sessions {
+		if a := ss.attachments[ch]; a != nil && !a.stale && a.occupancy && ss.t != nil {
+			if frame == nil {
+				f := s.occupancyFrameLocked(ch)
+				frame = &f
+			}
+			ss.sendLocked(*frame)
+		}
+	}
+}

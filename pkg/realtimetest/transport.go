@@ -1,0 +1,175 @@
+package realtimetest
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ably/ably-suite/pkg/realtime/proto"
+)
+
+// transport is one WebSocket of a connection: frames queued to it are written in order by
+// its writer, which also keeps the connection alive (RTN23).
+type transport struct {
+	s          *Server
+	ws         *websocket.Conn
+	heartbeats bool // the client asked for HEARTBEAT frames, not pings (RTN23b)
+	ctx        context.Context
+	cancel     context.CancelFunc
+	sess       *session // guarded by s.mu; nil until connected, or once replaced
+
+	mu    sync.Mutex // guards queue
+	queue []frame
+	ready chan struct{}
+	once  sync.Once
+}
+
+// frame is a ProtocolMessage to write; closeAfter ends the transport once it is written.
+type frame struct {
+	msg        proto.ProtocolMessage
+	closeAfter bool
+}
+
+// serveRealtime upgrades a request to a WebSocket and serves the connection on it until
+// it ends. It runs on the HTTP server's goroutine, counted in s.wg.
+func (s *Server) serveRealtime(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		http.Error(w, "the fake is closed", http.StatusServiceUnavailable)
+		return
+	}
+	s.wg.Add(2) // this reader and the writer
+	s.mu.Unlock()
+	defer s.wg.Done()
+
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		s.wg.Done() // no writer
+		return      // Accept answered
+	}
+	ws.SetReadLimit(readLimit)
+	t := &transport{s: s, ws: ws, heartbeats: r.URL.Query().Get("heartbeats") == "true", ready: make(chan struct{}, 1)}
+	t.ctx, t.cancel = context.WithCancel(s.ctx)
+	go t.writeLoop()
+
+	s.connect(t, r.URL.Query())
+	for {
+		_, data, err := ws.Read(t.ctx)
+		if err != nil {
+			break
+		}
+		var pm proto.ProtocolMessage
+		if err := json.Unmarshal(data, &pm); err != nil {
+			t.send(proto.ProtocolMessage{Action: proto.ActionError,
+				Error: errInfo(40000, 400, "the frame is not a JSON ProtocolMessage: "+err.Error())}, true)
+			continue
+		}
+		s.handle(t, pm)
+	}
+	t.end()
+	s.transportGone(t)
+}
+
+// send queues a frame.
+func (t *transport) send(m proto.ProtocolMessage, closeAfter bool) {
+	t.mu.Lock()
+	t.queue = append(t.queue, frame{m, closeAfter})
+	t.mu.Unlock()
+	select {
+	case t.ready <- struct{}{}:
+	default:
+	}
+}
+
+// end closes the WebSocket at once, without a close frame, as a lost transport would.
+func (t *transport) end() {
+	t.once.Do(func() {
+		t.cancel()
+		_ = t.ws.CloseNow()
+	})
+}
+
+// writeLoop writes queued frames, each after the injected delay, and a HEARTBEAT (or a
+// ping, for a client that can see pings) after maxIdleInterval without a frame (RTN23).
+func (t *transport) writeLoop() {
+	defer t.s.wg.Done()
+	idle := t.s.maxIdle
+	var tick <-chan time.Time
+	var timer *time.Timer
+	if idle > 0 {
+		timer = time.NewTimer(idle)
+		defer timer.Stop()
+		tick = timer.C
+	}
+	reset := func() {
+		if timer != nil {
+			if !timer.Stop() {
+				select {
+				case <-timer.C:
+				default:
+				}
+			}
+			timer.Reset(idle)
+		}
+	}
+	for {
+		select {
+		case <-t.ctx.Done():
+			return
+		case <-t.ready:
+			t.mu.Lock()
+			frames := t.queue
+			t.queue = nil
+			t.mu.Unlock()
+			for _, f := range frames {
+				if d := t.s.faults.frameDelay(); d > 0 {
+					select {
+					case <-time.After(d):
+					case <-t.ctx.Done():
+						return
+					}
+				}
+				b, err := json.Marshal(f.msg)
+				if err == nil {
+					err = t.write(b)
+				}
+				if err != nil || f.closeAfter {
+					if err == nil {
+						ctx, cancel := context.WithTimeout(t.ctx, time.Second)
+						go func() { <-ctx.Done(); t.end() }() // a peer that never answers the close
+						_ = t.ws.Close(websocket.StatusNormalClosure, "")
+						cancel()
+					}
+					t.end()
+					return
+				}
+			}
+			reset()
+		case <-tick:
+			if !t.s.faults.heartbeatsStopped() {
+				if t.heartbeats {
+					if t.write([]byte(`{"action":0}`)) != nil {
+						t.end()
+						return
+					}
+				} else {
+					ctx, cancel := context.WithTimeout(t.ctx, idle)
+					_ = t.ws.Ping(ctx) // a lost pong is the client's problem to notice
+					cancel()
+				}
+			}
+			timer.Reset(idle)
+		}
+	}
+}
+
+func (t *transport) write(b []byte) error {
+	ctx, cancel := context.WithTimeout(t.ctx, 10*time.Second)
+	defer cancel()
+	return t.ws.Write(ctx, websocket.MessageText, b)
+}
