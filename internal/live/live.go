@@ -33,9 +33,18 @@ type Session struct {
 	Conn   *realtime.Conn
 	Client *dataplane.Client
 	d      plugin.Deps
-	queue  chan func() bool
+	queue  chan queued
 	fatal  chan error
-	lost   bool // the connection was lost and not yet back (the printing goroutine's)
+	// The command goroutine's:
+	lost     bool // the connection was lost and not yet back
+	finished bool // an event said the command has what it waited for: later events are dropped
+}
+
+// queued is work for the command's goroutine: an event (a message, a presence change),
+// which may finish the command, or a note (a diagnostic), always printed.
+type queued struct {
+	f     func() bool
+	event bool
 }
 
 // Connect opens the connection for the command's credential (dataplane.Client.Realtime)
@@ -46,9 +55,18 @@ func Connect(ctx context.Context, d plugin.Deps, c *dataplane.Client) (*Session,
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{Client: c, d: d, queue: make(chan func() bool, queueLength), fatal: make(chan error, 1)}
+	s := &Session{Client: c, d: d, queue: make(chan queued, queueLength), fatal: make(chan error, 1)}
 	opts.OnState = s.connectionChanged
-	conn, err := realtime.Connect(ctx, opts)
+	if d.Out.Verbose {
+		opts.Log = func(line string) { s.note(func() { d.Out.Verbosef("%s", line) }) }
+	} else {
+		opts.Log = nil
+	}
+	var conn *realtime.Conn
+	err = s.Wait(func() (err error) {
+		conn, err = realtime.Connect(ctx, opts)
+		return err
+	})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, exitcode.New(exitcode.Interrupted, "interrupted while connecting to Ably")
@@ -60,8 +78,37 @@ func Connect(ctx context.Context, d plugin.Deps, c *dataplane.Client) (*Session,
 }
 
 // Emit hands f to the command's goroutine, to run in order with the other events; f
-// returns true when the command has what it waited for (--count).
-func (s *Session) Emit(f func() (done bool)) { s.queue <- f }
+// returns true when the command has what it waited for (--count), and events after that
+// are dropped.
+func (s *Session) Emit(f func() (done bool)) { s.queue <- queued{f: f, event: true} }
+
+// note hands the command's goroutine a diagnostic to print.
+func (s *Session) note(f func()) { s.queue <- queued{f: func() bool { f(); return false }} }
+
+// run runs one piece of queued work on the command's goroutine.
+func (s *Session) run(q queued) {
+	if q.event && s.finished {
+		return
+	}
+	if q.f() {
+		s.finished = true
+	}
+}
+
+// Wait runs op (a connect, an attach, a presence enter) while the command's goroutine
+// prints what comes meanwhile, and returns op's error.
+func (s *Session) Wait(op func() error) error {
+	result := make(chan error, 1)
+	go func() { result <- op() }()
+	for {
+		select {
+		case q := <-s.queue:
+			s.run(q)
+		case err := <-result:
+			return err
+		}
+	}
+}
 
 // Fail ends Hold with err (a channel that failed, say).
 func (s *Session) Fail(err error) {
@@ -80,26 +127,24 @@ func (s *Session) connectionChanged(c realtime.StateChange) {
 	}
 	switch c.Current {
 	case realtime.StateDisconnected:
-		s.Emit(func() bool {
+		s.note(func() {
 			if !s.lost {
 				s.lost = true
 				s.d.Out.Warnf("connection to Ably lost%s; reconnecting", reason)
 			}
-			return false
 		})
 	case realtime.StateSuspended:
-		s.Emit(func() bool {
+		s.note(func() {
 			s.d.Out.Warnf("Ably unreachable for too long%s; still trying every %s, messages meanwhile may be missed",
 				reason, c.RetryIn.Round(time.Second))
-			return false
 		})
 	case realtime.StateConnected:
 		if c.Previous == realtime.StateConnected {
 			return // an update: a renewed token
 		}
-		s.Emit(func() bool {
+		s.note(func() {
 			if !s.lost {
-				return false
+				return
 			}
 			s.lost = false
 			if c.Resumed {
@@ -107,7 +152,6 @@ func (s *Session) connectionChanged(c realtime.StateChange) {
 			} else {
 				s.d.Out.Warnf("reconnected to Ably on a new connection%s", reason)
 			}
-			return false
 		})
 	}
 }
@@ -120,9 +164,8 @@ func (s *Session) ChannelChanged(c realtime.ChannelStateChange) {
 		s.Fail(s.explain(&realtime.ChannelError{Channel: c.Channel, Op: "stay attached to", Info: *c.Reason}))
 	case c.Current == realtime.ChannelAttached && c.Previous == realtime.ChannelAttaching && !c.Resumed && c.Reason == nil:
 	case c.Current == realtime.ChannelAttached && c.Previous == realtime.ChannelAttached && !c.Resumed:
-		s.Emit(func() bool {
+		s.note(func() {
 			s.d.Out.Warnf("channel %q re-attached without continuity: messages may have been missed", c.Channel)
-			return false
 		})
 	}
 }
@@ -131,7 +174,7 @@ func (s *Session) ChannelChanged(c realtime.ChannelStateChange) {
 // code (5 for a capability the credential lacks).
 func (s *Session) Attach(ctx context.Context, channels ...*realtime.Channel) error {
 	for _, ch := range channels {
-		if _, err := ch.Attach(ctx); err != nil {
+		if err := s.Wait(func() error { _, err := ch.Attach(ctx); return err }); err != nil {
 			if ctx.Err() != nil {
 				return exitcode.New(exitcode.Interrupted, "interrupted while attaching to channel %q", ch.Name())
 			}
@@ -155,12 +198,10 @@ func (s *Session) Hold(ctx context.Context, duration time.Duration) error {
 		defer t.Stop()
 		timeout = t.C
 	}
-	for {
+	for !s.finished {
 		select {
-		case f := <-s.queue:
-			if f() {
-				return nil
-			}
+		case q := <-s.queue:
+			s.run(q)
 		case <-ctx.Done():
 			return nil
 		case <-timeout:
@@ -168,35 +209,33 @@ func (s *Session) Hold(ctx context.Context, duration time.Duration) error {
 		case err := <-s.fatal:
 			return err
 		case <-s.Conn.Done():
-			for len(s.queue) > 0 {
-				if (<-s.queue)() {
-					return nil
-				}
+			for len(s.queue) > 0 && !s.finished {
+				s.run(<-s.queue)
+			}
+			if s.finished {
+				return nil
 			}
 			return s.explain(s.Conn.Err())
 		}
 	}
+	return nil
 }
 
 // Close runs goodbye (a presence leave, say) and closes the connection (RTN12), within
-// closeTimeout; events arriving meanwhile are dropped, so the connection is never held
-// back by a queue nobody reads.
+// closeTimeout. Events arriving meanwhile are dropped, notes printed.
 func (s *Session) Close(goodbye func(ctx context.Context)) {
-	go func() {
-		for {
-			select {
-			case <-s.queue:
-			case <-s.Conn.Done():
-				return
-			}
-		}
-	}()
+	s.finished = true
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
-	if goodbye != nil {
-		goodbye(ctx)
+	_ = s.Wait(func() error {
+		if goodbye != nil {
+			goodbye(ctx)
+		}
+		return s.Conn.Close(ctx)
+	})
+	for len(s.queue) > 0 {
+		s.run(<-s.queue)
 	}
-	_ = s.Conn.Close(ctx)
 }
 
 // explain is err with its exit code, and for an expired or refused token what to do.
