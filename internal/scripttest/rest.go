@@ -10,6 +10,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/realtimetest"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
 
@@ -21,12 +22,19 @@ type restServerKey struct{}
 // key of the script's fake Control API, as it is at the time of each request, so keys
 // seeded with `fake key` or created with `ably auth keys create` work, and the mutable
 // messages rules of its namespaces (see controlMutable).
+//
+// The same port serves the fake Realtime API (pkg/realtimetest) on the same store, so
+// ABLY_ENDPOINT serves both planes; the realtime command drives it.
 func startREST(env *testscript.Env, ctl *controltest.Server, spec *resttest.Spec) {
-	rs := resttest.New(resttest.WithKeys(controlKeys(ctl)), resttest.WithSpec(spec), resttest.WithMutable(controlMutable(ctl)))
-	env.Defer(rs.Close)
-	env.Values[restServerKey{}] = rs
-	env.Setenv("REST_URL", rs.URL)
-	env.Setenv("ABLY_ENDPOINT", rs.URL)
+	rt := realtimetest.New(realtimetest.WithREST(resttest.WithKeys(controlKeys(ctl)), resttest.WithSpec(spec), resttest.WithMutable(controlMutable(ctl))))
+	clients := &scriptClients{m: map[string]*rtClient{}}
+	env.Defer(rt.Close)
+	env.Defer(clients.closeAll) // deferred calls run last first: the clients go first
+	env.Values[restServerKey{}] = rt.Server
+	env.Values[realtimeServerKey{}] = rt
+	env.Values[realtimeClientsKey{}] = clients
+	env.Setenv("REST_URL", rt.URL)
+	env.Setenv("ABLY_ENDPOINT", rt.URL)
 }
 
 // controlMutable allows mutable messages on a channel whose namespace (the name's part

@@ -134,6 +134,8 @@ func Condition(specs *Specs) func(cond string) (bool, error) {
 //	fake SUBCOMMAND ...         arrange and inspect the script's fake Control API (see fakeCmd)
 //	http METHOD PATH [BODY]     call the fake directly (see httpCmd)
 //	rest SUBCOMMAND ...         arrange and inspect the script's fake REST API (see restCmd)
+//	realtime SUBCOMMAND ...     drive and inspect the fake Realtime API on the same port
+//	                            (see realtimeCmd)
 //	envfile NAME FILE           set variable NAME to FILE's content, trailing newline dropped
 //	                            (a token captured with `cp stdout FILE`), as $(cat FILE) would
 //	mkfifo PATH                 make a named pipe (Unix only)
@@ -151,6 +153,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"fake":     fakeCmd,
 		"http":     httpCmd,
 		"rest":     restCmd,
+		"realtime": realtimeCmd,
 		"envfile":  envfileCmd,
 		"mkfifo":   mkfifoCmd,
 		"pty":      ptyCmd,
