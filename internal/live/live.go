@@ -160,9 +160,8 @@ func (s *Session) connectionChanged(c realtime.StateChange) {
 // fails ends the command with the error; one re-attached without continuity is reported.
 func (s *Session) ChannelChanged(c realtime.ChannelStateChange) {
 	switch {
-	case c.Current == realtime.ChannelFailed && c.Reason != nil && c.Previous == realtime.ChannelAttached:
+	case c.Current == realtime.ChannelFailed && c.Reason != nil && !c.ByConnection:
 		s.Fail(s.explain(&realtime.ChannelError{Channel: c.Channel, Op: "stay attached to", Info: *c.Reason}))
-	case c.Current == realtime.ChannelAttached && c.Previous == realtime.ChannelAttaching && !c.Resumed && c.Reason == nil:
 	case c.Current == realtime.ChannelAttached && c.Previous == realtime.ChannelAttached && !c.Resumed:
 		s.note(func() {
 			s.d.Out.Warnf("channel %q re-attached without continuity: messages may have been missed", c.Channel)

@@ -33,6 +33,9 @@ type ChannelStateChange struct {
 	Previous, Current ChannelState
 	Reason            *proto.ErrorInfo
 	Resumed           bool // ATTACHED with the RESUMED flag: no message was missed (RTL2f)
+	// ByConnection is true for a change the connection's made (RTL3): SUSPENDED, FAILED
+	// or DETACHED with it, the reason being the connection's.
+	ByConnection bool
 }
 
 // MessageEvent is a message received on a channel (RTL7), its fields completed from the
@@ -87,6 +90,7 @@ type Channel struct {
 	retryTimer    Timer
 	awaiting      []*outbound // presence to send once attached (RTP16b)
 	presence      presenceSet
+	byConnection  bool // the state changes now follow the connection's (RTL3)
 }
 
 // Channel gives the connection's channel of that name, making it with opts the first
@@ -262,7 +266,8 @@ func (ch *Channel) setState(s ChannelState, reason *proto.ErrorInfo, resumed boo
 		ch.c.logf("realtime: channel %q %s: %s", ch.name, s, reason.Error())
 	}
 	if ch.opts.OnState != nil {
-		ch.opts.OnState(ChannelStateChange{Channel: ch.name, Previous: prev, Current: s, Reason: reason, Resumed: resumed})
+		ch.opts.OnState(ChannelStateChange{Channel: ch.name, Previous: prev, Current: s, Reason: reason, Resumed: resumed,
+			ByConnection: ch.byConnection})
 	}
 }
 
@@ -357,6 +362,8 @@ func (ch *Channel) connected() {
 
 // connectionSuspended: SUSPENDED connection, SUSPENDED channel (RTL3c).
 func (ch *Channel) connectionSuspended(reason *proto.ErrorInfo) {
+	ch.byConnection = true
+	defer func() { ch.byConnection = false }()
 	if ch.state == ChannelAttaching || ch.state == ChannelAttached {
 		ch.c.stopTimer(&ch.attachTimer)
 		ch.setState(ChannelSuspended, reason, false)
@@ -366,6 +373,8 @@ func (ch *Channel) connectionSuspended(reason *proto.ErrorInfo) {
 
 // connectionEnded: CLOSED detaches (RTL3b), FAILED fails (RTL3a).
 func (ch *Channel) connectionEnded(s State, reason *proto.ErrorInfo) {
+	ch.byConnection = true
+	defer func() { ch.byConnection = false }()
 	ch.c.stopTimer(&ch.attachTimer)
 	ch.c.stopTimer(&ch.retryTimer)
 	switch ch.state {

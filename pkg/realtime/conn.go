@@ -556,7 +556,7 @@ func (c *Conn) receive(pm proto.ProtocolMessage) {
 	case proto.ActionDisconnected:
 		reason := errorOf(pm, codeDisconnected, 503, "the service ended the connection")
 		if TokenError(reason.Code) { // RTN15h1, RTN15h2
-			c.tokenRefused(&ConnectError{Info: reason, Retriable: true})
+			c.tokenRefused(&ConnectError{Info: reason, Retriable: true, Ended: true})
 			return
 		}
 		c.lost(&reason) // RTN15h3
@@ -566,7 +566,7 @@ func (c *Conn) receive(pm proto.ProtocolMessage) {
 			return
 		}
 		reason := errorOf(pm, codeConnFailed, 500, "the connection failed")
-		c.fail(&ConnectError{Info: reason}) // RTN15i
+		c.fail(&ConnectError{Info: reason, Ended: true}) // RTN15i
 	case proto.ActionClosed:
 		c.closed()
 	case proto.ActionAck, proto.ActionNack:

@@ -18,9 +18,15 @@ type ConnectError struct {
 	// (RTN14d). ERROR is fatal (RTN14a), unless it is a token error and a new token can be
 	// had (RTN14b: TokenError).
 	Retriable bool
+	// Ended is true for a connection the service ended once it was established, rather
+	// than refused.
+	Ended bool
 }
 
 func (e *ConnectError) Error() string {
+	if e.Ended {
+		return "the Ably Realtime service ended the connection: " + e.Info.Error()
+	}
 	return "the Ably Realtime service refused the connection: " + e.Info.Error()
 }
 
