@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,6 +59,7 @@ type subscribeOptions struct {
 	Rewind   string
 	Cipher   *proto.CipherParams
 	Raw      bool
+	Names    []string // only messages of these names (logs subscribe --type); none: all
 }
 
 func subscribeOptionsOf(c *cli.Context) (subscribeOptions, error) {
@@ -131,6 +133,9 @@ func runSubscribe(ctx context.Context, d plugin.Deps, o subscribeOptions) error 
 	for i, name := range o.Channels {
 		channels[i] = s.Channel(name, realtime.ChannelOptions{Modes: proto.FlagSubscribe, Params: params, Cipher: o.Cipher,
 			OnMessage: func(ev realtime.MessageEvent) {
+				if len(o.Names) > 0 && !slices.Contains(o.Names, ev.Name) {
+					return
+				}
 				s.Emit(func() bool {
 					printReceived(d, o.Raw, ev)
 					return count.Add()
@@ -143,6 +148,50 @@ func runSubscribe(ctx context.Context, d plugin.Deps, o subscribeOptions) error 
 	}
 	s.Ready("Subscribed to %s; waiting for messages", channelsNamed(o.Channels))
 	return s.Hold(ctx, o.Limits.Duration)
+}
+
+// FixedSubscribeCommand is a subscribe to one channel the command names (a log's [meta]
+// channel, say), its help made of what it does and examples. With types, --type takes one
+// or more of them (comma-separated), keeping only the messages of those names.
+func FixedSubscribeCommand(name, usage, channel, what string, types []string, examples ...string) *cli.Command {
+	fl := append(live.LimitFlags("messages"),
+		&cli.StringFlag{Name: "rewind", Usage: "start with the last `N` messages, or those of a period such as 2m"},
+		&cli.BoolFlag{Name: "raw", Usage: "print only each message's data, one a line"})
+	if len(types) > 0 {
+		fl = append(fl, &cli.StringFlag{Name: "type", Usage: "only messages of `TYPES`, comma-separated: " + strings.Join(types, ", ")})
+	}
+	return &cli.Command{
+		Name:  name,
+		Usage: usage,
+		Description: what + "\n" + realtimeHelp +
+			"\n\nExamples:\n   " + strings.Join(examples, "\n   "),
+		Flags: flags(fl...),
+		Action: plugin.Action(func(c *cli.Context) (subscribeOptions, error) {
+			s, err := dataplane.SettingsOf(c)
+			if err != nil {
+				return subscribeOptions{}, err
+			}
+			o := subscribeOptions{Data: s, Channels: []string{channel}, Rewind: c.String("rewind"), Raw: c.Bool("raw")}
+			if _, err := args(c); err != nil {
+				return o, err
+			}
+			if o.Limits, err = live.LimitsOf(c); err != nil {
+				return o, err
+			}
+			if err := checkRewind(o.Rewind, c.IsSet("rewind")); err != nil {
+				return o, err
+			}
+			if c.IsSet("type") {
+				for _, t := range strings.Split(c.String("type"), ",") {
+					if t = strings.TrimSpace(t); !slices.Contains(types, t) {
+						return o, exitcode.Usagef("--type %q: use one or more of %s", t, strings.Join(types, ", "))
+					}
+					o.Names = append(o.Names, strings.TrimSpace(t))
+				}
+			}
+			return o, nil
+		}, runSubscribe),
+	}
 }
 
 // detachAll is a goodbye that detaches the channels (RTL5).
