@@ -13,11 +13,17 @@ import (
 )
 
 // Size goals of the installed binaries, in bytes (MB here is 10^6 bytes): the dispatcher
-// does little and must stay small; a group carries an HTTP client, TLS and urfave/cli.
+// does little and must stay small; a group carries an HTTP client, TLS and urfave/cli; a
+// group that speaks Realtime carries a WebSocket client and the protocol's state machines
+// as well.
 const (
-	dispatcherSizeGoal = 3_000_000
-	groupSizeGoal      = 9_000_000
+	dispatcherSizeGoal    = 3_000_000
+	groupSizeGoal         = 9_000_000
+	realtimeGroupSizeGoal = 10_000_000
 )
+
+// webSocketModule is what a Realtime group links, and a REST-only one must not.
+const webSocketModule = "github.com/coder/websocket"
 
 func sizeGoal(name string) int64 {
 	if name == "ably" || name == "ably.exe" {
@@ -59,6 +65,7 @@ type binaryFacts struct {
 	dynamic  []string // why it is not static
 	stripped bool
 	testDeps []string // test-only modules it links
+	realtime bool     // it links the WebSocket client: the Realtime group goal applies
 }
 
 func (f binaryFacts) ok() bool { return f.static && f.size <= f.goal && len(f.testDeps) == 0 }
@@ -91,6 +98,9 @@ func inspectBinary(path string) (binaryFacts, error) {
 	facts.stripped = f.Section(".symtab") == nil
 	if bi, err := buildinfo.ReadFile(path); err == nil { // a Go binary: which modules it links
 		facts.testDeps = testOnlyDeps(bi)
+		if facts.goal == groupSizeGoal && slices.ContainsFunc(bi.Deps, func(m *debug.Module) bool { return m.Path == webSocketModule }) {
+			facts.goal, facts.realtime = realtimeGroupSizeGoal, true
+		}
 	}
 	return facts, nil
 }

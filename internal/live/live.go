@@ -47,11 +47,11 @@ type queued struct {
 	event bool
 }
 
-// Connect opens the connection for the command's credential (dataplane.Client.Realtime)
+// Connect opens the connection for the command's credential (Options)
 // and waits until it is CONNECTED; a refusal is an error with its exit code and, for a
 // token, how to get a new one.
 func Connect(ctx context.Context, d plugin.Deps, c *dataplane.Client) (*Session, error) {
-	opts, err := c.Realtime(d)
+	opts, err := Options(d, c)
 	if err != nil {
 		return nil, err
 	}

@@ -75,6 +75,10 @@ type Client struct {
 	now   func() time.Time
 }
 
+// TokenValue is the token the calls authenticate with, "" with a key: what a Realtime
+// connection with the same credential sends.
+func (c *Client) TokenValue() string { return c.token }
+
 // IsToken reports that the calls authenticate with a token.
 func (c *Client) IsToken() bool { return c.Key.Secret == "" }
 

@@ -1,11 +1,13 @@
-package dataplane
+package live
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/ably/ably-suite/pkg/ablyauth"
+	"github.com/ably/ably-suite/pkg/dataplane"
 	"github.com/ably/ably-suite/pkg/httpcore"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/realtime"
@@ -19,13 +21,13 @@ const RealtimeTokenTTL = time.Hour
 // ([*]*); Ably narrows it to the key's own capability.
 var realtimeCapability = ablyauth.Capability{"[*]*": {"*"}}
 
-// Realtime is the Realtime connection the credential makes, its endpoint the REST API's.
+// Options are the Realtime connection c's credential makes, its endpoint the REST API's.
 // With a key it connects with a short-lived Ably JWT minted locally from the key for the
 // client ID, and mints a new one whenever the service asks or the last is about to expire
 // (RTN22, RTC8a), so the key's secret never crosses the network and a long subscription
 // never drops. With a token it uses the token, which cannot be renewed: its expiry ends
 // the connection (exit 4). d's transport carries the WebSocket handshake.
-func (c *Client) Realtime(d plugin.Deps) (realtime.Options, error) {
+func Options(d plugin.Deps, c *dataplane.Client) (realtime.Options, error) {
 	rt := d.Transport
 	if rt == nil {
 		rt = httpcore.NewTransport(nil)
@@ -38,7 +40,7 @@ func (c *Client) Realtime(d plugin.Deps) (realtime.Options, error) {
 		Log:      func(line string) { d.Out.Verbosef("%s", line) },
 	}
 	if c.IsToken() {
-		opts.Token = realtime.Token{Value: c.token}
+		opts.Token = realtime.Token{Value: c.TokenValue()}
 		if c.JWT != nil {
 			opts.Token.Expires = c.JWT.ExpiresAt
 		}
@@ -61,6 +63,13 @@ func (c *Client) Realtime(d plugin.Deps) (realtime.Options, error) {
 		return opts, err
 	}
 	opts.Token, opts.Renew = first, mint
-	d.Out.Verbosef("Realtime: a JWT of key %s minted for client ID %s, renewed from the key", c.Key.Name(), clientIDShown(c.ClientID))
+	d.Out.Verbosef("Realtime: a JWT of key %s minted for client ID %s, renewed from the key", c.Key.Name(), shownClientID(c.ClientID))
 	return opts, nil
+}
+
+func shownClientID(id string) string {
+	if id == "" {
+		return "none"
+	}
+	return fmt.Sprintf("%q", id)
 }
