@@ -9,6 +9,7 @@ import (
 	"github.com/ably/ably-suite/internal/appscli"
 	"github.com/ably/ably-suite/internal/authcli"
 	"github.com/ably/ably-suite/internal/channelscli"
+	"github.com/ably/ably-suite/internal/connectionscli"
 	"github.com/ably/ably-suite/internal/integrationscli"
 	"github.com/ably/ably-suite/internal/logscli"
 	"github.com/ably/ably-suite/internal/queuescli"
@@ -33,6 +34,7 @@ func All() []Group {
 		{Name: "apps", Main: appscli.Main, Plugin: appscli.Plugin},
 		{Name: "auth", Main: authcli.Main, Plugin: authcli.Plugin},
 		{Name: "channels", Main: channelscli.Main, Plugin: channelscli.Plugin},
+		{Name: "connections", Main: connectionscli.Main, Plugin: connectionscli.Plugin},
 		{Name: "integrations", Main: integrationscli.Main, Plugin: integrationscli.Plugin},
 		{Name: "logs", Main: logscli.Main, Plugin: logscli.Plugin},
 		{Name: "queues", Main: queuescli.Main, Plugin: queuescli.Plugin},

@@ -57,6 +57,7 @@ func Connect(ctx context.Context, d plugin.Deps, c *dataplane.Client) (*Session,
 	}
 	s := &Session{Client: c, d: d, queue: make(chan queued, queueLength), fatal: make(chan error, 1)}
 	opts.OnState = s.connectionChanged
+	opts.FirstAttempts = 1 // a wrong endpoint or a network down is said at once
 	if d.Out.Verbose {
 		opts.Log = func(line string) { s.note(func() { d.Out.Verbosef("%s", line) }) }
 	} else {

@@ -91,6 +91,11 @@ type Options struct {
 	Clock    Clock  // nil: SystemClock
 	Rand     io.Reader
 	Timeouts Timeouts
+	// FirstAttempts, when above 0, bounds the attempts of the first connection: a connection
+	// never CONNECTED fails after that many fail, rather than retrying until SUSPENDED
+	// (RTN14e), so a command told of a wrong endpoint says so at once. Once connected,
+	// reconnections follow the specification whatever this is.
+	FirstAttempts int
 	// OnState is told every state change, in order, from the connection's goroutine: it
 	// must not block.
 	OnState func(StateChange)
@@ -367,14 +372,23 @@ func (c *Conn) attemptEnded(gen int, tr Transport, pm proto.ProtocolMessage, err
 			c.tokenRefused(ce)
 			return
 		}
-		if !ce.Retriable {
+		if !ce.Retriable || c.givingUp() {
 			c.fail(ce) // RTN14a, RTN14g
 			return
 		}
 		c.lost(&ce.Info)
 		return
 	}
+	if c.givingUp() {
+		c.fail(err)
+		return
+	}
 	c.lost(ptr(info(codeDisconnected, 503, "%v", err)))
+}
+
+// givingUp reports that the first connection has failed Options.FirstAttempts times.
+func (c *Conn) givingUp() bool {
+	return c.id == "" && c.opts.FirstAttempts > 0 && c.attempts+1 >= c.opts.FirstAttempts
 }
 
 // tokenRefused answers a token error on connecting or once connected: renew the token

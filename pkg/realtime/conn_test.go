@@ -395,3 +395,22 @@ func TestServerDetachReattaches(t *testing.T) {
 		}
 	})
 }
+
+// With FirstAttempts, a first connection that cannot be made fails instead of retrying.
+func TestFirstAttemptsGivesUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc, st := newService(t), &states{}
+		opts := testOptions(svc, st)
+		opts.FirstAttempts = 2
+		svc.refuse <- errors.New("connection refused")
+		svc.refuse <- errors.New("connection refused again")
+		start := time.Now()
+		_, err := Connect(context.Background(), opts)
+		if err == nil || ExitError(err).Code != 6 || time.Since(start) != 12*time.Second { // one retry after 15 s × 0.8
+			t.Fatalf("Connect = %v after %v", err, time.Since(start))
+		}
+		if got := st.String(); got != "connecting disconnected connecting failed" {
+			t.Fatalf("states: %s", got)
+		}
+	})
+}
