@@ -15,6 +15,7 @@ import (
 	"github.com/ably/ably-suite/internal/groups"
 	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/realtimetest"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
 
@@ -78,7 +79,7 @@ func TestSecretsAudit(t *testing.T) {
 type audit struct {
 	t        *testing.T
 	ctl      *controltest.Server
-	rest     *resttest.Server
+	rest     *realtimetest.Server
 	env      []string
 	spyLog   string
 	appID    string
@@ -110,17 +111,20 @@ func newAudit(t *testing.T) *audit {
 	a.queueID = a.ctl.AddQueue(app.ID, controltest.Queue{Name: "audit queue"}).ID
 	a.ruleID = a.ctl.AddRule(app.ID, map[string]any{"ruleType": "http", "requestMode": "single",
 		"source": map[string]any{"channelFilter": "", "type": "channel.message"}, "target": map[string]any{"url": "https://example.com/hook"}}).ID()
-	a.rest = resttest.New(resttest.WithMutable(func(_, ch string) bool { return strings.HasPrefix(ch, "chat:") }), resttest.WithKeys(func(name string) (resttest.Key, bool) {
+	a.rest = realtimetest.New(realtimetest.WithREST(resttest.WithMutable(func(_, ch string) bool { return strings.HasPrefix(ch, "chat:") }), resttest.WithKeys(func(name string) (resttest.Key, bool) {
 		for _, k := range a.ctl.Keys(app.ID) {
 			if k.AppID+"."+k.ID == name {
 				return resttest.Key{Key: k.Key, Capability: k.Capability, RevocableTokens: k.RevocableTokens}, true
 			}
 		}
 		return resttest.Key{}, false
-	}))
+	})))
 	t.Cleanup(a.rest.Close)
 	a.serial = a.rest.Publish("chat:1", resttest.Message{Name: "seed", Data: []byte(`"seeded"`)})[0].Serial
 	a.rest.Publish("[meta]log", resttest.Message{Name: "log", Data: []byte(`{"error":"seeded"}`)})
+	a.rest.Publish("[meta]log:push", resttest.Message{Name: "push.delivered", Data: []byte(`"seeded"`)})
+	a.rest.Publish("[meta]channel.lifecycle", resttest.Message{Name: "channel.opened", Data: []byte(`{"name":"seeded"}`)})
+	a.rest.Publish("[meta]connection.lifecycle", resttest.Message{Name: "connection.opened", Data: []byte(`{"connectionId":"seeded"}`)})
 	a.rest.EnterPresence("chat:1", resttest.PresenceMember{ClientID: "audit-member", ConnectionID: "conn1"})
 	sk, err := ablyauth.ParseKey(key.Key)
 	must(t, err)
@@ -225,7 +229,19 @@ func (a *audit) invocations() [][]string {
 		{"channels", "annotations", "get", "chat:1", a.serial},
 		{"channels", "annotations", "delete", "chat:1", a.serial, "reaction:distinct.v1", "--name", "like"},
 		{"channels", "delete", "chat:1", a.serial, "--description", "audit"},
+		{"channels", "subscribe", "chat:1", "--rewind", "1", "--count", "1"},
+		{"channels", "subscribe", "chat:1", "--rewind", "1", "--count", "1", "--token", a.jwt},
+		{"channels", "publish", "chat:1", "over realtime", "--transport", "realtime"},
+		{"channels", "presence", "enter", "chat:1", "--data", "here", "--duration", "1"},
+		{"channels", "presence", "subscribe", "chat:1", "--count", "1"},
+		{"channels", "occupancy", "subscribe", "chat:1", "--count", "1"},
+		{"channels", "annotations", "subscribe", "chat:1", "--duration", "1"},
+		{"connections", "test"},
 		{"logs", "history"},
+		{"logs", "subscribe", "--rewind", "1", "--count", "1"},
+		{"logs", "channel-lifecycle", "subscribe", "--rewind", "1", "--count", "1"},
+		{"logs", "connection-lifecycle", "subscribe", "--rewind", "1", "--count", "1", "--token", a.jwt},
+		{"logs", "push", "subscribe", "--rewind", "1", "--count", "1"},
 		{"logs", "connection-lifecycle", "history", "--token", a.jwt},
 		{"logs", "push", "history"},
 	}
