@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ably/ably-suite/pkg/realtimetest"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
 
@@ -16,9 +17,9 @@ import (
 // no config, and measures publish throughput and history across pages.
 func (b *bench) dataPlane() error {
 	const key = "benchApp.benchKey:0123456789abcdef0123456789abcdef"
-	srv := resttest.New(resttest.WithKeys(func(name string) (resttest.Key, bool) {
+	srv := realtimetest.New(realtimetest.WithREST(resttest.WithKeys(func(name string) (resttest.Key, bool) {
 		return resttest.Key{Key: key}, name == "benchApp.benchKey"
-	}))
+	})))
 	defer srv.Close()
 	home := filepath.Join(b.dir, "dp-home")
 	env := []string{
@@ -42,13 +43,15 @@ func (b *bench) dataPlane() error {
 	_, statErr := os.Stat(filepath.Join(home, ".ably"))
 	noConfig := os.IsNotExist(statErr)
 
-	// Throughput: --count 1000 --delay 0, median of 5 runs.
-	bulk := command{name: "ably channels publish --count 1000 --delay 0", path: ably, args: []string{"channels", "publish", "--count", "1000", "--delay", "0", "bulk", "n{{.Count}}"}}
-	bs, err := alternate(5, env, nil, bulk)
+	// Throughput: --count 1000 --delay 0 over REST and over Realtime (the default for
+	// --count), median of 5 runs each.
+	bulk := command{name: "ably channels publish --count 1000 --delay 0 --transport rest", path: ably, args: []string{"channels", "publish", "--count", "1000", "--delay", "0", "--transport", "rest", "bulk", "n{{.Count}}"}}
+	bulkRT := command{name: "ably channels publish --count 1000 --delay 0 (Realtime)", path: ably, args: []string{"channels", "publish", "--count", "1000", "--delay", "0", "bulk-rt", "n{{.Count}}"}}
+	bs, err := alternate(5, env, nil, bulk, bulkRT)
 	if err != nil {
 		return err
 	}
-	mb := bs[0].quantile(0.5)
+	mb, mbRT := bs[0].quantile(0.5), bs[1].quantile(0.5)
 
 	// History: 2500 messages seeded, read 1000 (one page) and 2500 (three pages).
 	for i := 0; i < 2500; i += 500 {
@@ -74,14 +77,17 @@ func (b *bench) dataPlane() error {
 	for i, c := range []command{h1, h3} {
 		rows = append(rows, []string{"`" + c.name + "`", ms(hs[i].quantile(0.5)), ms(hs[i].quantile(0.1)), ms(hs[i].quantile(0.9))})
 	}
-	rows = append(rows, []string{"`" + bulk.name + "`", ms(mb), ms(bs[0].quantile(0.1)), ms(bs[0].quantile(0.9))})
+	for i, c := range []command{bulk, bulkRT} {
+		rows = append(rows, []string{"`" + c.name + "`", ms(bs[i].quantile(0.5)), ms(bs[i].quantile(0.1)), ms(bs[i].quantile(0.9))})
+	}
 	b.r.table([]string{"command", "median", "p10", "p90"}, rows)
 	ratio := float64(mp) / float64(mi)
 	b.r.table([]string{"figure", "value", "target", ""}, [][]string{
 		{"publish / issue-jwt-token", fmt.Sprintf("%.2f", ratio), "≤ 1.5", verdict(ratio <= 1.5)},
 		{"HTTP requests of one publish", fmt.Sprint(requests), "1", verdict(requests == 1)},
 		{"config written by a publish", map[bool]string{true: "none", false: "**written**"}[noConfig], "none", verdict(noConfig)},
-		{"publish --count 1000 --delay 0", fmt.Sprintf("%.0f messages/s", 1000/mb.Seconds()), "", ""},
+		{"publish --count 1000 --delay 0 over REST", fmt.Sprintf("%.0f messages/s", 1000/mb.Seconds()), "", ""},
+		{"publish --count 1000 --delay 0 over Realtime", fmt.Sprintf("%.0f messages/s", 1000/mbRT.Seconds()), "", ""},
 		{"history of 2500 messages, 3 pages", fmt.Sprintf("%.0f messages/s", 2500/hs[1].quantile(0.5).Seconds()), "", ""},
 	})
 	return nil
