@@ -9,6 +9,7 @@
 package live
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -163,7 +164,7 @@ func (s *Session) ChannelChanged(c realtime.ChannelStateChange) {
 	switch {
 	case c.Current == realtime.ChannelFailed && c.Reason != nil && !c.ByConnection:
 		s.Fail(s.explain(&realtime.ChannelError{Channel: c.Channel, Op: "stay attached to", Info: *c.Reason}))
-	case c.Current == realtime.ChannelAttached && c.Previous == realtime.ChannelAttached && !c.Resumed:
+	case c.Current == realtime.ChannelAttached && c.Reattached && !c.Resumed:
 		s.note(func() {
 			s.d.Out.Warnf("channel %q re-attached without continuity: messages may have been missed", c.Channel)
 		})
@@ -192,6 +193,15 @@ func (s *Session) Ready(format string, args ...any) {
 // Hold runs the events handed to Emit until one says it is done, ctx ends (Ctrl-C),
 // duration passes (0: no limit), all nil; or the connection or a channel fails, its error.
 func (s *Session) Hold(ctx context.Context, duration time.Duration) error {
+	// Output is buffered while events come in a burst, and written out whenever none is
+	// waiting: one write for many messages, none held back.
+	out := s.d.Out.Out
+	buf := bufio.NewWriterSize(out, 32<<10)
+	s.d.Out.Out = buf
+	defer func() {
+		_ = buf.Flush()
+		s.d.Out.Out = out
+	}()
 	var timeout <-chan time.Time
 	if duration > 0 {
 		t := time.NewTimer(duration)
@@ -202,6 +212,9 @@ func (s *Session) Hold(ctx context.Context, duration time.Duration) error {
 		select {
 		case q := <-s.queue:
 			s.run(q)
+			if len(s.queue) == 0 {
+				_ = buf.Flush()
+			}
 		case <-ctx.Done():
 			return nil
 		case <-timeout:

@@ -33,6 +33,10 @@ type ChannelStateChange struct {
 	Previous, Current ChannelState
 	Reason            *proto.ErrorInfo
 	Resumed           bool // ATTACHED with the RESUMED flag: no message was missed (RTL2f)
+	// Reattached is true for an ATTACHED of a channel that was attached before (after a
+	// reconnection, RTL3d, or a DETACHED from the service, RTL13a): without Resumed,
+	// messages may have been missed in between.
+	Reattached bool
 	// ByConnection is true for a change the connection's made (RTL3): SUSPENDED, FAILED
 	// or DETACHED with it, the reason being the connection's.
 	ByConnection bool
@@ -91,6 +95,7 @@ type Channel struct {
 	awaiting      []*outbound // presence to send once attached (RTP16b)
 	presence      presenceSet
 	byConnection  bool // the state changes now follow the connection's (RTL3)
+	reattaching   bool // the ATTACHED being taken follows an earlier one
 }
 
 // Channel gives the connection's channel of that name, making it with opts the first
@@ -267,7 +272,7 @@ func (ch *Channel) setState(s ChannelState, reason *proto.ErrorInfo, resumed boo
 	}
 	if ch.opts.OnState != nil {
 		ch.opts.OnState(ChannelStateChange{Channel: ch.name, Previous: prev, Current: s, Reason: reason, Resumed: resumed,
-			ByConnection: ch.byConnection})
+			Reattached: s == ChannelAttached && ch.attachedOnce && ch.reattaching, ByConnection: ch.byConnection})
 	}
 }
 
@@ -311,8 +316,10 @@ func (ch *Channel) attached(pm proto.ProtocolMessage) {
 	resumed := pm.Has(proto.FlagResumed)
 	ch.modes, ch.params = pm.Flags&proto.ModeFlags, pm.Params
 	reattach := ch.attachedOnce
+	ch.reattaching = reattach
 	ch.attachedOnce = true
 	ch.setState(ChannelAttached, pm.Error, resumed)
+	ch.reattaching = false
 	ch.presence.attached(ch, pm.Has(proto.FlagHasPresence))
 	if reattach && !resumed {
 		ch.reenter() // RTP17i

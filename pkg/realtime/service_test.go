@@ -64,19 +64,19 @@ func (p *pipe) Close(string) error { p.once.Do(func() { close(p.closed) }); retu
 // service is the test's side of the connection: it accepts the client's dials and speaks
 // for Ably on them.
 type service struct {
-	t      *testing.T
+	t      testing.TB
 	dials  chan *attempt
 	refuse chan error // an error here refuses the next dial
 }
 
 // attempt is one connection attempt as the service sees it.
 type attempt struct {
-	t   *testing.T
+	t   testing.TB
 	url *url.URL
 	end *pipe
 }
 
-func newService(t *testing.T) *service {
+func newService(t testing.TB) *service {
 	return &service{t: t, dials: make(chan *attempt, 16), refuse: make(chan error, 16)}
 }
 
