@@ -120,7 +120,9 @@ func New(opts ...Option) *Server {
 	// cannot be hijacked; so this server owns the public port, upgrades WebSockets itself
 	// and hands every other request to the REST fake unchanged.
 	target, _ := url.Parse(s.Server.URL)
-	s.transport = &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, MaxIdleConnsPerHost: 16}
+	// No keep-alives: Go's transport retries an idempotent request whose reused connection
+	// broke, which would turn a drop fault into a success behind the client's back.
+	s.transport = &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, DisableKeepAlives: true}
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
 			r.SetURL(target)
