@@ -29,6 +29,7 @@ type jsStep struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	out   bytes.Buffer
+	log   bytes.Buffer // stderr
 	done  chan error
 }
 
@@ -49,9 +50,9 @@ func startRealtimeJS(t *testing.T, srv *realtimetest.Server, env []string, step,
 	u, _ := url.Parse(srv.URL)
 	s := &jsStep{name: step + " " + channel, done: make(chan error, 1)}
 	s.cmd = exec.Command(node, filepath.Join("interop", "realtime.mjs"), step, channel, arg)
-	s.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "ABLY_INTEROP_HOST=" + u.Hostname(), "ABLY_INTEROP_PORT=" + u.Port()}, env...)
+	s.cmd.Env = append([]string{"ABLY_INTEROP_DEBUG=" + os.Getenv("ABLY_INTEROP_DEBUG"), "PATH=" + os.Getenv("PATH"), "ABLY_INTEROP_HOST=" + u.Hostname(), "ABLY_INTEROP_PORT=" + u.Port()}, env...)
 	s.cmd.Stdout = &s.out
-	s.cmd.Stderr = &s.out
+	s.cmd.Stderr = &s.log
 	if s.stdin, err = s.cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
@@ -82,11 +83,11 @@ func (s *jsStep) result(t *testing.T, stop bool, out any) {
 	case err := <-s.done:
 		s.done <- err // for the cleanup
 		if err != nil {
-			t.Fatalf("ably-js %s: %v\n%s", s.name, err, s.out.String())
+			t.Fatalf("ably-js %s: %v\n%s%s", s.name, err, s.out.String(), s.log.String())
 		}
 	case <-time.After(30 * time.Second):
 		_ = s.cmd.Process.Kill()
-		t.Fatalf("ably-js %s did not finish; it printed:\n%s", s.name, s.out.String())
+		t.Fatalf("ably-js %s did not finish; it printed:\n%s%s", s.name, s.out.String(), s.log.String())
 	}
 	if err := json.Unmarshal(s.out.Bytes(), out); err != nil {
 		t.Fatalf("ably-js %s printed %q: %v", s.name, s.out.String(), err)
@@ -184,9 +185,145 @@ func TestRealtimeInterop(t *testing.T) {
 		}
 	})
 
+	t.Run("presence", func(t *testing.T) {
+		member := startRealtimeJS(t, srv, append(keyEnv, "ABLY_INTEROP_CLIENT_ID=js-member"), "enter", "rt-presence", "online")
+		if err := srv.WaitPresent(waitCtx(t), "rt-presence", "js-member"); err != nil {
+			t.Fatalf("ably-js did not enter: %v\n%s", err, member.out.String())
+		}
+		var seen struct {
+			Events, Members []struct {
+				Action, ClientID, ConnectionID string
+				Data                           any
+			}
+		}
+		runRealtimeJS(t, srv, keyEnv, "presence", "rt-presence", "js-member", &seen)
+		if len(seen.Members) != 1 || seen.Members[0].ClientID != "js-member" || seen.Members[0].Data != "online" || seen.Members[0].Action != "present" {
+			t.Errorf("presence.get() in ably-js: %+v", seen.Members)
+		}
+		if len(seen.Events) == 0 || seen.Events[len(seen.Events)-1].ClientID != "js-member" {
+			t.Errorf("presence.subscribe in ably-js: %+v", seen.Events)
+		}
+		// The REST API lists the member ably-js entered over Realtime.
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/channels/rt-presence/presence", nil)
+		req.SetBasicAuth("interApp.interKey", "interopSecretValue")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rest []struct{ ClientID, ConnectionID string }
+		err = json.NewDecoder(resp.Body).Decode(&rest)
+		resp.Body.Close()
+		if err != nil || len(rest) != 1 || rest[0].ClientID != "js-member" || rest[0].ConnectionID != seen.Members[0].ConnectionID {
+			t.Errorf("GET /channels/rt-presence/presence: %+v (%v)", rest, err)
+		}
+		var left struct{ Entered bool }
+		member.result(t, true, &left)
+		if !left.Entered {
+			t.Errorf("the member's step: %+v", left)
+		}
+		if err := srv.WaitConnections(waitCtx(t), 0); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(srv.Presence("rt-presence")); n != 0 {
+			t.Errorf("%d members after ably-js closed", n)
+		}
+	})
+
+	t.Run("capability refused on attach", func(t *testing.T) {
+		var att struct {
+			Attached bool
+			State    string
+			Error    struct{ Code, StatusCode int }
+		}
+		runRealtimeJS(t, srv, []string{"ABLY_INTEROP_KEY=" + limitedKey}, "attach", "forbidden", "", &att)
+		if att.Attached || att.State != "failed" || att.Error.Code != 40160 || att.Error.StatusCode != 401 {
+			t.Errorf("ably-js attaching without the capability: %+v", att)
+		}
+		runRealtimeJS(t, srv, []string{"ABLY_INTEROP_KEY=" + limitedKey}, "attach", "allowed", "", &att)
+		if !att.Attached {
+			t.Errorf("ably-js attaching with the capability: %+v", att)
+		}
+	})
+
+	key, _ := ablyauth.ParseKey(interopKey)
+	mint := func(t *testing.T, ttl time.Duration) string {
+		t.Helper()
+		jwt, err := ablyauth.NewIssuer().Issue(key, ablyauth.JWTRequest{ClientID: "js-with-jwt", TTL: ttl, Capability: ablyauth.Capability{"jwt:*": {"publish", "subscribe"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return jwt.Token
+	}
+
+	t.Run("JWT", func(t *testing.T) {
+		var pub struct {
+			Published int
+			ClientID  string
+		}
+		runRealtimeJS(t, srv, []string{"ABLY_INTEROP_TOKEN=" + mint(t, time.Hour)}, "publish", "jwt:rt", "", &pub)
+		if got := srv.Messages("jwt:rt"); pub.Published != 3 || pub.ClientID != "js-with-jwt" || len(got) != 3 || got[0].ClientID != "js-with-jwt" {
+			t.Errorf("ably-js with a JWT: %+v, stored %+v", pub, got)
+		}
+	})
+
+	t.Run("resume after a drop", func(t *testing.T) {
+		sub := startRealtimeJS(t, srv, keyEnv, "subscribe", "rt-resume", "3")
+		ctx := waitCtx(t)
+		if err := srv.WaitAttached(ctx, "rt-resume", 1); err != nil {
+			t.Fatalf("the ably-js subscriber did not attach: %v\n%s", err, sub.out.String())
+		}
+		srv.Publish("rt-resume", resttest.Message{Name: "before"})
+		// The first reconnection is refused with DISCONNECTED, so that the publish below
+		// happens while ably-js is away; it retries and resumes.
+		srv.RefuseConnections(1, 80003, true)
+		if err := srv.Drop(""); err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.WaitConnections(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		srv.Publish("rt-resume", resttest.Message{Name: "during"})
+		if err := srv.WaitAttached(ctx, "rt-resume", 1); err != nil {
+			t.Fatalf("ably-js did not attach again: %v\n%s", err, sub.out.String())
+		}
+		srv.Publish("rt-resume", resttest.Message{Name: "after"})
+		var got jsSubscribed
+		sub.result(t, false, &got)
+		var names []string
+		for _, m := range got.Messages {
+			names = append(names, m.Name)
+		}
+		if strings.Join(names, ",") != "before,during,after" {
+			t.Errorf("ably-js received %v, want before, during and after, once each", names)
+		}
+		if len(got.ConnectionIDs) != 2 || got.ConnectionIDs[0] != got.ConnectionIDs[1] || got.ConnectionIDs[0] == "" {
+			t.Errorf("connection IDs before and after: %v, want one resumed connection", got.ConnectionIDs)
+		}
+		if !strings.Contains(strings.Join(got.States, ","), "disconnected") {
+			t.Errorf("ably-js states %v: the drop did not show", got.States)
+		}
+	})
+
+	t.Run("server AUTH", func(t *testing.T) {
+		step := startRealtimeJS(t, srv, []string{"ABLY_INTEROP_JWTS=" + mint(t, time.Hour) + "," + mint(t, 2*time.Hour)}, "auth", "jwt:auth", "")
+		if err := srv.WaitConnections(waitCtx(t), 1); err != nil {
+			t.Fatalf("ably-js did not connect: %v\n%s", err, step.out.String())
+		}
+		srv.RequestAuth()
+		var got struct {
+			ConnectionIDs []string
+			Update        *struct{ Current string }
+			AuthCalls     int
+			State         string
+		}
+		step.result(t, false, &got)
+		if got.Update == nil || got.Update.Current != "connected" || got.AuthCalls != 2 || got.State != "connected" ||
+			len(got.ConnectionIDs) != 2 || got.ConnectionIDs[0] != got.ConnectionIDs[1] {
+			t.Errorf("ably-js answering the server's AUTH: %+v", got)
+		}
+	})
+
 	if v := srv.SpecViolations(); len(v) != 0 {
 		t.Errorf("requests or answers broke platform-v1.yaml:\n%s", strings.Join(v, "\n"))
 	}
-	_ = http.MethodGet
-	_ = ablyauth.ParseKey
 }

@@ -71,11 +71,18 @@ async function run() {
         const want = Number(arg || 3);
         const got = [];
         const states = [];
-        rt.connection.on((change) => states.push(change.current));
+        rt.connection.on((change) => {
+          states.push(change.current);
+          if (process.env.ABLY_INTEROP_DEBUG) process.stderr.write(`state ${change.current} ${rt.connection.id} ${change.reason && change.reason.code}\n`);
+        });
+        channel.on((change) => {
+          if (process.env.ABLY_INTEROP_DEBUG) process.stderr.write(`channel ${change.current} resumed=${change.resumed} ${change.reason && change.reason.code}\n`);
+        });
         const firstId = rt.connection.id;
         await new Promise((resolve) => {
           channel.subscribe((m) => {
             got.push(show(m));
+            if (process.env.ABLY_INTEROP_DEBUG) process.stderr.write(`message ${m.name}\n`);
             if (got.length >= want) resolve();
           });
           stdinClosed.then(resolve);

@@ -57,6 +57,32 @@ func TestResume(t *testing.T) {
 	r.quiet(30 * time.Millisecond)
 }
 
+// Frames lost with a transport are sent again when the resumed connection attaches, even
+// without a channelSerial (the channel was empty when it first attached).
+func TestResumeResendsLostFrames(t *testing.T) {
+	srv := newServer(t)
+	c := connect(t, srv, testKey)
+	if m := c.attach("lost", proto.FlagSubscribe, nil); m.ChannelSerial != "" {
+		t.Fatalf("ATTACHED serial %q on an empty channel", m.ChannelSerial)
+	}
+	srv.DelayFrames(time.Second)
+	srv.Publish("lost", resttest.Message{Name: "in-flight"})
+	_ = srv.Drop(c.connID) // the frame is still held: it never reaches the client
+	c.closed()
+	srv.DelayFrames(0)
+	r := connect(t, srv, testKey, "resume="+c.details.ConnectionKey)
+	if r.connID != c.connID {
+		t.Fatalf("not resumed: %q", r.connID)
+	}
+	if m := r.attach("lost", proto.FlagSubscribe, nil); !m.Flags.Has(proto.FlagResumed) {
+		t.Errorf("re-ATTACHED %s, want RESUMED", m.Flags)
+	}
+	if m := r.expect(proto.ActionMessage); m.Messages[0].Name != "in-flight" {
+		t.Errorf("got %q", m.Messages[0].Name)
+	}
+	r.quiet(30 * time.Millisecond)
+}
+
 // RTN15c7: an unknown key gives a new connection with 80018, an expired one 80008.
 func TestResumeFailed(t *testing.T) {
 	srv := newServer(t, WithConnectionStateTTL(50*time.Millisecond))

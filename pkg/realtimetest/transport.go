@@ -22,8 +22,11 @@ type transport struct {
 	cancel     context.CancelFunc
 	sess       *session // guarded by s.mu; nil until connected, or once replaced
 
-	mu    sync.Mutex // guards queue
+	mu    sync.Mutex // guards queue and written
 	queue []frame
+	// written is, by channel, the serial of the last MESSAGE frame written in full: what
+	// a resumed connection's attachment carries on from (see attachment.delivered).
+	written map[string]string
 	ready chan struct{}
 	once  sync.Once
 }
@@ -53,7 +56,8 @@ func (s *Server) serveRealtime(w http.ResponseWriter, r *http.Request) {
 		return      // Accept answered
 	}
 	ws.SetReadLimit(readLimit)
-	t := &transport{s: s, ws: ws, heartbeats: r.URL.Query().Get("heartbeats") == "true", ready: make(chan struct{}, 1)}
+	t := &transport{s: s, ws: ws, heartbeats: r.URL.Query().Get("heartbeats") == "true", ready: make(chan struct{}, 1),
+		written: map[string]string{}}
 	t.ctx, t.cancel = context.WithCancel(s.ctx)
 	go t.writeLoop()
 
@@ -84,6 +88,13 @@ func (t *transport) send(m proto.ProtocolMessage, closeAfter bool) {
 	case t.ready <- struct{}{}:
 	default:
 	}
+}
+
+// writtenSerial is the serial of the last message written on channel, "" for none.
+func (t *transport) writtenSerial(channel string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.written[channel]
 }
 
 // end closes the WebSocket at once, without a close frame, as a lost transport would.
@@ -137,6 +148,11 @@ func (t *transport) writeLoop() {
 				b, err := json.Marshal(f.msg)
 				if err == nil {
 					err = t.write(b)
+				}
+				if err == nil && f.msg.Action == proto.ActionMessage && f.msg.ChannelSerial != "" {
+					t.mu.Lock()
+					t.written[f.msg.Channel] = f.msg.ChannelSerial
+					t.mu.Unlock()
 				}
 				if err != nil || f.closeAfter {
 					if err == nil {
