@@ -27,8 +27,8 @@ type transport struct {
 	// written is, by channel, the serial of the last MESSAGE frame written in full: what
 	// a resumed connection's attachment carries on from (see attachment.delivered).
 	written map[string]string
-	ready chan struct{}
-	once  sync.Once
+	ready   chan struct{}
+	once    sync.Once
 }
 
 // frame is a ProtocolMessage to write; closeAfter ends the transport once it is written.
