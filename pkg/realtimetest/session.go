@@ -59,7 +59,7 @@ func (s *Server) stopTimersLocked(ss *session) {
 
 // details are the connection details of CONNECTED (CD2, RTN21).
 func (s *Server) details(ss *session) *proto.ConnectionDetails {
-	d := &proto.ConnectionDetails{ConnectionKey: ss.key, MaxIdleInterval: s.maxIdle.Milliseconds(),
+	d := &proto.ConnectionDetails{ConnectionKey: ss.key, MaxIdleInterval: ss.t.idle.Milliseconds(),
 		ConnectionStateTTL: s.stateTTL.Milliseconds(), MaxMessageSize: MaxMessageSize, MaxFrameSize: MaxFrameSize, ServerID: serverID}
 	if c := ss.clientID(); c != "*" {
 		d.ClientID = c

@@ -17,7 +17,8 @@ import (
 type transport struct {
 	s          *Server
 	ws         *websocket.Conn
-	heartbeats bool // the client asked for HEARTBEAT frames, not pings (RTN23b)
+	heartbeats bool          // the client asked for HEARTBEAT frames, not pings (RTN23b)
+	idle       time.Duration // maxIdleInterval when it connected
 	ctx        context.Context
 	cancel     context.CancelFunc
 	sess       *session // guarded by s.mu; nil until connected, or once replaced
@@ -57,7 +58,7 @@ func (s *Server) serveRealtime(w http.ResponseWriter, r *http.Request) {
 	}
 	ws.SetReadLimit(readLimit)
 	t := &transport{s: s, ws: ws, heartbeats: r.URL.Query().Get("heartbeats") == "true", ready: make(chan struct{}, 1),
-		written: map[string]string{}}
+		written: map[string]string{}, idle: time.Duration(s.maxIdle.Load())}
 	t.ctx, t.cancel = context.WithCancel(s.ctx)
 	go t.writeLoop()
 
@@ -109,7 +110,7 @@ func (t *transport) end() {
 // ping, for a client that can see pings) after maxIdleInterval without a frame (RTN23).
 func (t *transport) writeLoop() {
 	defer t.s.wg.Done()
-	idle := t.s.maxIdle
+	idle := t.idle
 	var tick <-chan time.Time
 	var timer *time.Timer
 	if idle > 0 {
