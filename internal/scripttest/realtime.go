@@ -39,6 +39,8 @@ const waitTimeout = 15 * time.Second
 //	    hold every frame to a client for DURATION (0s: no more delay)
 //	realtime heartbeats on|off
 //	    restart or stop the HEARTBEATs and pings of idle connections
+//	realtime idle DURATION
+//	    the maxIdleInterval of connections made from now on (15s unless set)
 //	realtime auth
 //	    send AUTH to every live connection (the client must re-authenticate)
 //	realtime nack N [code=N]
@@ -58,7 +60,7 @@ func realtimeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("realtime: no fake Realtime API in this script (Seal starts one)")
 	}
-	const subs = "url|connections|drop|disconnect|refuse|delay|heartbeats|auth|nack|wait|client"
+	const subs = "url|connections|drop|disconnect|refuse|delay|heartbeats|idle|auth|nack|wait|client"
 	if len(args) == 0 {
 		ts.Fatalf("usage: realtime %s ...", subs)
 	}
@@ -114,6 +116,15 @@ func realtimeCmd(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("realtime delay: %q is not a duration such as 200ms", args[0])
 		}
 		srv.DelayFrames(d)
+	case "idle":
+		if len(args) != 1 {
+			ts.Fatalf("usage: realtime idle DURATION")
+		}
+		d, err := time.ParseDuration(args[0])
+		if err != nil || d <= 0 {
+			ts.Fatalf("realtime idle: %q is not a duration such as 500ms", args[0])
+		}
+		srv.SetMaxIdleInterval(d)
 	case "heartbeats":
 		if len(args) != 1 || args[0] != "on" && args[0] != "off" {
 			ts.Fatalf("usage: realtime heartbeats on|off")

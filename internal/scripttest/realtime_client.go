@@ -83,7 +83,8 @@ func scriptClient(ts *testscript.TestScript, name string) *rtClient {
 //	    matches REGEXP, dropping the frames before it; print its JSON. With !, require that
 //	    none of the frames received within 200ms matches
 //	realtime client NAME ping
-//	    wait (15 s at most) for a HEARTBEAT or a WebSocket ping from the server
+//	    wait (15 s at most) for a HEARTBEAT (without an id) or a WebSocket ping from the
+//	    server; with !, require none within 300ms
 //	realtime client NAME close
 //	    send CLOSE
 //	realtime client NAME hangup
@@ -94,7 +95,7 @@ func realtimeClientCmd(ts *testscript.TestScript, srv *realtimetest.Server, neg 
 		ts.Fatalf(usage)
 	}
 	name, verb, args := args[0], args[1], args[2:]
-	if neg && verb != "expect" {
+	if neg && verb != "expect" && verb != "ping" {
 		ts.Fatalf("realtime client %s does not take !", verb)
 	}
 	if verb == "connect" {
@@ -166,9 +167,16 @@ func realtimeClientCmd(ts *testscript.TestScript, srv *realtimetest.Server, neg 
 		if len(args) != 0 {
 			ts.Fatalf("usage: realtime client NAME ping")
 		}
-		since := time.Now()
-		if !c.waitFor(waitTimeout, func() bool { return !c.lastPing.Before(since) }) {
-			ts.Fatalf("realtime client ping: no HEARTBEAT or ping within %s", waitTimeout)
+		since, d := time.Now(), waitTimeout
+		if neg {
+			d = 300 * time.Millisecond
+		}
+		got := c.waitFor(d, func() bool { return !c.lastPing.Before(since) })
+		switch {
+		case neg && got:
+			ts.Fatalf("realtime client ping: the server sent a HEARTBEAT or ping within %s", d)
+		case !neg && !got:
+			ts.Fatalf("realtime client ping: no HEARTBEAT or ping within %s", d)
 		}
 	case "close":
 		c.send(ts, proto.ProtocolMessage{Action: proto.ActionClose})

@@ -1,11 +1,14 @@
 package realtimetest
 
 import (
+	"bytes"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ably/ably-suite/pkg/realtime/proto"
+	"github.com/ably/ably-suite/pkg/resttest"
 )
 
 // RTN4b: CONNECTED carries the connection's ID and details.
@@ -171,5 +174,48 @@ func TestClose(t *testing.T) {
 	}
 	if n := len(srv.Connections()); n != 0 {
 		t.Errorf("%d connections after CLOSE", n)
+	}
+}
+
+// A token revoked with revokeTokens (RSA17) is refused with 40141.
+func TestRevokedToken(t *testing.T) {
+	srv := newServer(t)
+	srv.AddKey(resttest.Key{Key: "app.rev:revsecret", RevocableTokens: true})
+	jwt := signJWT(t, "app.rev", "revsecret", time.Hour, map[string]any{"x-ably-clientId": "gone", "iat": time.Now().Add(-2 * time.Second).Unix()})
+	connect(t, srv, jwt) // good until revoked
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/keys/app.rev/revokeTokens", strings.NewReader(`{"targets":["clientId:gone"]}`))
+	req.SetBasicAuth("app.rev", "revsecret")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("revokeTokens: %d", resp.StatusCode)
+	}
+	m := dial(t, srv, query(jwt)).expect(proto.ActionError)
+	if m.Error.Code != 40141 || m.Error.StatusCode != 401 {
+		t.Errorf("a revoked token: %+v", m.Error)
+	}
+}
+
+// WithRandom and WithClock make connection IDs, keys and timestamps reproducible.
+func TestReproducible(t *testing.T) {
+	at := time.UnixMilli(1700000000000)
+	ids := func() (string, string, int64) {
+		srv := New(WithRandom(bytes.NewReader(bytes.Repeat([]byte{7}, 4096))), WithClock(func() time.Time { return at }))
+		defer srv.Close()
+		srv.AddKey(resttest.Key{Key: testKey})
+		c := connect(t, srv, testKey)
+		c.publish("r", text("n", "d"))
+		c.expect(proto.ActionAck)
+		m := srv.Messages("r")[0]
+		return c.connID, c.details.ConnectionKey, m.Timestamp
+	}
+	id1, key1, ts := ids()
+	id2, key2, _ := ids()
+	if id1 != id2 || key1 != key2 || ts != 1700000000000 {
+		t.Errorf("two runs: %s %s, %s %s; timestamp %d", id1, key1, id2, key2, ts)
 	}
 }

@@ -134,10 +134,21 @@ func (s *Server) attachLocked(ss *session, pm proto.ProtocolMessage) {
 			}
 		}
 	}
+	prev := ss.attachments[ch]
 	switch {
 	case known >= 0:
 		flags |= proto.FlagResumed
 		replay = msgs[known+1:]
+	case prev != nil && prev.stale:
+		// The connection resumed (RTN15c6): the channel carries on from what reached the
+		// client, though the client had no channelSerial to send.
+		flags |= proto.FlagResumed
+		for i, m := range msgs {
+			if m.Serial > prev.delivered {
+				replay = msgs[i:]
+				break
+			}
+		}
 	case rewind != nil:
 		replay = rewind.pick(msgs, s.now().UnixMilli())
 	}
@@ -148,7 +159,7 @@ func (s *Server) attachLocked(ss *session, pm proto.ProtocolMessage) {
 			flags |= proto.FlagHasPresence
 		}
 	}
-	a := &attachment{modes: granted, occupancy: params["occupancy"] != "", last: latest}
+	a := &attachment{modes: granted, occupancy: params["occupancy"] != "", last: latest, delivered: latest}
 	ss.attachments[ch] = a
 	ss.sendLocked(proto.ProtocolMessage{Action: proto.ActionAttached, Channel: ch, Flags: flags, ChannelSerial: latest, Params: params})
 	if granted.Has(proto.FlagSubscribe) {

@@ -231,3 +231,7 @@ func ctxWait(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}

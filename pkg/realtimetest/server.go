@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ably/ably-suite/pkg/realtime/proto"
@@ -45,7 +46,7 @@ type Server struct {
 
 	now                func() time.Time
 	rand               io.Reader
-	maxIdle            time.Duration
+	maxIdle            atomic.Int64 // ns, for connections made from now on
 	stateTTL           time.Duration
 	presenceLeaveDelay time.Duration
 	restOpts           []resttest.Option
@@ -81,7 +82,12 @@ func WithRandom(r io.Reader) Option { return func(s *Server) { s.rand = r } }
 
 // WithMaxIdleInterval sets maxIdleInterval (CD2h): how long the server lets a connection
 // go without a frame before it sends a HEARTBEAT (or a ping).
-func WithMaxIdleInterval(d time.Duration) Option { return func(s *Server) { s.maxIdle = d } }
+func WithMaxIdleInterval(d time.Duration) Option {
+	return func(s *Server) { s.maxIdle.Store(int64(d)) }
+}
+
+// SetMaxIdleInterval changes maxIdleInterval for the connections made from now on.
+func (s *Server) SetMaxIdleInterval(d time.Duration) { s.maxIdle.Store(int64(d)) }
 
 // WithConnectionStateTTL sets connectionStateTtl (CD2f): how long a dropped connection's
 // state is kept for a resume (RTN15).
@@ -101,10 +107,11 @@ func WithREST(opts ...resttest.Option) Option {
 
 // New starts a fake of both planes on a loopback port. Close it when done.
 func New(opts ...Option) *Server {
-	s := &Server{now: time.Now, rand: rand.Reader, maxIdle: DefaultMaxIdleInterval, stateTTL: DefaultConnectionStateTTL,
+	s := &Server{now: time.Now, rand: rand.Reader, stateTTL: DefaultConnectionStateTTL,
 		presenceLeaveDelay: DefaultPresenceLeaveDelay,
 		sessions:           map[string]*session{}, byKey: map[string]*session{}, expired: map[string]bool{},
 		attached: map[string]int{}, lastOcc: map[string]resttest.Metrics{}, changed: make(chan struct{})}
+	s.maxIdle.Store(int64(DefaultMaxIdleInterval))
 	for _, o := range opts {
 		o(s)
 	}
@@ -120,7 +127,9 @@ func New(opts ...Option) *Server {
 	// cannot be hijacked; so this server owns the public port, upgrades WebSockets itself
 	// and hands every other request to the REST fake unchanged.
 	target, _ := url.Parse(s.Server.URL)
-	s.transport = &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, MaxIdleConnsPerHost: 16}
+	// No keep-alives: Go's transport retries an idempotent request whose reused connection
+	// broke, which would turn a drop fault into a success behind the client's back.
+	s.transport = &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, DisableKeepAlives: true}
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
 			r.SetURL(target)

@@ -30,8 +30,12 @@ type attachment struct {
 	// last is the serial of the last message sent (or skipped) on this attachment: later
 	// ones only are fanned out, so a replay and the fan-out never both send one.
 	last string
+	// delivered is the serial of the last message written to the client in full (or the
+	// channel's latest when it attached): after a resume, attaching again carries on from
+	// it, so that frames lost with the transport are sent again.
+	delivered string
 	// stale attachments lost their transport; they get nothing until the client attaches
-	// again (RTN15c6, RTL3d), with the channelSerial it has.
+	// again (RTN15c6, RTL3d).
 	stale bool
 }
 
@@ -55,7 +59,7 @@ func (s *Server) stopTimersLocked(ss *session) {
 
 // details are the connection details of CONNECTED (CD2, RTN21).
 func (s *Server) details(ss *session) *proto.ConnectionDetails {
-	d := &proto.ConnectionDetails{ConnectionKey: ss.key, MaxIdleInterval: s.maxIdle.Milliseconds(),
+	d := &proto.ConnectionDetails{ConnectionKey: ss.key, MaxIdleInterval: ss.t.idle.Milliseconds(),
 		ConnectionStateTTL: s.stateTTL.Milliseconds(), MaxMessageSize: MaxMessageSize, MaxFrameSize: MaxFrameSize, ServerID: serverID}
 	if c := ss.clientID(); c != "*" {
 		d.ClientID = c
@@ -172,6 +176,11 @@ func (s *Server) resumeLocked(ss *session, t *transport, ident resttest.Identity
 	if old := ss.t; old != nil {
 		old.sess = nil
 		old.end()
+		for ch, a := range ss.attachments {
+			if w := old.writtenSerial(ch); w > a.delivered {
+				a.delivered = w
+			}
+		}
 	}
 	s.stopTimer(ss.leaveTimer)
 	s.stopTimer(ss.ttlTimer)
@@ -221,6 +230,9 @@ func (s *Server) transportGone(t *transport) {
 	s.stopTimer(ss.tokenTimer)
 	ss.tokenTimer = nil
 	for ch, a := range ss.attachments {
+		if w := t.writtenSerial(ch); w > a.delivered {
+			a.delivered = w
+		}
 		a.stale = true
 		s.countsChangedLocked(ch)
 	}

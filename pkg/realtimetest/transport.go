@@ -17,15 +17,19 @@ import (
 type transport struct {
 	s          *Server
 	ws         *websocket.Conn
-	heartbeats bool // the client asked for HEARTBEAT frames, not pings (RTN23b)
+	heartbeats bool          // the client asked for HEARTBEAT frames, not pings (RTN23b)
+	idle       time.Duration // maxIdleInterval when it connected
 	ctx        context.Context
 	cancel     context.CancelFunc
 	sess       *session // guarded by s.mu; nil until connected, or once replaced
 
-	mu    sync.Mutex // guards queue
+	mu    sync.Mutex // guards queue and written
 	queue []frame
-	ready chan struct{}
-	once  sync.Once
+	// written is, by channel, the serial of the last MESSAGE frame written in full: what
+	// a resumed connection's attachment carries on from (see attachment.delivered).
+	written map[string]string
+	ready   chan struct{}
+	once    sync.Once
 }
 
 // frame is a ProtocolMessage to write; closeAfter ends the transport once it is written.
@@ -53,7 +57,8 @@ func (s *Server) serveRealtime(w http.ResponseWriter, r *http.Request) {
 		return      // Accept answered
 	}
 	ws.SetReadLimit(readLimit)
-	t := &transport{s: s, ws: ws, heartbeats: r.URL.Query().Get("heartbeats") == "true", ready: make(chan struct{}, 1)}
+	t := &transport{s: s, ws: ws, heartbeats: r.URL.Query().Get("heartbeats") == "true", ready: make(chan struct{}, 1),
+		written: map[string]string{}, idle: time.Duration(s.maxIdle.Load())}
 	t.ctx, t.cancel = context.WithCancel(s.ctx)
 	go t.writeLoop()
 
@@ -86,6 +91,13 @@ func (t *transport) send(m proto.ProtocolMessage, closeAfter bool) {
 	}
 }
 
+// writtenSerial is the serial of the last message written on channel, "" for none.
+func (t *transport) writtenSerial(channel string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.written[channel]
+}
+
 // end closes the WebSocket at once, without a close frame, as a lost transport would.
 func (t *transport) end() {
 	t.once.Do(func() {
@@ -98,7 +110,7 @@ func (t *transport) end() {
 // ping, for a client that can see pings) after maxIdleInterval without a frame (RTN23).
 func (t *transport) writeLoop() {
 	defer t.s.wg.Done()
-	idle := t.s.maxIdle
+	idle := t.idle
 	var tick <-chan time.Time
 	var timer *time.Timer
 	if idle > 0 {
@@ -137,6 +149,11 @@ func (t *transport) writeLoop() {
 				b, err := json.Marshal(f.msg)
 				if err == nil {
 					err = t.write(b)
+				}
+				if err == nil && f.msg.Action == proto.ActionMessage && f.msg.ChannelSerial != "" {
+					t.mu.Lock()
+					t.written[f.msg.Channel] = f.msg.ChannelSerial
+					t.mu.Unlock()
 				}
 				if err != nil || f.closeAfter {
 					if err == nil {
