@@ -21,7 +21,7 @@ func annotationsCommand() *cli.Command {
 distinct, unique and multiple need --name, and multiple takes --count.`
 	return &cli.Command{
 		Name:  "annotations",
-		Usage: "Annotate messages and read their annotations",
+		Usage: "Annotate messages, read their annotations and follow them",
 		Description: `Annotations (reactions, votes, flags) of messages on channels with the mutableMessages rule.
 
 Examples:

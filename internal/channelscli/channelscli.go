@@ -1,5 +1,6 @@
 // Package channelscli holds the commands of the ably-channels plugin (`ably channels ...`):
-// Ably channels over the REST API, authenticated with an API key or a token (pkg/dataplane).
+// Ably channels over the REST API and the Realtime protocol, authenticated with an API key
+// or a token (pkg/dataplane, internal/live).
 package channelscli
 
 import (
@@ -23,13 +24,15 @@ func Plugin() plugin.Plugin {
 		Metadata: plugin.Metadata{
 			Name:             "channels",
 			Vendor:           "Ably",
-			ShortDescription: "Publish to and read Ably channels",
+			ShortDescription: "Publish to, subscribe to and read Ably channels",
 		},
-		Description: `Ably Pub/Sub channels over the REST API: publish, history, presence, occupancy, batch
-publishes, mutable messages and annotations.
+		Description: `Ably Pub/Sub channels: publish, subscribe, history, presence (get, enter, subscribe),
+occupancy, batch publishes, mutable messages and annotations, over the REST API or, for
+subscriptions, presence and publishing --count, a Realtime connection.
 ` + credentialHelp + `
 
 Examples:
+   ably channels subscribe my-first-channel
    ably channels publish my-first-channel 'Hello!'
    ably channels publish --count 5 my-first-channel "Message number {{.Count}}"
    ably channels history my-first-channel

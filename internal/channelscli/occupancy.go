@@ -13,7 +13,7 @@ import (
 func occupancyCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "occupancy",
-		Usage: "Read a channel's occupancy",
+		Usage: "Read and follow a channel's occupancy",
 		Description: `A channel's occupancy metrics: connections, publishers, subscribers and presence.
 
 Examples:

@@ -15,7 +15,7 @@ import (
 func presenceCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "presence",
-		Usage: "Read a channel's presence",
+		Usage: "Read, enter and follow a channel's presence",
 		Description: `The members present on a channel: who is there now (over the REST API), entering presence,
 and following who comes and goes (over a Realtime connection).
 

@@ -12,6 +12,7 @@ import (
 	"github.com/ably/ably-suite/pkg/dataplane"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin/plugintest"
+	"github.com/ably/ably-suite/pkg/realtime/proto"
 	"github.com/ably/ably-suite/pkg/realtimetest"
 	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/resttest"
@@ -184,5 +185,37 @@ func TestRunPresenceEnter(t *testing.T) {
 	}
 	if !strings.Contains(streams.Stderr.String(), `Entered the presence of channel "room" as client ID "alice"`) {
 		t.Fatalf("stderr %q", streams.Stderr)
+	}
+}
+
+// --cipher decrypts what was published encrypted (RSL5); without it the encoding says so.
+func TestRunSubscribeCipher(t *testing.T) {
+	srv := fakeRealtime(t)
+	key, err := proto.ParseCipherKey("MDEyMzQ1Njc4OWFiY2RlZg==")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"secret one", "secret two"} {
+		data, enc, err := proto.Encode(proto.StringData(text), &key, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Publish("vault", resttest.Message{Name: "s", Data: data, Encoding: enc})
+	}
+	ctx, d, streams := plugintest.Options{Format: output.JSON}.Deps(t)
+	if err := runSubscribe(ctx, d, subscribeOptions{Data: realtimeSettings(srv), Channels: []string{"vault"}, Rewind: "2",
+		Cipher: &key, Limits: live.Limits{Count: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if out := streams.Stdout.String(); strings.Count(out, `"data":"secret `) != 2 || strings.Contains(out, "cipher") {
+		t.Fatalf("decrypted: %s", out)
+	}
+	ctx, d, streams = plugintest.Options{Format: output.JSON}.Deps(t)
+	if err := runSubscribe(ctx, d, subscribeOptions{Data: realtimeSettings(srv), Channels: []string{"vault"}, Rewind: "1",
+		Limits: live.Limits{Count: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if out := streams.Stdout.String(); !strings.Contains(out, `"encoding":"utf-8/cipher+aes-128-cbc/base64"`) {
+		t.Fatalf("without the key: %s", out)
 	}
 }
