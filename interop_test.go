@@ -92,7 +92,7 @@ func TestRESTInterop(t *testing.T) {
 
 	// The suite publishes; ably-js reads history across pages (limit 2) with the data intact.
 	suite(t, srv, "channels", "publish", "interop", `{"name":"from-suite","data":{"ok":true}}`)
-	suite(t, srv, "channels", "publish", "--count", "2", "--delay", "0", "interop", "n{{.Count}}")
+	suite(t, srv, "channels", "publish", "--transport", "rest", "--count", "2", "--delay", "0", "interop", "n{{.Count}}")
 	var hist struct {
 		Messages []struct {
 			ID, Name, ClientID, Serial string
