@@ -49,14 +49,7 @@ type annotationEventJSON struct {
 }
 
 func runAnnotationsSubscribe(ctx context.Context, d plugin.Deps, o annotationsSubscribeOptions) error {
-	c, err := dataplane.Open(d, o.Data)
-	if err != nil {
-		return err
-	}
-	if err := c.Allow(o.Channel, "annotation-subscribe"); err != nil {
-		return err
-	}
-	s, err := live.Connect(ctx, d, c)
+	s, err := live.Open(ctx, d, o.Data, "annotation-subscribe", o.Channel)
 	if err != nil {
 		return err
 	}
@@ -79,10 +72,5 @@ func runAnnotationsSubscribe(ctx context.Context, d plugin.Deps, o annotationsSu
 				return count.Add()
 			})
 		}})
-	defer s.Close(detachAll([]*realtime.Channel{ch}))
-	if err := s.Attach(ctx, ch); err != nil {
-		return err
-	}
-	s.Ready("Subscribed to the annotations of channel %q; waiting for annotations", o.Channel)
-	return s.Hold(ctx, o.Limits.Duration)
+	return s.Listen(ctx, o.Limits, fmt.Sprintf("Subscribed to the annotations of channel %q; waiting for annotations", o.Channel), ch)
 }

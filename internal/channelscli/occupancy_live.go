@@ -45,14 +45,7 @@ type occupancyJSON struct {
 }
 
 func runOccupancySubscribe(ctx context.Context, d plugin.Deps, o presenceLiveOptions) error {
-	c, err := dataplane.Open(d, o.Data)
-	if err != nil {
-		return err
-	}
-	if err := c.Allow(o.Channel, "subscribe"); err != nil {
-		return err
-	}
-	s, err := live.Connect(ctx, d, c)
+	s, err := live.Open(ctx, d, o.Data, "subscribe", o.Channel)
 	if err != nil {
 		return err
 	}
@@ -75,12 +68,7 @@ func runOccupancySubscribe(ctx context.Context, d plugin.Deps, o presenceLiveOpt
 				return count.Add()
 			})
 		}})
-	defer s.Close(detachAll([]*realtime.Channel{ch}))
-	if err := s.Attach(ctx, ch); err != nil {
-		return err
-	}
-	s.Ready("Subscribed to the occupancy of channel %q; waiting for updates", o.Channel)
-	return s.Hold(ctx, o.Limits.Duration)
+	return s.Listen(ctx, o.Limits, fmt.Sprintf("Subscribed to the occupancy of channel %q; waiting for updates", o.Channel), ch)
 }
 
 func printOccupancy(d plugin.Deps, o occupancyJSON) {

@@ -154,14 +154,7 @@ func runPresenceEnter(ctx context.Context, d plugin.Deps, o presenceLiveOptions)
 }
 
 func runPresenceSubscribe(ctx context.Context, d plugin.Deps, o presenceLiveOptions) error {
-	c, err := dataplane.Open(d, o.Data)
-	if err != nil {
-		return err
-	}
-	if err := c.Allow(o.Channel, "subscribe"); err != nil {
-		return err
-	}
-	s, err := live.Connect(ctx, d, c)
+	s, err := live.Open(ctx, d, o.Data, "subscribe", o.Channel)
 	if err != nil {
 		return err
 	}
@@ -170,12 +163,7 @@ func runPresenceSubscribe(ctx context.Context, d plugin.Deps, o presenceLiveOpti
 		OnPresence: func(ev realtime.PresenceEvent) {
 			s.Emit(func() bool { printPresenceEvent(d, ev); return count.Add() })
 		}})
-	defer s.Close(detachAll([]*realtime.Channel{ch}))
-	if err := s.Attach(ctx, ch); err != nil {
-		return err
-	}
-	s.Ready("Subscribed to the presence of channel %q; waiting for presence events", o.Channel)
-	return s.Hold(ctx, o.Limits.Duration)
+	return s.Listen(ctx, o.Limits, fmt.Sprintf("Subscribed to the presence of channel %q; waiting for presence events", o.Channel), ch)
 }
 
 // presenceData is --data as the wire carries it: JSON objects and arrays as JSON text with

@@ -111,16 +111,7 @@ func checkRewind(r string, set bool) error {
 }
 
 func runSubscribe(ctx context.Context, d plugin.Deps, o subscribeOptions) error {
-	c, err := dataplane.Open(d, o.Data)
-	if err != nil {
-		return err
-	}
-	for _, ch := range o.Channels {
-		if err := c.Allow(ch, "subscribe"); err != nil {
-			return err
-		}
-	}
-	s, err := live.Connect(ctx, d, c)
+	s, err := live.Open(ctx, d, o.Data, "subscribe", o.Channels...)
 	if err != nil {
 		return err
 	}
@@ -142,12 +133,7 @@ func runSubscribe(ctx context.Context, d plugin.Deps, o subscribeOptions) error 
 				})
 			}})
 	}
-	defer s.Close(detachAll(channels))
-	if err := s.Attach(ctx, channels...); err != nil {
-		return err
-	}
-	s.Ready("Subscribed to %s; waiting for messages", channelsNamed(o.Channels))
-	return s.Hold(ctx, o.Limits.Duration)
+	return s.Listen(ctx, o.Limits, "Subscribed to "+channelsNamed(o.Channels)+"; waiting for messages", channels...)
 }
 
 // FixedSubscribeCommand is a subscribe to one channel the command names (a log's [meta]
@@ -191,15 +177,6 @@ func FixedSubscribeCommand(name, usage, channel, what string, types []string, ex
 			}
 			return o, nil
 		}, runSubscribe),
-	}
-}
-
-// detachAll is a goodbye that detaches the channels (RTL5).
-func detachAll(channels []*realtime.Channel) func(context.Context) {
-	return func(ctx context.Context) {
-		for _, ch := range channels {
-			_ = ch.Detach(ctx)
-		}
 	}
 }
 

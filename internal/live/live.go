@@ -320,3 +320,34 @@ func (c *Counter) Add() bool {
 	c.n++
 	return c.limit > 0 && c.n >= c.limit
 }
+
+// Open is what a subscribing command starts with: the data-plane client for settings, the
+// check that its credential may do op on every channel (a JWT's limits, nothing sent when
+// it may not), and the connection.
+func Open(ctx context.Context, d plugin.Deps, settings dataplane.Settings, op string, channels ...string) (*Session, error) {
+	c, err := dataplane.Open(d, settings)
+	if err != nil {
+		return nil, err
+	}
+	for _, ch := range channels {
+		if err := c.Allow(ch, op); err != nil {
+			return nil, err
+		}
+	}
+	return Connect(ctx, d, c)
+}
+
+// Listen attaches the channels, says ready on stderr, and holds until l or Ctrl-C ends
+// it; then it detaches them (RTL5) and closes the connection.
+func (s *Session) Listen(ctx context.Context, l Limits, ready string, channels ...*realtime.Channel) error {
+	defer s.Close(func(ctx context.Context) {
+		for _, ch := range channels {
+			_ = ch.Detach(ctx)
+		}
+	})
+	if err := s.Attach(ctx, channels...); err != nil {
+		return err
+	}
+	s.Ready("%s", ready)
+	return s.Hold(ctx, l.Duration)
+}
