@@ -884,12 +884,14 @@ func (c *Conn) Abort() {
 func (c *Conn) Ping(ctx context.Context) (time.Duration, error) {
 	answered := make(chan error, 1)
 	var start time.Time
-	var b [8]byte
-	if _, err := io.ReadFull(c.opts.Rand, b[:]); err != nil {
-		return 0, fmt.Errorf("cannot make a ping ID: %w", err)
-	}
-	id := fmt.Sprintf("%x", b)
-	if err := c.call(func() {
+	var id string
+	if err := c.call(func() { // the loop reads Rand, which need not be safe for concurrent use
+		var b [8]byte
+		if _, err := io.ReadFull(c.opts.Rand, b[:]); err != nil {
+			answered <- fmt.Errorf("cannot make a ping ID: %w", err)
+			return
+		}
+		id = fmt.Sprintf("%x", b)
 		if c.state != StateConnected {
 			answered <- fmt.Errorf("cannot ping: the connection is %s", c.state) // RTN13b
 			return
