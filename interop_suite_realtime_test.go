@@ -113,6 +113,20 @@ func TestSuiteRealtimeInterop(t *testing.T) {
 		t.Fatalf("text and bytes %v %v", got[1], got[2])
 	}
 
+	// ably-js publishes encrypted; the suite's subscribe --cipher decrypts.
+	const cipherKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 256-bit
+	secret := startSuite(t, srv, "channels", "subscribe", "js-secret", "--count", "2", "--json", "--cipher", cipherKey)
+	if err := srv.WaitAttached(waitCtx(t), "js-secret", 1); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	runRealtimeJS(t, srv, keyEnv, "publish-encrypted", "js-secret", cipherKey, &pub)
+	decrypted := records(t, secret.wait(t, false))
+	if b, _ := json.Marshal(decrypted[1]["data"]); len(decrypted) != 2 || decrypted[0]["data"] != "for your eyes only" ||
+		string(b) != `{"pin":1234}` || decrypted[0]["encoding"] != nil {
+		t.Fatalf("decrypted %v", decrypted)
+	}
+
 	// The suite publishes over REST and over Realtime; ably-js receives both.
 	js := startRealtimeJS(t, srv, keyEnv, "subscribe", "suite-to-js", "3")
 	if err := srv.WaitAttached(waitCtx(t), "suite-to-js", 1); err != nil {

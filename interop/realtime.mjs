@@ -66,6 +66,13 @@ async function run() {
         await channel.publish('bytes', Buffer.from([0, 1, 2, 255]));
         return { published: 3, connectionId: rt.connection.id, clientId: rt.auth.clientId };
       }
+      case 'publish-encrypted': {
+        // Publishes text and an object encrypted with ARG, a base64 AES key (RSL5).
+        const secret = rt.channels.get(channelName, { cipher: { key: arg } });
+        await secret.publish('text', 'for your eyes only');
+        await secret.publish('object', { pin: 1234 });
+        return { published: 2 };
+      }
       case 'subscribe': {
         // Collects ARG messages (default 3), then prints them.
         const want = Number(arg || 3);
