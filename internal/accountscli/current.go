@@ -7,10 +7,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/config"
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
+	"github.com/ably/ably-suite/pkg/resolve"
 	"github.com/ably/ably-suite/pkg/session"
 )
 
@@ -47,7 +49,9 @@ func currentOptionsOf(c *cli.Context) (currentOptions, error) {
 
 // currentResult is the --json form of `accounts current`.
 type currentResult struct {
-	Alias        *string          `json:"alias"` // null when the token came from flag or environment
+	Alias        *string          `json:"alias"`      // null when the token came from flag or environment
+	Current      bool             `json:"current"`    // the profile is the config file's current one
+	AuthMethod   string           `json:"authMethod"` // "accessToken", "oauth" (the official CLI's login), or "environment"
 	Account      idName           `json:"account"`
 	User         user             `json:"user"`
 	Token        currentToken     `json:"token"`
@@ -92,8 +96,13 @@ func runCurrent(ctx context.Context, d plugin.Deps, o currentOptions) error {
 			Source:    s.TokenSource,
 		},
 	}
-	if s.TokenSource == "profile "+s.Alias {
+	res.AuthMethod = "environment"
+	if s.TokenSource == "profile "+s.Alias || s.TokenSource == resolve.OAuthSource(s.Alias) {
 		res.Alias = &s.Alias
+		res.AuthMethod = authMethodOf(s.Account)
+		if f, err := loadConfig(d); err == nil {
+			res.Current = f.CurrentAlias() == s.Alias
+		}
 	}
 	for _, ci := range control.Capabilities() {
 		res.Capabilities = append(res.Capabilities, capabilityLine{CapabilityInfo: ci, Granted: info.Has(ci.Capability)})
@@ -115,6 +124,7 @@ func runCurrent(ctx context.Context, d plugin.Deps, o currentOptions) error {
 	}
 	if err := out.Details([]output.Field{
 		{Label: "Profile", Value: profile},
+		{Label: "Login", Value: authMethodText(res.AuthMethod)},
 		{Label: "Account", Value: fmt.Sprintf("%s (%s)", info.AccountName, info.AccountID)},
 		{Label: "User", Value: info.UserEmail},
 		{Label: "Token", Value: fmt.Sprintf("%s (%s)", info.TokenName, info.TokenID)},
@@ -133,4 +143,23 @@ func runCurrent(ctx context.Context, d plugin.Deps, o currentOptions) error {
 		rows = append(rows, []string{l.Label, string(l.Capability), granted, strings.Join(l.Commands, ", ")})
 	}
 	return out.Table([]string{"capability", "api name", "granted", "unlocks"}, rows)
+}
+
+// authMethodOf is how a profile logged in: "oauth" (the official CLI's OAuth flow) or
+// "accessToken".
+func authMethodOf(a config.Account) string {
+	if a.AuthMethod == config.AuthOAuth && a.AccessToken == "" {
+		return "oauth"
+	}
+	return "accessToken"
+}
+
+func authMethodText(m string) string {
+	switch m {
+	case "oauth":
+		return "OAuth, by the official CLI (renewed by its 'ably login')"
+	case "accessToken":
+		return "access token"
+	}
+	return "a token from the command line or environment"
 }

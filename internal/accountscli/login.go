@@ -145,9 +145,10 @@ func runLogin(ctx context.Context, d plugin.Deps, o loginOptions) error {
 		// Logging in again to the same account (e.g. with a rotated token) keeps the
 		// profile's apps and keys.
 		a.AccessToken = token
-		if o.ControlHost != nil {
-			a.ControlHost = *o.ControlHost
-		}
+		a.AuthMethod, a.OAuthSessionKey = "", "" // now an access token's profile, whatever it was
+		// The token was checked against host (--control-host, the global flag's
+		// ABLY_CONTROL_HOST, else production): later commands must send it there too.
+		a.SetControlBase(host)
 		session.ApplyTokenInfo(&a, info)
 		if err := f.PutAccount(alias, a); err != nil {
 			return err

@@ -46,8 +46,11 @@ type profileRow struct {
 	AccountName    string  `json:"accountName"`
 	UserEmail      string  `json:"userEmail"`
 	TokenName      string  `json:"tokenName"`
-	TokenExpiresAt *string `json:"tokenExpiresAt"`
+	TokenExpiresAt *string `json:"tokenExpiresAt"` // null when unknown or never
+	TokenExpired   bool    `json:"tokenExpired"`
+	AuthMethod     string  `json:"authMethod"` // "accessToken", or "oauth" for the official CLI's login
 	CurrentAppID   string  `json:"currentAppId"`
+	expiry         string  // for people: a time, "never" or "unknown"
 }
 
 func runList(_ context.Context, d plugin.Deps, _ listOptions) error {
@@ -60,10 +63,8 @@ func runList(_ context.Context, d plugin.Deps, _ listOptions) error {
 	for _, alias := range f.Aliases() {
 		a, _ := f.Account(alias)
 		r := profileRow{Alias: alias, Current: alias == f.CurrentAlias(), AccountID: a.AccountID, AccountName: a.AccountName,
-			UserEmail: a.UserEmail, TokenName: a.TokenName, CurrentAppID: a.CurrentAppID}
-		if a.TokenExpiresAt != "" {
-			r.TokenExpiresAt = &a.TokenExpiresAt
-		}
+			UserEmail: a.UserEmail, TokenName: a.TokenName, CurrentAppID: a.CurrentAppID, AuthMethod: authMethodOf(a)}
+		r.setExpiry(f, a, d.Now())
 		rows = append(rows, r)
 	}
 	if out.IsJSON() {
@@ -79,13 +80,48 @@ func runList(_ context.Context, d plugin.Deps, _ listOptions) error {
 		if r.Current {
 			mark = "*"
 		}
-		expires := "never"
-		if r.TokenExpiresAt != nil {
-			expires = *r.TokenExpiresAt
+		login := "token"
+		if r.AuthMethod == "oauth" {
+			login = "oauth"
 		}
-		table = append(table, []string{mark, r.Alias, dash(r.AccountName), dash(r.AccountID), dash(r.UserEmail), dash(r.TokenName), expires})
+		table = append(table, []string{mark, r.Alias, dash(r.AccountName), dash(r.AccountID), dash(r.UserEmail), login, dash(r.TokenName), r.expiry})
 	}
-	return out.Table([]string{"", "alias", "account", "account id", "user", "token", "token expires"}, table)
+	return out.Table([]string{"", "alias", "account", "account id", "user", "login", "token", "token expires"}, table)
+}
+
+// setExpiry fills in when the profile's token expires: an OAuth session's recorded expiry,
+// else what GET /me said when it was last read ("never" only when it was read and said so;
+// "unknown" when it was never read), marked when passed.
+func (r *profileRow) setExpiry(f *config.File, a config.Account, now time.Time) {
+	var at time.Time
+	var margin time.Duration
+	switch {
+	case r.AuthMethod == "oauth":
+		s, _ := f.OAuthSession(a.OAuthSessionKey)
+		if s.AccessTokenExpiresAt == 0 {
+			r.expiry = "unknown"
+			return
+		}
+		at = time.UnixMilli(s.AccessTokenExpiresAt)
+		margin = resolve.OAuthExpiryMargin // as the official CLI counts it
+	case a.TokenExpiresAt != "":
+		var err error
+		if at, err = time.Parse(time.RFC3339, a.TokenExpiresAt); err != nil {
+			r.expiry = "unknown"
+			return
+		}
+	case a.TokenCheckedAt != "":
+		r.expiry = "never"
+		return
+	default:
+		r.expiry = "unknown"
+		return
+	}
+	t := output.Time(at)
+	r.TokenExpiresAt, r.TokenExpired, r.expiry = &t, !now.Before(at.Add(-margin)), t
+	if r.TokenExpired {
+		r.expiry += " (expired)"
+	}
 }
 
 func switchCommand() *cli.Command {
@@ -143,12 +179,17 @@ func logoutCommand() *cli.Command {
 		Name:      "logout",
 		Usage:     "Remove a profile and its access token from this machine",
 		ArgsUsage: "[ALIAS]",
-		Description: `Removes the profile (default: the current one) from the config file. The token itself
-stays valid: revoke it on the Access tokens page of the Ably dashboard if it may have leaked.
+		Description: `Removes the profile (default: the current one), its access token and the API keys kept for
+its apps from the config file. It asks first on a terminal; otherwise it needs --force. For a
+profile the official CLI logged in with OAuth, the last profile using that login takes its
+OAuth session with it, as the official CLI does. The tokens themselves stay valid until they
+expire: revoke an access token on the Access tokens page of the Ably dashboard if it may have
+leaked.
 
 Examples:
    ably accounts logout
-   ably accounts logout work`,
+   ably accounts logout work --force`,
+		Flags:  []cli.Flag{&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "do not ask"}},
 		Action: plugin.Action(logoutOptionsOf, runLogout),
 	}
 }
@@ -156,13 +197,14 @@ Examples:
 // logoutOptions are what `accounts logout` was asked.
 type logoutOptions struct {
 	Alias string // "" for the current profile
+	Force bool
 }
 
 func logoutOptionsOf(c *cli.Context) (logoutOptions, error) {
 	if c.NArg() > 1 {
 		return logoutOptions{}, exitcode.Usagef("logout takes at most one argument, the alias of a profile")
 	}
-	return logoutOptions{Alias: c.Args().First()}, nil
+	return logoutOptions{Alias: c.Args().First(), Force: c.Bool("force")}, nil
 }
 
 func runLogout(ctx context.Context, d plugin.Deps, o logoutOptions) error {
@@ -172,18 +214,34 @@ func runLogout(ctx context.Context, d plugin.Deps, o logoutOptions) error {
 		return err
 	}
 	alias := o.Alias
-	var nowCurrent string
-	err = config.Update(ctx, path, func(f *config.File) error {
-		if alias == "" {
-			alias = f.CurrentAlias()
-			if alias == "" {
-				return exitcode.New(exitcode.NotFound, "no current profile to log out of: name one (see 'ably accounts list')")
-			}
+	f, err := loadConfig(d)
+	if err != nil {
+		return err
+	}
+	if alias == "" {
+		if alias = f.CurrentAlias(); alias == "" {
+			return exitcode.New(exitcode.NotFound, "no current profile to log out of: name one (see 'ably accounts list')")
 		}
-		if _, ok := f.Account(alias); !ok {
+	}
+	if _, ok := f.Account(alias); !ok {
+		return unknownProfile(f, alias)
+	}
+	if err := d.Confirm(ctx, o.Force, fmt.Sprintf("log out of profile %q (its access token and API keys leave the config file)", alias)); err != nil {
+		return err
+	}
+	var nowCurrent, endedSession string
+	err = config.Update(ctx, path, func(f *config.File) error {
+		a, ok := f.Account(alias)
+		if !ok {
 			return unknownProfile(f, alias)
 		}
 		f.DeleteAccount(alias)
+		if key := a.OAuthSessionKey; a.AuthMethod == config.AuthOAuth && key != "" && len(f.OAuthSessionUsers(key)) == 0 {
+			if _, there := f.OAuthSession(key); there {
+				f.DeleteOAuthSession(key) // as the official CLI does with a session nobody uses
+				endedSession = key
+			}
+		}
 		nowCurrent = f.CurrentAlias()
 		return nil
 	})
@@ -191,9 +249,13 @@ func runLogout(ctx context.Context, d plugin.Deps, o logoutOptions) error {
 		return err
 	}
 	if out.IsJSON() {
-		return out.JSON(map[string]any{"alias": alias, "loggedOut": true, "current": nullable(nowCurrent)})
+		return out.JSON(map[string]any{"alias": alias, "loggedOut": true, "current": nullable(nowCurrent),
+			"oauthSessionRemoved": nullable(endedSession)})
 	}
 	fmt.Fprintf(out.Out, "Logged out of profile %q.\n", alias)
+	if endedSession != "" {
+		fmt.Fprintf(out.Out, "Its OAuth session %q was removed too; its token stays valid until it expires or is revoked in the Ably dashboard.\n", endedSession)
+	}
 	if nowCurrent == "" {
 		fmt.Fprintln(out.Out, "No profile is current now: 'ably accounts switch ALIAS' or 'ably accounts login'.")
 	}

@@ -57,8 +57,16 @@ func TestRunLoginListSwitchLogout(t *testing.T) {
 	if err := runSwitch(ctx, d, switchOptions{Alias: "nobody"}); exitcode.Of(err) != exitcode.NotFound {
 		t.Errorf("switch to an unknown profile: %v", err)
 	}
+	ctx, d, _ = plugintest.Options{Vars: vars}.Deps(t)
+	if err := runLogout(ctx, d, logoutOptions{}); exitcode.Of(err) != exitcode.Usage {
+		t.Fatalf("logout off a terminal without --force: %v", err)
+	}
+	ctx, d, _ = plugintest.Options{Vars: vars, TTY: true, Prompt: &plugintest.Answers{Yes: []bool{false}}}.Deps(t)
+	if err := runLogout(ctx, d, logoutOptions{}); err == nil {
+		t.Fatal("logout answered no went ahead")
+	}
 	ctx, d, streams = plugintest.Options{Vars: vars}.Deps(t)
-	if err := runLogout(ctx, d, logoutOptions{}); err != nil {
+	if err := runLogout(ctx, d, logoutOptions{Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(streams.Stdout.String(), `Logged out of profile "home"`) {

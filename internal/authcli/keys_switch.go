@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/config"
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
@@ -88,6 +89,10 @@ func runKeysSwitch(ctx context.Context, d plugin.Deps, o keyOptions) error {
 // current when the profile has no current app.
 func storeProfileKey(ctx context.Context, s *session.Session, app session.AppRef, k control.Key) (switchResult, error) {
 	res := switchResult{Profile: s.Alias, AppID: app.ID, KeyID: k.ID, KeyName: app.ID + "." + k.ID, Label: k.Name}
+	// What is stored is used as a credential later: it must be this key, whole.
+	if parsed, err := ablyauth.ParseKey(k.Key); err != nil || parsed.Name() != res.KeyName {
+		return res, exitcode.New(exitcode.Network, "the Control API answered key %s with a key value that is not APPID.KEYID:SECRET of that key: nothing was stored", res.KeyName)
+	}
 	err := config.Update(ctx, s.ConfigPath, func(f *config.File) error {
 		a, ok := f.Account(s.Alias)
 		if !ok {
@@ -97,7 +102,9 @@ func storeProfileKey(ctx context.Context, s *session.Session, app session.AppRef
 			a.Apps = map[string]config.App{}
 		}
 		entry := a.Apps[app.ID]
-		entry.APIKey, entry.KeyID, entry.KeyName = k.Key, k.ID, res.KeyName
+		// keyName is the key's label, as the official CLI keeps it; APPID.KEYID is the
+		// apiKey's own.
+		entry.APIKey, entry.KeyID, entry.KeyName = k.Key, k.ID, k.Name
 		if app.Name != "" {
 			entry.AppName = app.Name
 		}

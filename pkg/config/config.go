@@ -41,16 +41,97 @@ type Account struct {
 	CurrentAppID string         `toml:"currentAppId,omitempty"`
 	Endpoint     string         `toml:"endpoint,omitempty"` // the REST/Realtime host, as the official CLI keeps it
 	Apps         map[string]App `toml:"apps,omitempty"`
+	// ControlHost is the Control API's host name, as the official CLI keeps it (a host
+	// only: it prefixes https://).
+	ControlHost string `toml:"controlHost,omitempty"`
+	// AuthMethod is "oauth" for a login the official CLI made with its OAuth flow, whose
+	// tokens are in the [oauthSessions] table OAuthSessionKey names; "" for an access token
+	// kept in AccessToken.
+	AuthMethod      string `toml:"authMethod,omitempty"`
+	OAuthSessionKey string `toml:"oauthSessionKey,omitempty"`
 
-	// This suite's additions: where the account's Control API is, and what GET /me said of
-	// the token (capabilities and expiry), cached so that most commands make no extra call.
-	ControlHost       string   `toml:"controlHost,omitempty"`
-	UserID            int64    `toml:"userId,omitempty"`
+	// This suite's additions: a Control API base that is a full URL (a development server,
+	// which the official CLI could not use as its controlHost), and what GET /me said of the
+	// token (capabilities and expiry), cached so that most commands make no extra call.
+	ControlURL        string   `toml:"controlBaseUrl,omitempty"`
+	UserID            int64    `toml:"userId,omitempty,omitzero"`
 	TokenID           string   `toml:"tokenId,omitempty"`
 	TokenName         string   `toml:"tokenName,omitempty"`
 	TokenCapabilities []string `toml:"tokenCapabilities,omitempty"`
 	TokenExpiresAt    string   `toml:"tokenExpiresAt,omitempty"` // RFC 3339; "" never expires
 	TokenCheckedAt    string   `toml:"tokenCheckedAt,omitempty"` // RFC 3339: when GET /me was read
+}
+
+// AuthOAuth is the AuthMethod of an account logged in with the official CLI's OAuth flow.
+const AuthOAuth = "oauth"
+
+// ControlBase is where the account's Control API is: the full URL when one was stored,
+// else the host name, else "".
+func (a Account) ControlBase() string {
+	if a.ControlURL != "" {
+		return a.ControlURL
+	}
+	return a.ControlHost
+}
+
+// SetControlBase stores where the account's Control API is: a host name (or host:port) in
+// controlHost, which the official CLI reads; a full URL in this suite's own key, leaving
+// controlHost alone.
+func (a *Account) SetControlBase(v string) {
+	if strings.Contains(v, "://") {
+		a.ControlURL = v
+		return
+	}
+	a.ControlHost, a.ControlURL = v, ""
+}
+
+// OAuthSession is the official CLI's record of an OAuth login, [oauthSessions."<key>"],
+// shared by the aliases of one user and OAuth host. This suite reads it and never changes
+// it (it does not refresh tokens); logging out its last alias removes it.
+type OAuthSession struct {
+	AccessToken          string
+	RefreshToken         string
+	AccessTokenExpiresAt int64 // ms since the epoch; 0 unknown
+	Scope                string
+}
+
+// OAuthSession reads the session stored under key.
+func (f *File) OAuthSession(key string) (OAuthSession, bool) {
+	sessions, _ := f.raw["oauthSessions"].(map[string]any)
+	t, ok := sessions[key].(map[string]any)
+	if !ok {
+		return OAuthSession{}, false
+	}
+	str := func(k string) string { v, _ := t[k].(string); return v }
+	s := OAuthSession{AccessToken: str("accessToken"), RefreshToken: str("refreshToken"), Scope: str("oauthScope")}
+	switch v := t["accessTokenExpiresAt"].(type) {
+	case int64:
+		s.AccessTokenExpiresAt = v
+	case float64:
+		s.AccessTokenExpiresAt = int64(v)
+	}
+	return s, true
+}
+
+// OAuthSessionUsers are the aliases whose accounts use the session under key, sorted.
+func (f *File) OAuthSessionUsers(key string) []string {
+	var users []string
+	for _, alias := range f.Aliases() {
+		if a := f.typed.Accounts[alias]; a.AuthMethod == AuthOAuth && a.OAuthSessionKey == key {
+			users = append(users, alias)
+		}
+	}
+	return users
+}
+
+// DeleteOAuthSession removes the session under key (and the [oauthSessions] table when it
+// was the last).
+func (f *File) DeleteOAuthSession(key string) {
+	sessions, _ := f.raw["oauthSessions"].(map[string]any)
+	delete(sessions, key)
+	if sessions != nil && len(sessions) == 0 {
+		delete(f.raw, "oauthSessions")
+	}
 }
 
 // model is the typed view of the file.

@@ -22,6 +22,7 @@ func OptionsFor(d plugin.Deps, f Flags) Options {
 	return Options{
 		Flags:  f,
 		Getenv: d.Getenv,
+		Now:    d.Now,
 		Warn:   func(w string) { d.Out.Warnf("%s", w) },
 	}
 }

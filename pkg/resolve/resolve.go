@@ -9,6 +9,9 @@
 package resolve
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/ably/ably-suite/pkg/config"
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
@@ -65,6 +68,8 @@ type Options struct {
 	Getenv func(string) string
 	// Load reads the config file (config.Load when nil).
 	Load func(path string) (*config.File, error)
+	// Now is the clock OAuth expiries are read against (time.Now when nil).
+	Now func() time.Time
 	// Warn receives the config file's warnings (a file others can read), once, when it is
 	// read. Nil drops them.
 	Warn func(string)
@@ -171,6 +176,9 @@ func (r *Resolver) AccessToken() (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
+	if p.Found && p.Account.AuthMethod == config.AuthOAuth && p.Account.AccessToken == "" {
+		return r.oauthToken(p)
+	}
 	if !p.Found || p.Account.AccessToken == "" {
 		return Value{}, exitcode.New(exitcode.Auth, "no access token: run 'ably accounts login', set %s, or pass --%s (create a token on %s)",
 			EnvAccessToken, FlagAccessToken, control.AccessTokensPage)
@@ -178,11 +186,48 @@ func (r *Resolver) AccessToken() (Value, error) {
 	return Value{p.Account.AccessToken, fromProfile(p)}, nil
 }
 
+// OAuthExpiryMargin is how long before its recorded expiry an OAuth access token counts as
+// expired, as the official CLI counts it.
+const OAuthExpiryMargin = time.Minute
+
+// oauthToken is the access token of a profile the official CLI logged in with OAuth: its
+// session's, read and never changed (this suite does not refresh it).
+func (r *Resolver) oauthToken(p Profile) (Value, error) {
+	renew := fmt.Sprintf("log in again with the official CLI ('ably login'), or here with an access token ('ably accounts login --alias %s')", p.Alias)
+	f, err := r.Config()
+	if err != nil {
+		return Value{}, err
+	}
+	s, ok := f.OAuthSession(p.Account.OAuthSessionKey)
+	if !ok || s.AccessToken == "" {
+		return Value{}, exitcode.New(exitcode.Auth, "profile %q was logged in with the official CLI's OAuth flow, but its session %q is not in %s: %s",
+			p.Alias, p.Account.OAuthSessionKey, f.Path, renew)
+	}
+	if s.AccessTokenExpiresAt > 0 {
+		expires := time.UnixMilli(s.AccessTokenExpiresAt)
+		if !r.now().Before(expires.Add(-OAuthExpiryMargin)) {
+			return Value{}, exitcode.New(exitcode.Auth, "the OAuth login of profile %q expired at %s: %s (the official CLI's 'ably login' refreshes it)",
+				p.Alias, expires.UTC().Format(time.RFC3339), renew)
+		}
+	}
+	return Value{s.AccessToken, OAuthSource(p.Alias)}, nil
+}
+
+// OAuthSource is the source of an access token from the OAuth session of profile alias.
+func OAuthSource(alias string) string { return "the OAuth session of profile " + alias }
+
+func (r *Resolver) now() time.Time {
+	if r.opt.Now != nil {
+		return r.opt.Now()
+	}
+	return time.Now()
+}
+
 // ControlHost is the Control API host (or base URL): --control-host, ABLY_CONTROL_HOST, the
 // profile's controlHost, else control.ably.net.
 func (r *Resolver) ControlHost() (Value, error) {
 	return r.host(r.opt.Flags.ControlHost, FlagControlHost, EnvControlHost, DefaultControlHost,
-		func(a config.Account) string { return a.ControlHost })
+		func(a config.Account) string { return a.ControlBase() })
 }
 
 // Endpoint is the REST/Realtime endpoint (a host or base URL): --endpoint, ABLY_ENDPOINT,
