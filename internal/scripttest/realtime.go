@@ -41,15 +41,22 @@ const waitTimeout = 15 * time.Second
 //	    restart or stop the HEARTBEATs and pings of idle connections
 //	realtime idle DURATION
 //	    the maxIdleInterval of connections made from now on (15s unless set)
+//	realtime statettl DURATION
+//	    the connectionStateTtl: how long a dropped connection can resume (2m unless set)
+//	realtime leavedelay DURATION
+//	    how long a dropped connection's members stay present (15s unless set)
 //	realtime auth
 //	    send AUTH to every live connection (the client must re-authenticate)
 //	realtime nack N [code=N]
 //	    NACK the next N publishes (MESSAGE, PRESENCE, ANNOTATION) with CODE (50000 unless given)
 //	realtime wait attached CHANNEL [N]
 //	realtime wait present CHANNEL CLIENTID
+//	realtime wait absent CHANNEL CLIENTID
 //	realtime wait connections N
+//	realtime wait states N
 //	    wait (15 s at most) until N (default 1) live connections are attached to CHANNEL,
-//	    CLIENTID is present on CHANNEL, or exactly N connections are live
+//	    CLIENTID is (or is not) present on CHANNEL, exactly N connections are live, or
+//	    exactly N connection states are kept (live or awaiting a resume)
 //	realtime client NAME ...
 //	    the script's own Realtime client (see realtimeClientCmd)
 //
@@ -60,7 +67,7 @@ func realtimeCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("realtime: no fake Realtime API in this script (Seal starts one)")
 	}
-	const subs = "url|connections|drop|disconnect|refuse|delay|heartbeats|idle|auth|nack|wait|client"
+	const subs = "url|connections|drop|disconnect|refuse|delay|heartbeats|idle|statettl|leavedelay|auth|nack|wait|client"
 	if len(args) == 0 {
 		ts.Fatalf("usage: realtime %s ...", subs)
 	}
@@ -116,15 +123,16 @@ func realtimeCmd(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("realtime delay: %q is not a duration such as 200ms", args[0])
 		}
 		srv.DelayFrames(d)
-	case "idle":
+	case "idle", "statettl", "leavedelay":
 		if len(args) != 1 {
-			ts.Fatalf("usage: realtime idle DURATION")
+			ts.Fatalf("usage: realtime %s DURATION", sub)
 		}
 		d, err := time.ParseDuration(args[0])
 		if err != nil || d <= 0 {
-			ts.Fatalf("realtime idle: %q is not a duration such as 500ms", args[0])
+			ts.Fatalf("realtime %s: %q is not a duration such as 500ms", sub, args[0])
 		}
-		srv.SetMaxIdleInterval(d)
+		map[string]func(time.Duration){"idle": srv.SetMaxIdleInterval, "statettl": srv.SetConnectionStateTTL,
+			"leavedelay": srv.SetPresenceLeaveDelay}[sub](d)
 	case "heartbeats":
 		if len(args) != 1 || args[0] != "on" && args[0] != "off" {
 			ts.Fatalf("usage: realtime heartbeats on|off")
@@ -197,7 +205,7 @@ func connTarget(ts *testscript.TestScript, cmd string, args []string, options bo
 }
 
 func realtimeWait(ts *testscript.TestScript, srv *realtimetest.Server, args []string) {
-	const usage = "usage: realtime wait attached CHANNEL [N] | present CHANNEL CLIENTID | connections N"
+	const usage = "usage: realtime wait attached CHANNEL [N] | present|absent CHANNEL CLIENTID | connections|states N"
 	if len(args) < 2 {
 		ts.Fatalf(usage)
 	}
@@ -217,12 +225,23 @@ func realtimeWait(ts *testscript.TestScript, srv *realtimetest.Server, args []st
 		}
 		what = fmt.Sprintf("%d connection%s attached to %s", n, plural(n), args[1])
 		err = srv.WaitAttached(ctx, args[1], n)
-	case "present":
+	case "present", "absent":
 		if len(args) != 3 {
 			ts.Fatalf(usage)
 		}
-		what = fmt.Sprintf("%s present on %s", args[2], args[1])
-		err = srv.WaitPresent(ctx, args[1], args[2])
+		what = fmt.Sprintf("%s %s on %s", args[2], args[0], args[1])
+		wait := srv.WaitPresent
+		if args[0] == "absent" {
+			wait = srv.WaitAbsent
+		}
+		err = wait(ctx, args[1], args[2])
+	case "states":
+		if len(args) != 2 {
+			ts.Fatalf(usage)
+		}
+		n := atoi(ts, "realtime wait states", args[1])
+		what = fmt.Sprintf("%d connection state%s kept", n, plural(n))
+		err = srv.WaitStates(ctx, n)
 	case "connections":
 		if len(args) != 2 {
 			ts.Fatalf(usage)

@@ -34,12 +34,15 @@
 //     (RTL14). Granted modes are those asked for (all when none) within the capability:
 //     publish PUBLISH, subscribe SUBSCRIBE and PRESENCE_SUBSCRIBE, presence PRESENCE,
 //     annotation-publish/-subscribe their modes. ATTACHED carries them with HAS_PRESENCE
-//     (members present, and PRESENCE_SUBSCRIBE granted) and RESUMED (a channelSerial the
-//     channel knows), the channel's latest serial and the accepted params (rewind,
-//     occupancy, delta). Then every message after a known channelSerial (RTL15b, RTN15c6),
-//     or the rewind (rewind=N or rewind=2m); then a SYNC of the members (RTP18,
-//     "<syncId>:<cursor>", the last "<syncId>:"). DETACH: DETACHED, the connection's
-//     members on the channel leave.
+//     (members present, and PRESENCE_SUBSCRIBE granted, so a SYNC follows: a connection
+//     without that mode gets neither) and RESUMED, the channel's latest serial ("" for a
+//     channel without messages) and the accepted params (rewind, occupancy, delta). Then
+//     every message after a channelSerial the channel knows (RTL15b), or, on a resumed
+//     connection that was attached to the channel, every message after the last one that
+//     reached it in full (RTN15c6: frames lost with the transport come again, RESUMED set,
+//     though the channel was empty when it first attached), or the rewind (rewind=N or
+//     rewind=2m); then a SYNC of the members (RTP18, "<syncId>:<cursor>", the last
+//     "<syncId>:"). DETACH: DETACHED, the connection's members on the channel leave.
 //   - MESSAGE (RTL6, RTN7): published through the REST store as the connection's identity
 //     (publish capability 40160/401, client ID 40012, size over 65536 40009, as NACK), with
 //     IDs connId:msgSerial:index so a message resent after a resume is stored once (RSL1k,
@@ -71,8 +74,10 @@
 //     DISCONNECTED 40142 and close (RTN15h).
 //
 // Faults: Drop, Disconnect, RefuseConnections, DelayFrames, SetHeartbeats, RequestAuth,
-// NackPublishes. Inspection: Connections, and WaitAttached, WaitPresent, WaitConnections for
-// tests that run a client in the background. WithClock and WithRandom make times, IDs and
+// NackPublishes; SetMaxIdleInterval, SetConnectionStateTTL and SetPresenceLeaveDelay change
+// the timers while running. Inspection: Connections, and WaitAttached, WaitPresent,
+// WaitAbsent, WaitConnections and WaitStates for tests that run a client in the
+// background. WithClock and WithRandom make times, IDs and
 // serials reproducible (durations run on real timers). Close ends every connection and
 // goroutine.
 package realtimetest

@@ -213,6 +213,24 @@ func (s *Server) WaitPresent(ctx context.Context, channel, clientID string) erro
 	})
 }
 
+// WaitAbsent waits until clientID is not a member present on channel.
+func (s *Server) WaitAbsent(ctx context.Context, channel, clientID string) error {
+	return s.wait(ctx, func() bool {
+		for _, p := range s.Server.Presence(channel) {
+			if p.ClientID == clientID {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// WaitStates waits until exactly n connection states are kept, live or awaiting a resume
+// (a dropped connection's goes after connectionStateTtl).
+func (s *Server) WaitStates(ctx context.Context, n int) error {
+	return s.wait(ctx, func() bool { return len(s.sessions) == n })
+}
+
 // WaitConnections waits until exactly n connections are live.
 func (s *Server) WaitConnections(ctx context.Context, n int) error {
 	return s.wait(ctx, func() bool {

@@ -46,9 +46,9 @@ type Server struct {
 
 	now                func() time.Time
 	rand               io.Reader
-	maxIdle            atomic.Int64 // ns, for connections made from now on
-	stateTTL           time.Duration
-	presenceLeaveDelay time.Duration
+	maxIdle            atomic.Int64  // ns, for connections made from now on
+	stateTTL           time.Duration // guarded by mu once started
+	presenceLeaveDelay time.Duration // guarded by mu once started
 	restOpts           []resttest.Option
 
 	hs        *httptest.Server
@@ -97,6 +97,22 @@ func WithConnectionStateTTL(d time.Duration) Option { return func(s *Server) { s
 // stay present before they leave, unless it resumes (Ably's is 15 s).
 func WithPresenceLeaveDelay(d time.Duration) Option {
 	return func(s *Server) { s.presenceLeaveDelay = d }
+}
+
+// SetConnectionStateTTL changes connectionStateTtl for the connections dropped from now on
+// (and the details of those made from now on).
+func (s *Server) SetConnectionStateTTL(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stateTTL = d
+}
+
+// SetPresenceLeaveDelay changes how long a dropped connection's members stay, for the
+// connections dropped from now on.
+func (s *Server) SetPresenceLeaveDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.presenceLeaveDelay = d
 }
 
 // WithREST passes options to the REST fake (keys, spec, mutable rules). Its clock and
