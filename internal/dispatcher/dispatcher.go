@@ -110,6 +110,7 @@ func run(e *Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	args = officialSpelling(args)
 	if len(args) == 0 {
 		return 0, cmdHelp(e, g, nil)
 	}
