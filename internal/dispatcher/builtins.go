@@ -68,6 +68,20 @@ func builtinTable() map[string]builtin {
 			run:    cmdCompletion,
 			detail: completionHelp,
 		},
+		"config": {
+			usage: "path|show [--show-secret] [--json|--pretty-json]",
+			short: "show where the config file is, or what it holds",
+			run:   cmdConfig,
+			detail: "'ably config path' prints the config file's path (--config-dir, ABLY_CLI_CONFIG_DIR, else\n" +
+				"~/.ably/config), which it shares with Ably's official CLI. 'ably config show' prints the file\n" +
+				"with access tokens, refresh tokens and API key secrets masked, unless --show-secret.",
+		},
+		"env": {
+			usage:  "[NAME] [--json|--pretty-json]",
+			short:  "list the environment variables the suite reads",
+			run:    cmdEnv,
+			detail: "Lists every environment variable the suite reads, with its meaning, and says which are set\n(never their values). With NAME, that one only.",
+		},
 		"__complete": {run: cmdComplete}, // hidden: the completion scripts call it
 	}
 }

@@ -40,7 +40,7 @@ esac`)
 		words []string
 		want  []string
 	}{
-		{nil, []string{"apps", "auth", "completion", "help", "plugin", "version"}},
+		{nil, []string{"apps", "auth", "completion", "config", "env", "help", "plugin", "version"}},
 		{[]string{"a"}, []string{"apps", "auth"}},
 		{[]string{"--profile", "work", "au"}, []string{"auth"}},
 		{[]string{"--profile", ""}, nil},
