@@ -189,7 +189,7 @@ leaked.
 Examples:
    ably accounts logout
    ably accounts logout work --force`,
-		Flags:  []cli.Flag{&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "do not ask"}},
+		Flags:  []cli.Flag{plugin.ForceFlag()},
 		Action: plugin.Action(logoutOptionsOf, runLogout),
 	}
 }
@@ -204,7 +204,7 @@ func logoutOptionsOf(c *cli.Context) (logoutOptions, error) {
 	if c.NArg() > 1 {
 		return logoutOptions{}, exitcode.Usagef("logout takes at most one argument, the alias of a profile")
 	}
-	return logoutOptions{Alias: c.Args().First(), Force: c.Bool("force")}, nil
+	return logoutOptions{Alias: c.Args().First(), Force: c.Bool(plugin.FlagForce)}, nil
 }
 
 func runLogout(ctx context.Context, d plugin.Deps, o logoutOptions) error {

@@ -2,6 +2,7 @@ package appscli
 
 import (
 	"context"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -12,7 +13,7 @@ import (
 )
 
 func createCommand() *cli.Command {
-	flags := []cli.Flag{&cli.StringFlag{Name: flagName, Usage: "the new app's `NAME` (required)"}}
+	flags := []cli.Flag{&cli.StringFlag{Name: flagName, Usage: "the new app's `NAME` (or give it as the argument)"}}
 	flags = append(flags, appSettingFlags()...)
 	return &cli.Command{
 		Name:  "create",
@@ -22,14 +23,15 @@ sent, the others keep Ably's defaults. Files (PEM certificates and keys, the Fir
 account) are read and checked before anything is sent.
 
 Examples:
-   ably apps create --name "My App"
+   ably apps create "My App"
    ably apps create --name staging --tls-only --status disabled
    ably apps create --name mobile --fcm-service-account firebase.json --apns-auth-type token \
       --apns-signing-key AuthKey_ABC123DEFG.p8 --apns-signing-key-id ABC123DEFG \
       --apns-issuer-key TEAMID1234 --apns-topic-header com.example.app
    ably apps create --name "My App" --json`,
-		Flags:  append(flags, session.Flags()...),
-		Action: plugin.Action(createOptionsOf, runCreate),
+		ArgsUsage: "[NAME]",
+		Flags:     append(flags, session.Flags()...),
+		Action:    plugin.Action(createOptionsOf, runCreate),
 	}
 }
 
@@ -41,15 +43,21 @@ type createOptions struct {
 
 func createOptionsOf(c *cli.Context) (createOptions, error) {
 	o := createOptions{Session: session.SettingsOf(c)}
-	if c.Args().Present() {
-		return o, exitcode.Usagef("unexpected argument %q: give the name with --name", c.Args().First())
+	name, set, err := plugin.ArgOrFlag(c, flagName, "app name")
+	if err != nil {
+		return o, err
 	}
-	if !c.IsSet(flagName) {
-		return o, exitcode.Usagef("--name is required: the new app's name, e.g. --name \"My App\"")
+	if !set {
+		return o, exitcode.Usagef("the new app's name is required: 'ably apps create \"My App\"' or --name \"My App\"")
 	}
-	var err error
-	o.Fields, err = appFieldsFromFlags(c)
-	return o, err
+	if strings.TrimSpace(name) == "" {
+		return o, exitcode.Usagef("the app name is empty: give the app a name")
+	}
+	if o.Fields, err = appFieldsFromFlags(c); err != nil {
+		return o, err
+	}
+	o.Fields.Name = &name
+	return o, nil
 }
 
 func runCreate(ctx context.Context, d plugin.Deps, o createOptions) error {

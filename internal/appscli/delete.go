@@ -7,7 +7,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/control"
-	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/session"
 )
@@ -16,15 +15,17 @@ func deleteCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "delete",
 		Usage: "Delete an app, with its keys, rules and queues (needs Write App)",
-		Description: `Asks for confirmation on a terminal; elsewhere (scripts, CI) it needs --force. Deleting the
+		Description: `The app is the argument (a name or an ID), --app, ABLY_APP_ID or the profile's current
+app. Asks for confirmation on a terminal; elsewhere (scripts, CI) it needs --force. Deleting the
 profile's current app clears it as current and drops it from the profile.
 
 Examples:
-   ably apps delete --app staging
+   ably apps delete staging
    ably apps delete --app a1b2c3 --force
    ably apps delete --app a1b2c3 --force --json`,
-		Flags:  append([]cli.Flag{session.AppFlag(), plugin.ForceFlag()}, session.Flags()...),
-		Action: plugin.Action(deleteOptionsOf, runDelete),
+		ArgsUsage: "[NAME|ID]",
+		Flags:     append([]cli.Flag{session.AppFlag(), plugin.ForceFlag()}, session.Flags()...),
+		Action:    plugin.Action(deleteOptionsOf, runDelete),
 	}
 }
 
@@ -44,10 +45,11 @@ type deleteOptions struct {
 
 func deleteOptionsOf(c *cli.Context) (deleteOptions, error) {
 	o := deleteOptions{Session: session.SettingsOf(c), Force: c.Bool(plugin.FlagForce)}
-	if c.Args().Present() {
-		return o, exitcode.Usagef("unexpected argument %q: name the app with --app", c.Args().First())
+	app, set, err := plugin.ArgOrFlag(c, session.FlagApp, "app")
+	if set {
+		o.Session.App = app
 	}
-	return o, nil
+	return o, err
 }
 
 func runDelete(ctx context.Context, d plugin.Deps, o deleteOptions) error {

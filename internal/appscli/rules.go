@@ -84,7 +84,7 @@ func runRulesList(ctx context.Context, d plugin.Deps, o rulesListOptions) error 
 }
 
 func rulesCreateCommand() *cli.Command {
-	flags := []cli.Flag{session.AppFlag(), &cli.StringFlag{Name: flagName, Usage: "the channel namespace `NAME`, e.g. chat for channels chat:* (required)"}}
+	flags := []cli.Flag{session.AppFlag(), &cli.StringFlag{Name: flagName, Usage: "the channel namespace `NAME`, e.g. chat for channels chat:* (or give it as the argument)"}}
 	flags = append(flags, ruleSettingFlags()...)
 	return &cli.Command{
 		Name:  "create",
@@ -93,11 +93,12 @@ func rulesCreateCommand() *cli.Command {
 
 Examples:
    ably apps channel-rules create --name chat --persisted
-   ably apps rules create --name updates --push-enabled --tls-only
+   ably apps rules create updates --push-enabled --tls-only
    ably apps rules create --name ticker --conflation-enabled --conflation-interval 1000 --conflation-key '#{message.name}'
    ably apps rules create --app "My App" --name chat --mutable-messages --json`,
-		Flags:  append(flags, session.Flags()...),
-		Action: plugin.Action(rulesCreateOptionsOf, runRulesCreate),
+		ArgsUsage: "[NAME]",
+		Flags:     append(flags, session.Flags()...),
+		Action:    plugin.Action(rulesCreateOptionsOf, runRulesCreate),
 	}
 }
 
@@ -110,17 +111,18 @@ type rulesCreateOptions struct {
 }
 
 func rulesCreateOptionsOf(c *cli.Context) (rulesCreateOptions, error) {
-	o := rulesCreateOptions{Session: session.SettingsOf(c), Name: c.String(flagName)}
-	if c.Args().Present() {
-		return o, exitcode.Usagef("unexpected argument %q: give the namespace with --name", c.Args().First())
-	}
-	if !c.IsSet(flagName) {
-		return o, exitcode.Usagef("--name is required: the channel namespace, e.g. --name chat for the channels chat:*")
-	}
-	if err := checkRuleName("--name", o.Name); err != nil {
+	o := rulesCreateOptions{Session: session.SettingsOf(c)}
+	var set bool
+	var err error
+	if o.Name, set, err = plugin.ArgOrFlag(c, flagName, "namespace"); err != nil {
 		return o, err
 	}
-	var err error
+	if !set {
+		return o, exitcode.Usagef("the namespace is required: 'chat' (or --name chat) for the channels chat:*")
+	}
+	if err := checkRuleName("namespace", o.Name); err != nil {
+		return o, err
+	}
 	o.Fields, err = ruleFieldsFromFlags(c)
 	return o, err
 }

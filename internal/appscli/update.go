@@ -18,16 +18,18 @@ func updateCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "update",
 		Usage: "Change an app's name, status, TLS setting or push credentials (needs Write App)",
-		Description: `Sends only the settings given: everything else stays as it is.
+		Description: `Sends only the settings given: everything else stays as it is. The app is the argument
+(a name or an ID), --app, ABLY_APP_ID or the profile's current app.
 
 Examples:
    ably apps update --name "New name"
-   ably apps update --app staging --status disabled
+   ably apps update staging --status disabled
    ably apps update --app a1b2c3 --tls-only=false
    ably apps update --apns-certificate cert.pem --apns-private-key key.pem --apns-auth-type certificate
    ably apps update --fcm-service-account firebase.json --fcm-project-id my-project --json`,
-		Flags:  append(flags, session.Flags()...),
-		Action: plugin.Action(updateOptionsOf, runUpdate),
+		ArgsUsage: "[NAME|ID]",
+		Flags:     append(flags, session.Flags()...),
+		Action:    plugin.Action(updateOptionsOf, runUpdate),
 	}
 }
 
@@ -40,10 +42,13 @@ type updateOptions struct {
 
 func updateOptionsOf(c *cli.Context) (updateOptions, error) {
 	o := updateOptions{Session: session.SettingsOf(c)}
-	if c.Args().Present() {
-		return o, exitcode.Usagef("unexpected argument %q: name the app with --app and the new name with --name", c.Args().First())
+	app, set, err := plugin.ArgOrFlag(c, session.FlagApp, "app")
+	if err != nil {
+		return o, err
 	}
-	var err error
+	if set {
+		o.Session.App = app
+	}
 	if o.Fields, err = appFieldsFromFlags(c); err != nil {
 		return o, err
 	}

@@ -30,11 +30,12 @@ with 'ably auth keys get KEY --show-secret'. Needs the access-token capability w
 
 Examples:
    ably auth keys create --name "Chat server" --capability publish,subscribe
-   ably auth keys create --name "Backend" --capability '{"chat:*":["publish","subscribe","presence"]}'
+   ably auth keys create "Backend" --capability '{"chat:*":["publish","subscribe","presence"]}'
    ably auth keys create --name "Moderation" --capability '*' --revocable-tokens --app "My App"
    ably auth keys create --name "Reader" --json`,
+		ArgsUsage: "[LABEL]",
 		Flags: controlFlags(
-			&cli.StringFlag{Name: "name", Usage: "the key's `LABEL`, for your reference (required)"},
+			&cli.StringFlag{Name: "name", Usage: "the key's `LABEL`, for your reference (or give it as the argument)"},
 			&cli.StringFlag{Name: "capability", Usage: "what the key may do, as `JSON` or short form (default: " + defaultKeyCapability + ", subscribe only)"},
 			&cli.BoolFlag{Name: "revocable-tokens", Usage: "let tokens issued by this key be revoked ('ably auth revoke-token')"},
 			showSecretFlag(),
@@ -52,12 +53,12 @@ type keysCreateOptions struct {
 
 func keysCreateOptionsOf(c *cli.Context) (keysCreateOptions, error) {
 	o := keysCreateOptions{Session: session.SettingsOf(c), ShowSecret: c.Bool(flagShowSecret)}
-	if c.Args().Present() {
-		return o, exitcode.Usagef("unexpected argument %q: create takes only flags (the label is --name)", c.Args().First())
+	name, _, err := plugin.ArgOrFlag(c, "name", "key label")
+	if err != nil {
+		return o, err
 	}
-	name := c.String("name")
 	if strings.TrimSpace(name) == "" {
-		return o, exitcode.Usagef("--name is required: give the key a label, e.g. --name \"Chat server\"")
+		return o, exitcode.Usagef("the key's label is required: 'ably auth keys create \"Chat server\"' or --name \"Chat server\"")
 	}
 	capArg := defaultKeyCapability
 	if c.IsSet("capability") {

@@ -35,10 +35,11 @@ endpoints shown. TTL, maximum length and region are checked before the request i
 
 Examples:
    ably queues create --name orders
-   ably queues create --name "Order events" --ttl 30 --max-length 5000 --region eu-west-1-a
+   ably queues create "Order events" --ttl 30 --max-length 5000 --region eu-west-1-a
    ably queues create --name orders --app prod --json`,
+		ArgsUsage: "[NAME]",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "name", Usage: "the queue's `NAME` (required; spaces allowed)"},
+			&cli.StringFlag{Name: "name", Usage: "the queue's `NAME` (spaces allowed; or give it as the argument)"},
 			&cli.IntFlag{Name: "ttl", Value: defaultTTL, Usage: fmt.Sprintf("how long messages stay, in `MINUTES` from 1 to %d", maxTTL)},
 			&cli.IntFlag{Name: "max-length", Value: defaultMaxLength, Usage: "the most messages the queue holds, `N` above 0"},
 			&cli.StringFlag{Name: "region", Value: defaultRegion, Usage: "the `REGION`: " + strings.Join(regions(), " or ")},
@@ -57,11 +58,11 @@ type createOptions struct {
 
 func createOptionsOf(c *cli.Context) (createOptions, error) {
 	o := createOptions{Session: session.SettingsOf(c), ShowSecret: c.Bool(flagShowSecret)}
-	if err := noArgs(c); err != nil {
+	name, set, err := plugin.ArgOrFlag(c, "name", "queue name")
+	if err != nil {
 		return o, err
 	}
-	var err error
-	o.Fields, err = queueFields(c)
+	o.Fields, err = queueFields(c, name, set)
 	return o, err
 }
 
@@ -86,15 +87,16 @@ func runCreate(ctx context.Context, d plugin.Deps, o createOptions) error {
 }
 
 // queueFields checks the flags and returns what the queue is created with.
-func queueFields(c *cli.Context) (control.QueueFields, error) {
-	f := control.QueueFields{Name: c.String("name"), TTL: c.Int("ttl"), MaxLength: c.Int("max-length"), Region: c.String("region")}
+// name is the queue's name, as the argument or --name (named set).
+func queueFields(c *cli.Context, name string, named bool) (control.QueueFields, error) {
+	f := control.QueueFields{Name: name, TTL: c.Int("ttl"), MaxLength: c.Int("max-length"), Region: c.String("region")}
 	switch {
-	case !c.IsSet("name"):
-		return f, exitcode.Usagef("--name is required: the queue's name, e.g. --name orders")
+	case !named:
+		return f, exitcode.Usagef("the queue's name is required: 'ably queues create orders' or --name orders")
 	case strings.TrimSpace(f.Name) == "":
-		return f, exitcode.Usagef("--name is empty: give the queue a name")
+		return f, exitcode.Usagef("the queue name is empty: give the queue a name")
 	case f.Name != strings.TrimSpace(f.Name):
-		return f, exitcode.Usagef("--name %q starts or ends with spaces: remove them", f.Name)
+		return f, exitcode.Usagef("the queue name %q starts or ends with spaces: remove them", f.Name)
 	case f.TTL < 1 || f.TTL > maxTTL:
 		return f, exitcode.Usagef("--ttl %d: want 1 to %d minutes", f.TTL, maxTTL)
 	case f.MaxLength < 1:

@@ -99,3 +99,24 @@ func takesValue(leaf *cli.Command, name string) bool {
 	}
 	return false
 }
+
+// ArgOrFlag is the value of what a command takes either as its one positional argument, as
+// Ably's official CLI does (`apps create NAME`), or as --flag, as this suite does (`apps create
+// --name NAME`): set is false when neither was given. what names the value in errors ("app
+// name"). A second argument, or both forms with different values, is a usage error: a script
+// must never act on one of two names it was given.
+func ArgOrFlag(c *cli.Context, flag, what string) (value string, set bool, err error) {
+	args := c.Args().Slice()
+	where := c.Command.HelpName
+	if len(args) > 1 {
+		return "", false, exitcode.Usagef("unexpected argument %q: '%s' takes one %s, as an argument or with --%s", args[1], where, what, flag)
+	}
+	fromFlag, flagSet := c.String(flag), c.IsSet(flag)
+	if len(args) == 0 {
+		return fromFlag, flagSet, nil
+	}
+	if flagSet && fromFlag != args[0] {
+		return "", false, exitcode.Usagef("two %ss given to '%s': %q as the argument and %q with --%s; give one", what, where, args[0], fromFlag, flag)
+	}
+	return args[0], true, nil
+}

@@ -65,3 +65,45 @@ func TestLateFlagsReachTheCommand(t *testing.T) {
 		t.Fatalf("exit %d, args %v, persisted %v, stdout %q", code, got, persisted, stdout)
 	}
 }
+
+func TestArgOrFlag(t *testing.T) {
+	cases := []struct {
+		args    string
+		want    string
+		set     bool
+		wantErr string
+	}{
+		{"create", "", false, ""},
+		{"create chat", "chat", true, ""},
+		{"create --name chat", "chat", true, ""},
+		{"create --name chat chat", "chat", true, ""},
+		{"create --name=", "", true, ""},
+		{"create --name other chat", "", false, `two rule names given to 'demo create': "chat" as the argument and "other" with --name; give one`},
+		{"create chat extra", "", false, `unexpected argument "extra": 'demo create' takes one rule name, as an argument or with --name`},
+	}
+	for _, tc := range cases {
+		var got string
+		var set bool
+		var err error
+		app := &cli.App{Name: "demo", Commands: []*cli.Command{{
+			Name:  "create",
+			Flags: []cli.Flag{&cli.StringFlag{Name: "name"}},
+			Action: func(c *cli.Context) error {
+				got, set, err = ArgOrFlag(c, "name", "rule name")
+				return nil
+			},
+		}}}
+		if runErr := app.Run(append([]string{"demo"}, strings.Fields(tc.args)...)); runErr != nil {
+			t.Fatalf("%q: %v", tc.args, runErr)
+		}
+		if tc.wantErr != "" {
+			if err == nil || err.Error() != tc.wantErr {
+				t.Errorf("%q: error %v, want %q", tc.args, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tc.want || set != tc.set {
+			t.Errorf("%q: %q, %v, %v; want %q, %v", tc.args, got, set, err, tc.want, tc.set)
+		}
+	}
+}
