@@ -47,18 +47,19 @@ func (k commands) app() *cli.Command {
 	return &cli.Command{
 		Name:  "app",
 		Usage: "Show an app's statistics",
-		Description: `Shows the statistics of one app: --app (a name or an ID), else ABLY_APP_ID, else the
-profile's current app.
+		Description: `Shows the statistics of one app: the argument or --app (a name or an ID), else
+ABLY_APP_ID, else the profile's current app.
 ` + commonHelp + `
 
 Examples:
    ably stats app
-   ably stats app --app my-app --unit hour --start 6h
+   ably stats app my-app --unit hour --start 6h
    ably stats app --start 1714557600000 --end 1714561200000 --pretty-json
    ably stats app --live --interval 5s --limit 5
    ably stats app --live --json | jq -c '{intervalId, messages: .entries["messages.all.all.count"]}'`,
-		Flags:  append(append(session.Flags(), session.AppFlag()), statsFlags()...),
-		Action: plugin.Action(statsOptionsOf, k.runApp),
+		Flags:     append(append(session.Flags(), session.AppFlag()), statsFlags()...),
+		ArgsUsage: "[NAME|ID]",
+		Action:    plugin.Action(appStatsOptionsOf, k.runApp),
 	}
 }
 
@@ -77,8 +78,26 @@ type statsOptions struct {
 }
 
 func statsOptionsOf(c *cli.Context) (statsOptions, error) {
+	if err := noArguments(c); err != nil {
+		return statsOptions{}, err
+	}
 	v, err := viewOptionsOf(c)
 	return statsOptions{Session: session.SettingsOf(c), View: v}, err
+}
+
+// appStatsOptionsOf is statsOptionsOf for `stats app`, whose app may be its argument, as
+// the official CLI takes it (`stats app NAME|ID`), or --app.
+func appStatsOptionsOf(c *cli.Context) (statsOptions, error) {
+	app, set, err := plugin.ArgOrFlag(c, session.FlagApp, "app")
+	if err != nil {
+		return statsOptions{}, err
+	}
+	v, err := viewOptionsOf(c)
+	o := statsOptions{Session: session.SettingsOf(c), View: v}
+	if set {
+		o.Session.App = app
+	}
+	return o, err
 }
 
 // source is what a stats command reads: the account's records or one app's.

@@ -68,9 +68,6 @@ type viewOptions struct {
 // viewOptionsOf checks every flag before anything is read or sent, so that a mistake costs
 // no request. Spans before now (--start 1h) count from the run's clock.
 func viewOptionsOf(c *cli.Context) (viewOptions, error) {
-	if err := noArguments(c); err != nil {
-		return viewOptions{}, err
-	}
 	now := plugin.EnvOf(c).Now()
 	opts := viewOptions{Query: control.StatsQuery{Unit: c.String(flagUnit), Direction: c.String(flagDirection), Limit: c.Int(flagLimit)}, Live: c.Bool(flagLive)}
 	q := &opts.Query
