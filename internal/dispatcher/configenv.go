@@ -39,6 +39,8 @@ func envVars() []envVar {
 		{"ABLY_PLUGIN_PATH", "directories searched first for ably-<group> plugins (list separated as PATH)"},
 		{"ABLY_PLUGIN_METADATA_TIMEOUT", "how long a plugin may take to describe itself (default 2s)"},
 		{"ABLY_PLUGIN_COMPLETION_TIMEOUT", "how long a plugin may take to answer shell completion"},
+		{"ABLY_CLI_NON_INTERACTIVE", "true: a mistyped group or command runs its closest match instead of failing (destructive commands still need --force)"},
+		{"SKIP_CONFIRMATION", "true: the same as ABLY_CLI_NON_INTERACTIVE=true"},
 		{"ABLY_BIN", "set by ably for the plugins it runs: the path of the ably binary"},
 		{"NO_COLOR", "any value: no colour in human output"},
 		{"XDG_CACHE_HOME", "where the plugin metadata cache lives (default ~/.cache)"},

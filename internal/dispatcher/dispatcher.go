@@ -121,8 +121,29 @@ func run(e *Env) (int, error) {
 	if err := checkGroup(word); err != nil {
 		return 0, err
 	}
-	return dispatch(e, g, word, rest)
+	code, err := dispatch(e, g, word, rest)
+	var unknown *unknownGroupError
+	if errors.As(err, &unknown) && suggest.RunClosest(func(k string) string { return getenv(e.Environ, k) }) {
+		if closest, ok := suggest.Closest(word, unknown.known); ok {
+			fmt.Fprintf(e.Stderr, "ably: %q is not a command group; running %q, its closest match (%s=true)\n", word, closest, suggest.EnvNonInteractive)
+			if b, ok := builtinTable()[closest]; ok {
+				return b.run(e, g, rest)
+			}
+			return dispatch(e, g, closest, rest)
+		}
+	}
+	return code, err
 }
+
+// unknownGroupError is the error for a group no plugin provides, with the words that would
+// have run.
+type unknownGroupError struct {
+	err   error
+	known []string
+}
+
+func (u *unknownGroupError) Error() string { return u.err.Error() }
+func (u *unknownGroupError) Unwrap() error { return u.err }
 
 // dispatch runs ably-<group> with args: stat, then exec. Nothing else happens on this path.
 // Only when there is no ably-<group> at all does it look for a plugin adding a subcommand to
@@ -159,7 +180,8 @@ func checkGroup(word string) error {
 func unknownGroup(e *Env, group string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "unknown command group %q: no executable ably-%s in the plugin search path", group, group)
-	if s := suggest.Candidates(group, knownNames(e)); len(s) > 0 {
+	known := knownNames(e)
+	if s := suggest.Candidates(group, known); len(s) > 0 {
 		b.WriteString("\n\nDid you mean this?\n")
 		for _, name := range s {
 			fmt.Fprintf(&b, "\t%s\n", name)
@@ -168,7 +190,7 @@ func unknownGroup(e *Env, group string) error {
 		b.WriteString("\n")
 	}
 	b.WriteString("\nRun 'ably help' to list the command groups, or 'ably plugin list' to see every plugin found.")
-	return exitcode.New(exitcode.NoPlugin, "%s", b.String())
+	return &unknownGroupError{err: exitcode.New(exitcode.NoPlugin, "%s", b.String()), known: known}
 }
 
 // knownNames is every word `ably <word>` can run: the built-ins and the plugins found, but

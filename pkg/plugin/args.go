@@ -1,12 +1,15 @@
 package plugin
 
 import (
+	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/suggest"
 )
 
 // interspersed returns args with the flags written after a leaf command's positional
@@ -72,6 +75,42 @@ func interspersed(app *cli.App, args []string) ([]string, error) {
 		out = append(out, "--")
 	}
 	return append(out, positional...), nil
+}
+
+// closestCommands returns args with each mistyped command word replaced by its closest
+// match, saying so on stderr: what Ably's official CLI does with ABLY_CLI_NON_INTERACTIVE=true
+// (suggest.RunClosest). A word with no close match, a flag or "help" ends the walk, and
+// urfave/cli reports the rest as usual.
+func closestCommands(app *cli.App, args []string, stderr io.Writer) []string {
+	out := slices.Clone(args)
+	cmds, helpName := app.Commands, app.HelpName
+	for i := 1; i < len(out); i++ {
+		word := out[i]
+		if strings.HasPrefix(word, "-") || word == "help" || word == "h" {
+			break
+		}
+		cmd := findCommand(cmds, word)
+		if cmd == nil {
+			var names []string
+			for _, c := range cmds {
+				if !c.Hidden {
+					names = append(names, c.Names()...)
+				}
+			}
+			closest, ok := suggest.Closest(word, names)
+			if !ok {
+				break
+			}
+			fmt.Fprintf(stderr, "%s: %q is not a command of '%s'; running %q, its closest match (%s=true)\n", app.HelpName, word, helpName, closest, suggest.EnvNonInteractive)
+			out[i], cmd = closest, findCommand(cmds, closest)
+		}
+		helpName += " " + out[i]
+		if len(cmd.Subcommands) == 0 {
+			break
+		}
+		cmds = cmd.Subcommands
+	}
+	return out
 }
 
 func missingValue(name string) string { return "flag --" + name + " needs a value" }

@@ -64,6 +64,9 @@ func Run(ctx context.Context, p Plugin, env Env, args []string) int {
 		complete(app, env, args)
 		return exitcode.OK
 	}
+	if suggest.RunClosest(env.Getenv) {
+		args = closestCommands(app, args, env.Stderr)
+	}
 	args, err := interspersed(app, args)
 	if err == nil {
 		err = app.RunContext(ctx, args)

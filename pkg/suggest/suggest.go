@@ -90,3 +90,18 @@ func Distance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// Environment variables that make a mistyped command run its closest match instead of
+// failing, as in Ably's official CLI: for scripts and agents that would answer "Did you
+// mean ...?" with yes. They never skip the confirmation of a destructive command: that is
+// --force.
+const (
+	EnvNonInteractive   = "ABLY_CLI_NON_INTERACTIVE"
+	EnvSkipConfirmation = "SKIP_CONFIRMATION"
+)
+
+// RunClosest reports whether getenv asks for a mistyped command to run its closest match
+// (either variable set to "true").
+func RunClosest(getenv func(string) string) bool {
+	return getenv(EnvNonInteractive) == "true" || getenv(EnvSkipConfirmation) == "true"
+}
