@@ -32,6 +32,10 @@ func (d Deps) Confirm(ctx context.Context, force bool, action string) error {
 	if !d.Interactive() {
 		return exitcode.Usagef("not on a terminal, so not asking: pass --force to %s", action)
 	}
+	if d.Out != nil && d.Out.IsJSON() {
+		// As in the official CLI: JSON output is for programs, which cannot answer a prompt.
+		return exitcode.Usagef("with --json nothing is asked: pass --force to %s", action)
+	}
 	yes, err := d.Prompter().Confirm(ctx, "Really "+action+"?")
 	if err != nil {
 		return err

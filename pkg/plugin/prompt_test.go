@@ -147,6 +147,8 @@ func TestConfirm(t *testing.T) {
 		{"stdin not a terminal", "y\n", false, true, nil, 2, 0, `not on a terminal, so not asking: pass --force to delete thing "x"`},
 		{"stderr not a terminal", "y\n", true, false, nil, 2, 0, `not on a terminal, so not asking`},
 		{"force", "", false, false, []string{"--force"}, 0, 1, ""},
+		{"json on a terminal", "y\n", true, true, []string{"--json"}, 2, 0, `with --json nothing is asked: pass --force to delete thing`},
+		{"json with force", "", true, true, []string{"--json", "--force"}, 0, 1, ""},
 	}
 	for _, tc := range cases {
 		var deleted int
