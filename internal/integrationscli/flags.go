@@ -203,5 +203,6 @@ func showSecretFlag() cli.Flag {
 
 // secretsHelp is the paragraph every command printing rules has in its --help.
 const secretsHelp = `Credentials in targets (AWS secret keys, Kafka passwords, Pulsar tokens, API keys, IFTTT
-webhook keys, passwords in URLs, and headers such as Authorization) are shown as **** in all
-output, --json and --pretty-json included, unless --show-secret is given.`
+webhook keys, any field named as a secret, password or token, passwords and parameters such
+as ?code=, ?key=, ?sig= or ?token= in URLs, and headers such as Authorization) are shown as
+**** in all output, --json and --pretty-json included, unless --show-secret is given.`

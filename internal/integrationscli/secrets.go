@@ -9,14 +9,22 @@ import (
 // masked replaces a secret in output.
 const masked = output.Masked
 
-// secretFields are target fields (at any depth) whose values are credentials: AWS secret
-// keys, Kafka passwords, Pulsar tokens, moderation API keys, IFTTT webhook keys.
-var secretFields = map[string]bool{
-	"secretAccessKey": true,
-	"password":        true,
-	"token":           true,
-	"apiKey":          true,
-	"webhookKey":      true,
+// secretField reports whether a target field (at any depth, in a rule of any type, one this
+// suite does not model included) holds a credential: AWS secret keys, Kafka passwords, Pulsar
+// tokens, moderation API keys, IFTTT webhook keys, private and signing keys, and any field
+// named as a secret, password or token.
+func secretField(key string) bool {
+	k := strings.ToLower(key)
+	switch k {
+	case "apikey", "webhookkey", "secretaccesskey", "privatekey", "signingkey", "credentials", "connectionstring":
+		return true
+	}
+	for _, suffix := range []string{"secret", "password", "token"} {
+		if strings.HasSuffix(k, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // sensitiveHeaderWords mark header names whose values are credentials
@@ -24,8 +32,9 @@ var secretFields = map[string]bool{
 var sensitiveHeaderWords = []string{"authorization", "auth", "token", "secret", "password", "api-key", "apikey", "cookie", "signature"}
 
 // maskSecrets hides, in place, every credential in a rule: the secret fields above, the
-// values of sensitive headers, and passwords in URLs (amqps://user:pass@host,
-// mongodb://user:pass@host, postgres://...). It reports whether anything was hidden.
+// values of sensitive headers, and the credentials in URLs (passwords, as in
+// amqps://user:pass@host, and query parameters such as ?code= or ?sig=:
+// output.MaskURLSecrets). It reports whether anything was hidden.
 func maskSecrets(n *node) bool {
 	if n == nil {
 		return false
@@ -35,7 +44,7 @@ func maskSecrets(n *node) bool {
 	case n.isObject:
 		for _, m := range n.members {
 			switch {
-			case secretFields[m.key] && m.val.scalar != nil && !m.val.isObject && !m.val.isArray:
+			case secretField(m.key) && m.val.scalar != nil && !m.val.isObject && !m.val.isArray:
 				if m.val.str() != "" {
 					m.val.scalar = masked
 					changed = true
@@ -52,7 +61,7 @@ func maskSecrets(n *node) bool {
 		}
 	default:
 		if s, ok := n.scalar.(string); ok {
-			if m := output.MaskURLPassword(s); m != s {
+			if m := output.MaskURLSecrets(s); m != s {
 				n.scalar = m
 				changed = true
 			}

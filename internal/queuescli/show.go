@@ -52,8 +52,8 @@ func queueDetails(q control.Queue) []output.Field {
 // maskQueue hides a password in the queue's URIs. The Control API's URIs carry none
 // (consumers authenticate with an API key), so this only guards against one appearing.
 func maskQueue(q control.Queue) control.Queue {
-	q.AMQP.URI = output.MaskURLPassword(q.AMQP.URI)
-	q.STOMP.URI = output.MaskURLPassword(q.STOMP.URI)
+	q.AMQP.URI = output.MaskURLSecrets(q.AMQP.URI)
+	q.STOMP.URI = output.MaskURLSecrets(q.STOMP.URI)
 	return q
 }
 

@@ -84,22 +84,62 @@ func MaskSecret(key string) string {
 // Masked stands in for a secret in output.
 const Masked = "****"
 
-// MaskURLPassword hides the password in a URL's user information ("amqps://user:****@host");
-// anything else is returned unchanged.
-func MaskURLPassword(s string) string {
-	if !strings.Contains(s, "://") || !strings.Contains(s, "@") {
+// MaskURLSecrets hides the credentials a URL carries: the password of its user information
+// ("amqps://user:****@host") and the values of query parameters that are credentials
+// ("https://example.com/hook?code=****": see credentialParam). Everything else is returned
+// as written, and a string that is not a URL unchanged.
+func MaskURLSecrets(s string) string {
+	if !strings.Contains(s, "://") {
 		return s
 	}
 	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
+	if err != nil {
 		return s
 	}
-	if _, ok := u.User.Password(); !ok {
-		return s
+	out := s
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), Masked)
+			// url.String escapes the mask; put it back as written.
+			out = strings.Replace(u.String(), url.QueryEscape(Masked), Masked, 1)
+		}
 	}
-	u.User = url.UserPassword(u.User.Username(), Masked)
-	// url.String escapes the mask; put it back as written.
-	return strings.Replace(u.String(), url.QueryEscape(Masked), Masked, 1)
+	before, query, ok := strings.Cut(out, "?")
+	if !ok {
+		return out
+	}
+	query, fragment, hasFragment := strings.Cut(query, "#")
+	params := strings.Split(query, "&")
+	for i, p := range params {
+		if name, value, ok := strings.Cut(p, "="); ok && value != "" && credentialParam(name) {
+			params[i] = name + "=" + Masked
+		}
+	}
+	out = before + "?" + strings.Join(params, "&")
+	if hasFragment {
+		out += "#" + fragment
+	}
+	return out
+}
+
+// credentialParam reports whether a query parameter's name says its value is a credential:
+// tokens (token, access_token), keys (key, apiKey, api-key, code as Azure Functions name
+// theirs), signatures (sig, signature, as in SAS URLs), secrets and passwords.
+func credentialParam(name string) bool {
+	if n, err := url.QueryUnescape(name); err == nil {
+		name = n
+	}
+	name = strings.ToLower(name)
+	switch name {
+	case "key", "code", "sig", "signature", "auth", "authorization", "pass", "pwd", "sas":
+		return true
+	}
+	for _, suffix := range []string{"token", "secret", "password", "apikey", "api_key", "api-key"} {
+		if strings.HasSuffix(name, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // Field is one labelled value of a details block.

@@ -71,17 +71,23 @@ func TestMaskSecretAndMillis(t *testing.T) {
 	}
 }
 
-func TestMaskURLPassword(t *testing.T) {
+func TestMaskURLSecrets(t *testing.T) {
 	cases := map[string]string{
-		"amqps://user:s3cret@mq.example.com/vhost": "amqps://user:****@mq.example.com/vhost",
-		"postgres://app:p%40ss@db/app":             "postgres://app:****@db/app",
-		"https://example.com/hook":                 "https://example.com/hook",
-		"amqps://user@host/":                       "amqps://user@host/",
-		"not a url @ all":                          "not a url @ all",
+		"amqps://user:s3cret@mq.example.com/vhost":                     "amqps://user:****@mq.example.com/vhost",
+		"postgres://app:p%40ss@db/app":                                 "postgres://app:****@db/app",
+		"https://example.com/hook":                                     "https://example.com/hook",
+		"amqps://user@host/":                                           "amqps://user@host/",
+		"not a url @ all":                                              "not a url @ all",
+		"https://fn.azurewebsites.net/api/f?code=abc123&x=1":           "https://fn.azurewebsites.net/api/f?code=****&x=1",
+		"https://h/hook?token=t0k&key=k3y&sig=s1g#frag":                "https://h/hook?token=****&key=****&sig=****#frag",
+		"https://h/hook?access_token=a&Client_Secret=b&API-KEY=c&id=7": "https://h/hook?access_token=****&Client_Secret=****&API-KEY=****&id=7",
+		"https://h/hook?keyring=k&code=&monkey=1":                      "https://h/hook?keyring=k&code=&monkey=1",
+		"https://u:p@h/hook?token=t":                                   "https://u:****@h/hook?token=****",
+		"https://h/hook?q=a?b&token=t":                                 "https://h/hook?q=a?b&token=****",
 	}
 	for in, want := range cases {
-		if got := MaskURLPassword(in); got != want {
-			t.Errorf("MaskURLPassword(%q) = %q, want %q", in, got, want)
+		if got := MaskURLSecrets(in); got != want {
+			t.Errorf("MaskURLSecrets(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
