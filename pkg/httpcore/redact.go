@@ -3,6 +3,8 @@ package httpcore
 import (
 	"net/url"
 	"strings"
+
+	"github.com/ably/ably-suite/pkg/output"
 )
 
 // Redact is u as --verbose lines and messages show it: the whole URL with its query, every
@@ -19,24 +21,13 @@ func Redact(u *url.URL) string {
 			name, value, _ := strings.Cut(p, "=")
 			decodedName, _ := url.QueryUnescape(name)
 			decodedValue, _ := url.QueryUnescape(value)
-			if credentialParam(decodedName) || looksLikeAblyKey(decodedValue) {
+			if output.CredentialParam(decodedName) || looksLikeAblyKey(decodedValue) {
 				parts[i] = name + "=REDACTED"
 			}
 		}
 		v.RawQuery = strings.Join(parts, "&")
 	}
 	return v.String()
-}
-
-// credentialParam reports a query parameter that carries a credential: an Ably key or token
-// (RSA7, RTN2), an access token, a JWT, a signature or a password.
-func credentialParam(name string) bool {
-	n := strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(name))
-	switch n {
-	case "key", "apikey", "accesstoken", "token", "jwt", "auth", "authorization", "password", "secret", "signature", "mac", "sig":
-		return true
-	}
-	return strings.HasSuffix(n, "token") || strings.HasSuffix(n, "secret") || strings.HasSuffix(n, "password")
 }
 
 // looksLikeAblyKey reports an Ably API key, APPID.KEYID:SECRET, under whatever parameter name.

@@ -86,7 +86,7 @@ const Masked = "****"
 
 // MaskURLSecrets hides the credentials a URL carries: the password of its user information
 // ("amqps://user:****@host") and the values of query parameters that are credentials
-// ("https://example.com/hook?code=****": see credentialParam). Everything else is returned
+// ("https://example.com/hook?code=****": see CredentialParam). Everything else is returned
 // as written, and a string that is not a URL unchanged.
 func MaskURLSecrets(s string) string {
 	if !strings.Contains(s, "://") {
@@ -111,7 +111,7 @@ func MaskURLSecrets(s string) string {
 	query, fragment, hasFragment := strings.Cut(query, "#")
 	params := strings.Split(query, "&")
 	for i, p := range params {
-		if name, value, ok := strings.Cut(p, "="); ok && value != "" && credentialParam(name) {
+		if name, value, ok := strings.Cut(p, "="); ok && value != "" && CredentialParam(name) {
 			params[i] = name + "=" + Masked
 		}
 	}
@@ -122,20 +122,21 @@ func MaskURLSecrets(s string) string {
 	return out
 }
 
-// credentialParam reports whether a query parameter's name says its value is a credential:
-// tokens (token, access_token), keys (key, apiKey, api-key, code as Azure Functions name
-// theirs), signatures (sig, signature, as in SAS URLs), secrets and passwords.
-func credentialParam(name string) bool {
+// CredentialParam reports whether a query parameter's name says its value is a credential:
+// an Ably key or token (RSA7, RTN2), an access token or JWT, a key or code (as Azure Functions
+// name theirs), a signature or MAC (sig, as in SAS URLs), a secret or a password. Letter case,
+// "-" and "_" do not matter.
+func CredentialParam(name string) bool {
 	if n, err := url.QueryUnescape(name); err == nil {
 		name = n
 	}
-	name = strings.ToLower(name)
-	switch name {
-	case "key", "code", "sig", "signature", "auth", "authorization", "pass", "pwd", "sas":
+	n := strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(name))
+	switch n {
+	case "key", "code", "jwt", "auth", "authorization", "pass", "pwd", "signature", "sig", "mac", "sas":
 		return true
 	}
-	for _, suffix := range []string{"token", "secret", "password", "apikey", "api_key", "api-key"} {
-		if strings.HasSuffix(name, suffix) {
+	for _, suffix := range []string{"token", "secret", "password", "apikey"} {
+		if strings.HasSuffix(n, suffix) {
 			return true
 		}
 	}
