@@ -76,6 +76,11 @@ func (c *Client) timeoutError(req Request, attempt int) error {
 	if attempt > 0 {
 		tries = " (" + attemptsNote(attempt+1) + ")"
 	}
+	if !req.Idempotent && req.What != "" {
+		// The request went out and was never answered: it may have been carried out.
+		return exitcode.New(exitcode.Network, "%s at %s did not answer within %s%s, so it is unknown whether it did %s: check (e.g. list) before trying again, which could do it twice",
+			c.opt.API, Redact(c.opt.BaseURL), c.opt.Timeout, tries, req.What)
+	}
 	return exitcode.New(exitcode.Network, "%s at %s did not answer within %s%s: check your network, or try again later",
 		c.opt.API, Redact(c.opt.BaseURL), c.opt.Timeout, tries)
 }
