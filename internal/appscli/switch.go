@@ -128,7 +128,7 @@ func runCurrent(ctx context.Context, d plugin.Deps, o currentOptions) error {
 	}
 	id := s.Account.CurrentAppID
 	if id == "" {
-		return exitcode.New(exitcode.NotFound, "profile %q has no current app: choose one with 'ably apps switch NAME|ID' (see 'ably apps list')", s.Alias)
+		return exitcode.Usagef("profile %q has no current app: choose one with 'ably apps switch NAME|ID' (see 'ably apps list')", s.Alias)
 	}
 	name := s.Account.Apps[id].AppName
 	if name == "" {
