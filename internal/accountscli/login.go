@@ -126,6 +126,10 @@ func runLogin(ctx context.Context, d plugin.Deps, o loginOptions) error {
 	if err != nil {
 		return err
 	}
+	if info.ExpiresAt != nil && !info.ExpiresAt.After(d.Now()) {
+		return exitcode.New(exitcode.Auth, "access token %q expired at %s: nothing was stored; create a new one on %s and log in with it",
+			info.TokenName, output.Time(*info.ExpiresAt), control.AccessTokensPage)
+	}
 	alias := o.Alias
 	if alias == "" {
 		alias = aliasFor(info)
@@ -161,6 +165,10 @@ func runLogin(ctx context.Context, d plugin.Deps, o loginOptions) error {
 	})
 	if err != nil {
 		return err
+	}
+	// The token is stored now: say if others can read where it went.
+	for _, w := range config.PermissionWarnings(path) {
+		out.Warnf("%s", w)
 	}
 	res := profileResult(alias, current, info)
 	if out.IsJSON() {

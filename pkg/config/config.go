@@ -197,13 +197,14 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.Warnings = permissionWarnings(path)
+	f.Warnings = PermissionWarnings(path)
 	return f, nil
 }
 
-// permissionWarnings says when the config file, which holds access tokens and API keys, or
-// its directory can be read by other users.
-func permissionWarnings(path string) []string {
+// PermissionWarnings says when the config file, which holds access tokens and API keys, or
+// its directory can be read by other users. Load reports them; a command that stores a new
+// secret without reading through Load (accounts login) asks after writing.
+func PermissionWarnings(path string) []string {
 	var w []string
 	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
 		w = append(w, fmt.Sprintf("config file %s is readable by other users (mode %04o) and holds secrets: run 'chmod 600 %s'", path, st.Mode().Perm(), path))
