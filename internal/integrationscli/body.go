@@ -57,6 +57,9 @@ func (in ruleInput) createBody(v flagValues, t ruleType) (*node, error) {
 	if missing := missingFields(target, t.required); len(missing) > 0 {
 		return nil, in.missingError(t, "", missing)
 	}
+	if err := checkTargetValues(t, target); err != nil {
+		return nil, err
+	}
 	return body.set("target", target), nil
 }
 
@@ -70,7 +73,7 @@ func (in ruleInput) patchBody(v flagValues, t ruleType, unmodelled bool) (*node,
 		if !in.body.has("ruleType") {
 			in.body.members = append([]member{{key: "ruleType", val: value(t.name)}}, in.body.members...)
 		}
-		return in.body, nil
+		return in.body, checkTargetValues(t, in.body.get("target"))
 	}
 	if err := in.checkApplicable(v, t, unmodelled); err != nil {
 		return nil, err
@@ -127,6 +130,9 @@ func (in ruleInput) patchBody(v flagValues, t ruleType, unmodelled bool) (*node,
 	case !target.empty():
 		if missing := missingFields(target, t.patchRequired); len(missing) > 0 {
 			return nil, in.missingError(t, "changing the target of", missing)
+		}
+		if err := checkTargetValues(t, target); err != nil {
+			return nil, err
 		}
 		patch.set("target", target)
 	}

@@ -112,11 +112,16 @@ func checkWholeBody(body *node) error {
 	if _, ok := rt.scalar.(string); !ok || rt.isObject || rt.isArray {
 		return exitcode.Usagef("--%s: ruleType must be a string, not %s", flagBodyFile, jsonKind(rt))
 	}
-	if _, err := checkRuleTypeName("ruleType in --"+flagBodyFile, rt.str()); err != nil {
+	t, err := checkRuleTypeName("ruleType in --"+flagBodyFile, rt.str())
+	if err != nil {
 		return err
 	}
-	if t := body.get("target"); t == nil || !t.isObject {
+	target := body.get("target")
+	if target == nil || !target.isObject {
 		return exitcode.Usagef("--%s has no target object: add \"target\": {...}", flagBodyFile)
 	}
-	return nil
+	if missing := missingFields(target, t.required); len(missing) > 0 {
+		return exitcode.Usagef("--%s: the target of a %s rule needs %s", flagBodyFile, t.name, strings.Join(missing, ", "))
+	}
+	return checkTargetValues(t, target)
 }
