@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ably/ably-suite/pkg/exitcode"
 )
 
 // ErrPEM is what CheckPKCS12 returns for a PEM file: a certificate or key exported as text
@@ -129,4 +131,18 @@ func ServiceAccount(data []byte) (projectID string, err error) {
 		return "", errors.New(`the service account has no "project_id": want the file as the Firebase console generates it`)
 	}
 	return projectID, nil
+}
+
+// CheckPKCS12Flag is CheckPKCS12 for the file at path that --flag named: a usage error
+// naming both, which for a PEM file says how to make a .p12. Every command that uploads a
+// .p12 checks it with this, before any request.
+func CheckPKCS12Flag(flag, path string, data []byte) error {
+	err := CheckPKCS12(data)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrPEM):
+		return exitcode.Usagef("--%s %s: %v: %s", flag, path, err, ConvertHint)
+	}
+	return exitcode.Usagef("--%s %s: %v (want the .p12 file exported with the APNs certificate and its private key)", flag, path, err)
 }
