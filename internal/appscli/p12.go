@@ -17,7 +17,7 @@ const (
 	flagCertificate   = "certificate"
 	flagPassword      = "password"
 	flagUseForSandbox = "use-for-sandbox"
-	envP12Password    = "ABLY_APNS_P12_PASSWORD"
+	envP12Password    = pushcred.EnvP12Password
 )
 
 func setAPNsP12Command() *cli.Command {

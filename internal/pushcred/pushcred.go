@@ -18,6 +18,10 @@ import (
 	"github.com/ably/ably-suite/pkg/exitcode"
 )
 
+// EnvP12Password is the environment variable a .p12 file's password is read from when no
+// --password is given: safer than an argument, which other users can see.
+const EnvP12Password = "ABLY_APNS_P12_PASSWORD"
+
 // ErrPEM is what CheckPKCS12 returns for a PEM file: a certificate or key exported as text
 // where the binary .p12 was wanted. Callers say how to make a .p12 from it.
 var ErrPEM = errors.New("a PEM file (\"-----BEGIN ...\"), not a PKCS#12 (.p12) file")
