@@ -55,9 +55,10 @@ func clearCommand(svc service, about string) *cli.Command {
 	return &cli.Command{
 		Name:  "clear-" + svc.name,
 		Usage: fmt.Sprintf("Clear an app's %s configuration (needs Write App and Read App)", svc.title),
-		Description: about + ` An app without any is left as it is, saying so.
+		Description: about + `
+
 Asks for confirmation on a terminal; elsewhere (scripts, CI), and with --json, it needs
---force.
+--force. An app with nothing to clear is left as it is, saying so.
 
 Examples:
    ably push config clear-` + svc.name + `

@@ -34,13 +34,13 @@ func setAPNsCommand() *cli.Command {
 		Usage: "Set an app's APNs credentials: a .p12 certificate or a .p8 token signing key (needs Write App)",
 		Description: `Certificate auth: --certificate uploads a .p12 file holding the APNs certificate and its
 private key (as Keychain Access exports them). Its password comes from --password or
-` + pushcred.EnvP12Password + ` (prefer the environment: arguments are visible to other users);
-none means the file has no password. The file is checked to be PKCS#12 before it is sent: for
-PEM files, convert them first with 'openssl pkcs12 -export'. With --sandbox (or
+` + pushcred.EnvP12Password + ` (prefer the environment: arguments are visible to other
+users); none means the file has no password. The file is checked to be PKCS#12 before it is
+sent: convert PEM files first with 'openssl pkcs12 -export'. With --sandbox (or
 --sandbox=false) the APNs endpoint is then chosen; otherwise it stays as it is.
 
-Token auth: --key-file sends a .p8 signing key from the Apple developer portal, checked to be
-a PKCS#8 ECDSA private key, with --key-id (the key's ID), --team-id (your Apple developer
+Token auth: --key-file sends a .p8 signing key from the Apple developer portal, checked to
+be a PKCS#8 ECDSA private key, with --key-id (the key's ID), --team-id (your Apple developer
 team ID) and --topic (the app's bundle ID), all required, and the endpoint: production, or
 the sandbox with --sandbox.
 
@@ -58,7 +58,7 @@ Examples:
 			&cli.StringFlag{Name: flagKeyFile, Usage: "token auth: the .p8 signing key `FILE` from the Apple developer portal"},
 			&cli.StringFlag{Name: flagKeyID, Usage: "token auth: the signing key's `ID` (required with --key-file)"},
 			&cli.StringFlag{Name: flagTeamID, Usage: "token auth: your Apple developer team `ID` (required with --key-file)"},
-			&cli.StringFlag{Name: flagTopic, Usage: "token auth: the app's bundle `ID`, e.g. com.example.app (required with --key-file)"},
+			&cli.StringFlag{Name: flagTopic, Usage: "token auth: the app's `BUNDLE_ID`, e.g. com.example.app (required with --key-file)"},
 			&cli.BoolFlag{Name: flagSandbox, Usage: "send to the APNs sandbox (development) endpoint (=false: production)"},
 		}, session.Flags()...),
 		Action: plugin.Action(setAPNsOptionsOf, runSetAPNs),
