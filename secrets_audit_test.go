@@ -1,6 +1,8 @@
 package ably_test
 
 import (
+	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/internal/groups"
+	"github.com/ably/ably-suite/internal/pushcred/pushcredtest"
 	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/realtimetest"
@@ -25,6 +28,10 @@ import (
 const (
 	auditKeySecret   = "auditKeySecretXq7Zr"
 	auditAccessToken = "audit-access-token-Zk4Wm"
+	// The push credentials' secrets: a .p12 password, and the private key of a Firebase
+	// service account (the .p8 signing key's own body is audit.p8Body).
+	auditP12Password  = "audit-p12-password-Vb2Lq"
+	auditFCMKeySecret = "audit-fcm-private-key-Hn8Ty"
 )
 
 // TestSecretsAudit runs every command of the suite, on its success path, with --verbose,
@@ -62,11 +69,17 @@ func TestSecretsAudit(t *testing.T) {
 	}
 
 	// Bad input that echoes what it was given must not echo secrets.
+	home := a.home()
 	for _, inv := range [][]string{
 		{"auth", "issue-jwt-token", "--api-key", "nodot:" + auditKeySecret},
 		{"auth", "issue-jwt-token", "--api-key", "other.k:" + auditKeySecret, "--app", "mismatch"},
 		{"auth", "issue-ably-token", "--api-key", "bad key:" + auditKeySecret},
 		{"accounts", "login", "--token", auditAccessToken + "x", "--alias", "rejected"},
+		{"push", "config", "set-apns", "--key-file", filepath.Join(home, "key.p8"), "--key-id", "K", "--team-id", "T", "--password", auditP12Password},
+		{"push", "config", "set-apns", "--certificate", filepath.Join(home, "key.p8"), "--password", auditP12Password},
+		{"push", "config", "set-apns", "--key-file", filepath.Join(home, "firebase.json"), "--key-id", "K", "--team-id", "T", "--topic", "t"},
+		{"push", "config", "set-fcm", "--service-account", filepath.Join(home, "no-project.json")},
+		{"push", "config", "set-fcm", "--service-account", filepath.Join(home, "key.p8")},
 	} {
 		res := a.run(inv, "--verbose")
 		// The user typed the secret on the command line here, so only the output is checked.
@@ -88,6 +101,7 @@ type audit struct {
 	otherKey string
 	serial   string // a message on the mutable channel chat:1
 	jwt      string // an Ably JWT of the audit key, itself a secret
+	p8Body   string // the base64 body of the audit's .p8 signing key
 }
 
 type result struct {
@@ -150,7 +164,14 @@ keyName = %q
 `, auditAccessToken, controltest.DefaultAccountID, app.ID, app.ID, key.Key, app.ID+".kAudit")
 	must(t, os.MkdirAll(cfgDir, 0o700))
 	must(t, os.WriteFile(filepath.Join(cfgDir, "config"), []byte(config), 0o600))
-	must(t, os.WriteFile(filepath.Join(home, "cert.p12"), []byte("\x30\x82p12-bytes"), 0o600))
+	must(t, os.WriteFile(filepath.Join(home, "cert.p12"), pushcredtest.PFX(), 0o600))
+	p8 := pushcredtest.P8()
+	must(t, os.WriteFile(filepath.Join(home, "key.p8"), p8, 0o600))
+	block, _ := pem.Decode(p8)
+	a.p8Body = base64.StdEncoding.EncodeToString(block.Bytes)[:40]
+	serviceAccount := `{"type":"service_account","project_id":"audit-project","private_key":"-----BEGIN PRIVATE KEY-----\n` + auditFCMKeySecret + `\n-----END PRIVATE KEY-----\n"}`
+	must(t, os.WriteFile(filepath.Join(home, "firebase.json"), []byte(serviceAccount), 0o600))
+	must(t, os.WriteFile(filepath.Join(home, "no-project.json"), []byte(`{"type":"service_account","private_key":"`+auditFCMKeySecret+`"}`), 0o600))
 
 	// A plugin that records the arguments of every run (metadata calls, completion, dispatch).
 	spyDir := t.TempDir()
@@ -169,9 +190,14 @@ keyName = %q
 	return a
 }
 
+// home is the audit's HOME, where its files are.
+func (a *audit) home() string {
+	return filepath.Dir(strings.TrimPrefix(a.env[1], "ABLY_CLI_CONFIG_DIR="))
+}
+
 // invocations is one run of every command of the suite.
 func (a *audit) invocations() [][]string {
-	app, home := a.appID, filepath.Dir(strings.TrimPrefix(a.env[1], "ABLY_CLI_CONFIG_DIR="))
+	app, home := a.appID, a.home()
 	return [][]string{
 		{"accounts", "list"},
 		{"accounts", "current"},
@@ -181,7 +207,7 @@ func (a *audit) invocations() [][]string {
 		{"apps", "update", "--app", app, "--tls-only"},
 		{"apps", "switch", app},
 		{"apps", "current"},
-		{"apps", "set-apns-p12", "--certificate", filepath.Join(home, "cert.p12"), "--password", "p12-password"},
+		{"apps", "set-apns-p12", "--certificate", filepath.Join(home, "cert.p12"), "--password", auditP12Password},
 		{"apps", "channel-rules", "list"},
 		{"apps", "channel-rules", "create", "--name", "news", "--persisted"},
 		{"apps", "channel-rules", "update", "news", "--push-enabled"},
@@ -209,6 +235,12 @@ func (a *audit) invocations() [][]string {
 			"--aws-access-key-id", "AKIAAUDIT", "--aws-secret-access-key", "aws-secret-value"},
 		{"integrations", "update", a.ruleID, "--status", "disabled"},
 		{"integrations", "delete", a.ruleID, "--force"},
+		{"push", "config", "show"},
+		{"push", "config", "set-apns", "--certificate", filepath.Join(home, "cert.p12"), "--password", auditP12Password, "--sandbox"},
+		{"push", "config", "set-apns", "--key-file", filepath.Join(home, "key.p8"), "--key-id", "ABC123DEFG", "--team-id", "TEAMID1234", "--topic", "com.example.audit"},
+		{"push", "config", "set-fcm", "--service-account", filepath.Join(home, "firebase.json")},
+		{"push", "config", "clear-apns", "--force"},
+		{"push", "config", "clear-fcm", "--force"},
 		{"queues", "list"},
 		{"queues", "create", "--name", "audit q2"},
 		{"queues", "delete", a.queueID, "--force"},
@@ -319,6 +351,12 @@ func (a *audit) checkOutput(inv []string, res result) {
 		}
 		if strings.Contains(out, "aws-secret-value") && !showSecret {
 			a.t.Errorf("ably %s: an integration's secret appears on %s:\n%s", strings.Join(res.args, " "), name, out)
+		}
+		for what, secret := range map[string]string{"the .p12 password": auditP12Password, "the .p8 signing key": a.p8Body,
+			"the service account's key": auditFCMKeySecret, "a private key": "PRIVATE KEY-----\n"} {
+			if strings.Contains(out, secret) {
+				a.t.Errorf("ably %s: %s appears on %s:\n%s", strings.Join(res.args, " "), what, name, out)
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ably/ably-suite/internal/pushcred"
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
 	"github.com/ably/ably-suite/pkg/plugin"
@@ -16,7 +17,7 @@ const (
 	flagCertificate   = "certificate"
 	flagPassword      = "password"
 	flagUseForSandbox = "use-for-sandbox"
-	envP12Password    = "ABLY_APNS_P12_PASSWORD"
+	envP12Password    = pushcred.EnvP12Password
 )
 
 func setAPNsP12Command() *cli.Command {
@@ -24,10 +25,13 @@ func setAPNsP12Command() *cli.Command {
 		Name:  "set-apns-p12",
 		Usage: "Upload an app's APNs push certificate from a .p12 file (needs Write App)",
 		Description: `Uploads the certificate and its private key, as exported from Keychain Access in a .p12
-file, for Ably to send push notifications through Apple (APNs). The file's password comes
-from --password or ` + envP12Password + ` (prefer the environment: arguments are visible to
-other users); none means the file has no password. With --use-for-sandbox the app then
-sends to the APNs sandbox (development) endpoint; --use-for-sandbox=false to production.
+file, for Ably to send push notifications through Apple (APNs). The file is checked to be
+PKCS#12 before anything is sent; PEM files ("-----BEGIN ...") are refused: convert them with
+'openssl pkcs12 -export'. The file's password comes from --password or ` + envP12Password + `
+(prefer the environment: arguments are visible to other users); none means the file has no
+password. With --use-for-sandbox the app then sends to the APNs sandbox (development)
+endpoint; --use-for-sandbox=false to production. 'ably push config set-apns' does the same
+and also takes token (.p8) keys.
 
 Examples:
    ably apps set-apns-p12 --certificate push.p12
@@ -62,7 +66,11 @@ func setAPNsP12OptionsOf(c *cli.Context) (setAPNsP12Options, error) {
 		return o, exitcode.Usagef("--certificate is required: the .p12 file exported with the APNs certificate and its key")
 	}
 	var err error
-	if o.P12, err = readFlagFile(flagCertificate, c.String(flagCertificate)); err != nil {
+	path := c.String(flagCertificate)
+	if o.P12, err = readFlagFile(flagCertificate, path); err != nil {
+		return o, err
+	}
+	if err := pushcred.CheckPKCS12Flag(flagCertificate, path, o.P12); err != nil {
 		return o, err
 	}
 	if c.IsSet(flagPassword) {

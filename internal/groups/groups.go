@@ -12,6 +12,7 @@ import (
 	"github.com/ably/ably-suite/internal/connectionscli"
 	"github.com/ably/ably-suite/internal/integrationscli"
 	"github.com/ably/ably-suite/internal/logscli"
+	"github.com/ably/ably-suite/internal/pushcli"
 	"github.com/ably/ably-suite/internal/queuescli"
 	"github.com/ably/ably-suite/internal/statscli"
 	"github.com/ably/ably-suite/pkg/plugin"
@@ -37,6 +38,7 @@ func All() []Group {
 		{Name: "connections", Main: connectionscli.Main, Plugin: connectionscli.Plugin},
 		{Name: "integrations", Main: integrationscli.Main, Plugin: integrationscli.Plugin},
 		{Name: "logs", Main: logscli.Main, Plugin: logscli.Plugin},
+		{Name: "push", Main: pushcli.Main, Plugin: pushcli.Plugin},
 		{Name: "queues", Main: queuescli.Main, Plugin: queuescli.Plugin},
 		{Name: "stats", Main: statscli.Main, Plugin: statscli.Plugin},
 	}

@@ -140,6 +140,8 @@ func Condition(specs *Specs) func(cond string) (bool, error) {
 //	                            (a token captured with `cp stdout FILE`), as $(cat FILE) would
 //	mkfifo PATH                 make a named pipe (Unix only)
 //	pty N [steps...] prog ...   run prog on a pseudo-terminal, typing and waiting (see ptyCmd)
+//	p12fixture FILE             write a minimal DER PKCS#12 file (binary: txtar holds text only)
+//	p8fixture [-rsa] FILE       write a new APNs-style .p8 signing key (-rsa: an RSA key instead)
 //
 // fake and http write what they print to the script's stdout buffer, replacing it as exec
 // does, so `stdout` and `cmp stdout` check it. Subcommands of fake that print nothing (token,
@@ -147,16 +149,18 @@ func Condition(specs *Specs) func(cond string) (bool, error) {
 // come after them.
 func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"exitcode": exitcodeCmd,
-		"jwt":      jwtCmd,
-		"jwtsign":  jwtsignCmd,
-		"fake":     fakeCmd,
-		"http":     httpCmd,
-		"rest":     restCmd,
-		"realtime": realtimeCmd,
-		"envfile":  envfileCmd,
-		"mkfifo":   mkfifoCmd,
-		"pty":      ptyCmd,
+		"exitcode":   exitcodeCmd,
+		"jwt":        jwtCmd,
+		"jwtsign":    jwtsignCmd,
+		"fake":       fakeCmd,
+		"http":       httpCmd,
+		"rest":       restCmd,
+		"realtime":   realtimeCmd,
+		"envfile":    envfileCmd,
+		"mkfifo":     mkfifoCmd,
+		"pty":        ptyCmd,
+		"p12fixture": p12fixtureCmd,
+		"p8fixture":  p8fixtureCmd,
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"mime/multipart"
+	"slices"
 )
 
 // App is an Ably app as the Control API returns it.
@@ -69,6 +70,44 @@ func (c *Client) CreateApp(ctx context.Context, accountID string, f AppFields) (
 func (c *Client) UpdateApp(ctx context.Context, appID string, f AppFields) (*App, error) {
 	var app App
 	err := c.do(ctx, call{op: opUpdateApp, segments: []string{"apps", appID}, body: f,
+		notFound: fmt.Sprintf("app %q", appID)}, &app)
+	return &app, err
+}
+
+// APNsSettings are the app_patch fields of an app's APNs configuration, every one nullable:
+// what ClearAppSettings resets to forget it (as Ably's official CLI's push config clear-apns
+// does).
+func APNsSettings() []string {
+	return []string{"apnsAuthType", "apnsCertificate", "apnsIssuerKey", "apnsPrivateKey", "apnsSigningKey",
+		"apnsSigningKeyId", "apnsTopicHeader", "apnsUseSandboxEndpoint"}
+}
+
+// FCMSettings are the app_patch fields of an app's Firebase Cloud Messaging configuration
+// that Ably's official CLI's push config clear-fcm resets: the project and its service
+// account.
+func FCMSettings() []string { return []string{"fcmProjectId", "fcmServiceAccount"} }
+
+// nullableAppSettings are the app_patch fields that take null.
+func nullableAppSettings() []string {
+	return append(append([]string{"tlsOnly", "fcmKey"}, APNsSettings()...), FCMSettings()...)
+}
+
+// ClearAppSettings sets the named app_patch fields to null, which resets them, in one PATCH
+// (AppFields cannot say null: it leaves out what is nil). A name that is not a nullable
+// field of app_patch is refused unsent.
+func (c *Client) ClearAppSettings(ctx context.Context, appID string, names ...string) (*App, error) {
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no app settings to clear")
+	}
+	body := make(map[string]any, len(names))
+	for _, n := range names {
+		if !slices.Contains(nullableAppSettings(), n) {
+			return nil, fmt.Errorf("%q is not an app setting that can be cleared", n)
+		}
+		body[n] = nil
+	}
+	var app App
+	err := c.do(ctx, call{op: opUpdateApp, segments: []string{"apps", appID}, body: body,
 		notFound: fmt.Sprintf("app %q", appID)}, &app)
 	return &app, err
 }

@@ -54,6 +54,21 @@ func TestContract(t *testing.T) {
 	must("update app", err)
 	_, err = c.UploadPKCS12(ctx, app.ID, []byte("\x30\x82binary-p12"), "pass")
 	must("upload pkcs12", err)
+	cleared, err := c.ClearAppSettings(ctx, app.ID, APNsSettings()...)
+	must("clear APNs settings", err)
+	if cleared.APNsCertificateConfigured || cleared.APNsAuthType != nil {
+		t.Fatalf("after clearing APNs: %+v", cleared)
+	}
+	_, err = c.UpdateApp(ctx, app.ID, AppFields{FCMServiceAccount: ptr(`{"type":"service_account"}`), FCMProjectID: ptr("p")})
+	must("set FCM", err)
+	cleared, err = c.ClearAppSettings(ctx, app.ID, FCMSettings()...)
+	must("clear FCM settings", err)
+	if cleared.FCMServiceAccountConfigured || cleared.FCMProjectID != nil {
+		t.Fatalf("after clearing FCM: %+v", cleared)
+	}
+	if _, err := c.ClearAppSettings(ctx, app.ID, "name"); err == nil || !strings.Contains(err.Error(), `"name" is not an app setting that can be cleared`) {
+		t.Fatalf("clearing the name: %v", err)
+	}
 
 	key, err := c.CreateKey(ctx, app.ID, KeyFields{Name: ptr("subscriber"), Capability: map[string][]string{"chat:*": {"subscribe"}}})
 	must("create key", err)

@@ -87,6 +87,41 @@ func TestPKCS12(t *testing.T) {
 	checkError(t, uploadP12As(t, srv, controltest.DefaultToken, "nope"), 404, controltest.CodeNotFound, `"nope"`)
 }
 
+// Push credentials, as the push config commands set and clear them: secrets are reported back
+// only as *Configured booleans, the rest as given; null resets each.
+func TestAppPushSettings(t *testing.T) {
+	srv := newServer(t)
+	app := srv.AddApp("", controltest.App{Name: "Push"})
+	path := "/apps/" + app.ID
+	var got controltest.App
+	want(t, api(t, srv, "PATCH", path, `{"apnsAuthType":"token","apnsSigningKey":"-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----\n",`+
+		`"apnsSigningKeyId":"ABC123DEFG","apnsIssuerKey":"TEAMID1234","apnsTopicHeader":"com.example.app","apnsUseSandboxEndpoint":true,`+
+		`"fcmServiceAccount":"{\"type\":\"service_account\"}","fcmProjectId":"my-project"}`), 200).decode(t, &got)
+	if !got.APNSSigningKeyConfigured || got.APNSCertificateConfigured || *got.APNSAuthType != "token" || *got.APNSSigningKeyID != "ABC123DEFG" ||
+		*got.APNSIssuerKey != "TEAMID1234" || *got.APNSTopicHeader != "com.example.app" || !got.APNSUseSandboxEndpoint ||
+		!got.FCMServiceAccountConfigured || *got.FCMProjectID != "my-project" {
+		t.Fatalf("after setting: %+v", got)
+	}
+	r := api(t, srv, "GET", "/accounts/acc-1/apps", "")
+	if strings.Contains(string(r.body), "secret") || strings.Contains(string(r.body), "service_account") {
+		t.Errorf("a secret is listed: %s", r.body)
+	}
+	want(t, uploadP12As(t, srv, controltest.DefaultToken, app.ID), 200).decode(t, &got)
+	if !got.APNSCertificateConfigured || *got.APNSAuthType != "certificate" {
+		t.Fatalf("after a .p12: %+v", got)
+	}
+	want(t, api(t, srv, "PATCH", path, `{"apnsAuthType":null,"apnsCertificate":null,"apnsIssuerKey":null,"apnsPrivateKey":null,`+
+		`"apnsSigningKey":null,"apnsSigningKeyId":null,"apnsTopicHeader":null,"apnsUseSandboxEndpoint":null}`), 200).decode(t, &got)
+	if got.APNSSigningKeyConfigured || got.APNSCertificateConfigured || got.APNSAuthType != nil || got.APNSSigningKeyID != nil ||
+		got.APNSIssuerKey != nil || got.APNSTopicHeader != nil || got.APNSUseSandboxEndpoint || !got.FCMServiceAccountConfigured {
+		t.Fatalf("after clearing APNs: %+v", got)
+	}
+	want(t, api(t, srv, "PATCH", path, `{"fcmProjectId":null,"fcmServiceAccount":null}`), 200).decode(t, &got)
+	if got.FCMServiceAccountConfigured || got.FCMProjectID != nil {
+		t.Fatalf("after clearing FCM: %+v", got)
+	}
+}
+
 func TestKeys(t *testing.T) {
 	srv := newServer(t)
 	app := srv.AddApp("", controltest.App{Name: "A"})
