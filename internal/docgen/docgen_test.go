@@ -63,7 +63,7 @@ func TestFilesAreDeterministicAndComplete(t *testing.T) {
 	}
 	stats := first[ReferenceDir+"/ably-stats.md"]
 	for _, want := range []string{
-		"## app\n\nShow an app's statistics\n\n`ably stats app [options]`\n\nShows the statistics of one app",
+		"## app\n\nShow an app's statistics\n\n`ably stats app [options] [NAME|ID]`\n\nShows the statistics of one app",
 		"\n\nExamples:\n\n    ably stats app\n",
 		"**--live**",
 	} {
