@@ -29,11 +29,15 @@ Examples:
 	}
 }
 
-// listedApp is one app in `apps list --json`: the API's fields, and whether it is the
+// listedApp is one app in `apps list --json`: the API's object, plus whether it is the
 // profile's current app.
 type listedApp struct {
 	control.App
-	Current bool `json:"current"`
+	Current bool
+}
+
+func (l listedApp) MarshalJSON() ([]byte, error) {
+	return output.WithField(l.App, "current", l.Current)
 }
 
 // listOptions are what `apps list` was asked.

@@ -3,6 +3,7 @@ package control
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"slices"
@@ -26,6 +27,30 @@ type App struct {
 	FCMServiceAccountConfigured bool    `json:"fcmServiceAccountConfigured"`
 	Created                     int64   `json:"created"`  // ms since the epoch
 	Modified                    int64   `json:"modified"` // ms since the epoch
+
+	raw json.RawMessage // the object as the API sent it, when decoded from an answer
+}
+
+// UnmarshalJSON decodes an app and keeps the object as sent, so that it is shown (--json)
+// with exactly the API's fields: none added as null or false for what the API left out.
+func (a *App) UnmarshalJSON(b []byte) error {
+	type plain App
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*a = App(p)
+	a.raw = slices.Clone(b)
+	return nil
+}
+
+// MarshalJSON is the object as the API sent it, else (an App built in code) its fields.
+func (a App) MarshalJSON() ([]byte, error) {
+	if a.raw != nil {
+		return a.raw, nil
+	}
+	type plain App
+	return json.Marshal(plain(a))
 }
 
 // AppFields are the settable fields of an app. Only the fields set (non-nil) are sent, so

@@ -3,6 +3,7 @@
 package output
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -250,4 +251,28 @@ func (p *Printer) dim(s string) string {
 		return s
 	}
 	return "\x1b[2m" + s + "\x1b[0m"
+}
+
+// WithField is the JSON object v encodes to with one more member, name: value, at its end:
+// an object from an API, shown as sent, plus what the command knows of it (whether it is the
+// current one). v must encode to an object.
+func WithField(v any, name string, value any) ([]byte, error) {
+	obj, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	obj = bytes.TrimSpace(obj)
+	if len(obj) < 2 || obj[0] != '{' || obj[len(obj)-1] != '}' {
+		return nil, fmt.Errorf("output.WithField: %T does not encode to a JSON object", v)
+	}
+	member, err := json.Marshal(map[string]any{name: value})
+	if err != nil {
+		return nil, err
+	}
+	body := bytes.TrimSpace(obj[1 : len(obj)-1])
+	out := append([]byte{'{'}, body...)
+	if len(body) > 0 {
+		out = append(out, ',')
+	}
+	return append(out, member[1:]...), nil
 }

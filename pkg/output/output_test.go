@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -89,5 +90,25 @@ func TestMaskURLSecrets(t *testing.T) {
 		if got := MaskURLSecrets(in); got != want {
 			t.Errorf("MaskURLSecrets(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestWithField(t *testing.T) {
+	cases := []struct {
+		v    any
+		want string
+	}{
+		{json.RawMessage(`{"id":"a","x":null}`), `{"id":"a","x":null,"current":true}`},
+		{json.RawMessage(` { } `), `{"current":true}`},
+		{map[string]int{"n": 1}, `{"n":1,"current":true}`},
+	}
+	for _, tc := range cases {
+		got, err := WithField(tc.v, "current", true)
+		if err != nil || string(got) != tc.want {
+			t.Errorf("WithField(%v) = %s, %v; want %s", tc.v, got, err, tc.want)
+		}
+	}
+	if _, err := WithField([]int{1}, "current", true); err == nil {
+		t.Error("WithField of an array: no error")
 	}
 }
