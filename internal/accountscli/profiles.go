@@ -76,10 +76,7 @@ func runList(_ context.Context, d plugin.Deps, _ listOptions) error {
 	}
 	table := make([][]string, 0, len(rows))
 	for _, r := range rows {
-		mark := ""
-		if r.Current {
-			mark = "*"
-		}
+		mark := output.CurrentMark(r.Current)
 		login := "token"
 		if r.AuthMethod == "oauth" {
 			login = "oauth"

@@ -81,10 +81,7 @@ func runList(ctx context.Context, d plugin.Deps, o listOptions) error {
 	}
 	rows := make([][]string, 0, len(apps))
 	for _, a := range apps {
-		mark := ""
-		if a.ID == current {
-			mark = "*"
-		}
+		mark := output.CurrentMark(a.ID == current)
 		rows = append(rows, []string{mark, a.ID, a.Name, a.Status, optBool(a.TLSOnly), output.Millis(a.Created)})
 	}
 	return out.Table([]string{"", "id", "name", "status", "tls only", "created"}, rows)

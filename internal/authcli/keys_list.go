@@ -70,10 +70,7 @@ func runKeysList(ctx context.Context, d plugin.Deps, o keysListOptions) error {
 	}
 	rows := make([][]string, 0, len(views))
 	for _, k := range views {
-		mark := ""
-		if k.Current {
-			mark = "*"
-		}
+		mark := output.CurrentMark(k.Current)
 		row := []string{mark, k.KeyName, dash(k.Name), statusText(k.Status), compactCapability(k.Capability), output.Millis(k.Created)}
 		if showSecret {
 			row = append(row, k.Key.Key)

@@ -276,3 +276,12 @@ func WithField(v any, name string, value any) ([]byte, error) {
 	}
 	return append(out, member[1:]...), nil
 }
+
+// CurrentMark is the first cell of a table row: "*" for the current item (profile, app,
+// key), else a space, so the column has the same width whether or not a row is current.
+func CurrentMark(current bool) string {
+	if current {
+		return "*"
+	}
+	return " "
+}
