@@ -139,6 +139,7 @@ func Condition(specs *Specs) func(cond string) (bool, error) {
 //	envfile NAME FILE           set variable NAME to FILE's content, trailing newline dropped
 //	                            (a token captured with `cp stdout FILE`), as $(cat FILE) would
 //	mkfifo PATH                 make a named pipe (Unix only)
+//	touch PATH                  give PATH a later modification time, its content unchanged
 //	pty N [steps...] prog ...   run prog on a pseudo-terminal, typing and waiting (see ptyCmd)
 //
 // fake and http write what they print to the script's stdout buffer, replacing it as exec
@@ -156,6 +157,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"realtime": realtimeCmd,
 		"envfile":  envfileCmd,
 		"mkfifo":   mkfifoCmd,
+		"touch":    touchCmd,
 		"pty":      ptyCmd,
 	}
 }
