@@ -1,6 +1,8 @@
 package authcli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +38,67 @@ func TestRunIssueJWTTokenIsReproducible(t *testing.T) {
 	tok, err := ablyauth.ReadJWT(tokens[0])
 	if err != nil || tok.ClientID != "ably-cli-abababab" || !tok.IssuedAt.Equal(now) || !tok.ExpiresAt.Equal(now.Add(time.Hour)) {
 		t.Fatalf("token %+v (%v)", tok, err)
+	}
+}
+
+// --app may name an app the profile knows, also with a key from --api-key or ABLY_API_KEY;
+// "none" in any case is a token without a client ID.
+func TestRunIssueJWTTokenAppNameAndNoClientID(t *testing.T) {
+	dir := t.TempDir()
+	config := `[current]
+account = "main"
+
+[accounts.main]
+accessToken = "tok-main"
+currentAppId = "appOne"
+
+[accounts.main.apps.appOne]
+appName = "First"
+apiKey = "appOne.k1:one"
+
+[accounts.main.apps.appTwo]
+appName = "My app"
+apiKey = "appTwo.k2:two"
+`
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		vars     map[string]string
+		flags    resolve.Flags
+		clientID string
+		wantKey  string
+		wantErr  string
+	}{
+		{"profile key", nil, resolve.Flags{App: "My app"}, "none", "appTwo.k2", ""},
+		{"flag key", nil, resolve.Flags{App: "My app", APIKey: "appTwo.k2:flag"}, "NONE", "appTwo.k2", ""},
+		{"env key and app", map[string]string{"ABLY_API_KEY": "appTwo.k2:env", "ABLY_APP_ID": "My app"}, resolve.Flags{}, "None", "appTwo.k2", ""},
+		{"name of another app", map[string]string{"ABLY_API_KEY": "appTwo.k2:env"}, resolve.Flags{App: "First"}, "none", "",
+			`the API key from ABLY_API_KEY is for app "appTwo", but the app from --app is "First" (appOne)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			vars := map[string]string{"ABLY_CLI_CONFIG_DIR": dir}
+			for k, v := range c.vars {
+				vars[k] = v
+			}
+			ctx, d, streams := plugintest.Options{Vars: vars}.Deps(t)
+			o := tokenOptions{Resolve: c.flags, TTL: time.Hour, TokenOnly: true, ClientID: c.clientID}
+			err := runIssueJWTToken(ctx, d, o)
+			if c.wantErr != "" {
+				if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := ablyauth.ReadJWT(strings.TrimSpace(streams.Stdout.String()))
+			if err != nil || tok.KeyName != c.wantKey || tok.ClientID != "" {
+				t.Fatalf("token %+v (%v), want key %s and no client ID", tok, err, c.wantKey)
+			}
+		})
 	}
 }
 
