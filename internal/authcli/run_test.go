@@ -102,26 +102,31 @@ apiKey = "appTwo.k2:two"
 	}
 }
 
-// revoke-token asks before it revokes: no on a terminal sends nothing; off a terminal it
-// needs Force; yes revokes.
+// revoke-token asks before it revokes: no on a terminal sends nothing; off a terminal, or
+// with --json even on one, it needs Force; yes revokes.
 func TestRunRevokeTokenAsks(t *testing.T) {
 	srv := resttest.New()
 	defer srv.Close()
 	srv.AddKey(resttest.Key{Key: "app.key:sekrit", RevocableTokens: true})
 	o := revokeTokenOptions{Resolve: resolve.Flags{APIKey: "app.key:sekrit", Endpoint: srv.URL}, Target: "clientId:bob", What: `client ID "bob"`}
 	for _, tc := range []struct {
-		tty, yes, force bool
-		code            int
-		revoked         int
+		tty, yes, force, json bool
+		code                  int
+		revoked               int
 	}{
-		{true, false, false, exitcode.Failure, 0},
-		{false, false, false, exitcode.Usage, 0},
-		{true, true, false, exitcode.OK, 1},
-		{false, false, true, exitcode.OK, 2},
+		{true, false, false, false, exitcode.Failure, 0},
+		{false, false, false, false, exitcode.Usage, 0},
+		{true, true, false, true, exitcode.Usage, 0},
+		{true, true, false, false, exitcode.OK, 1},
+		{false, false, true, true, exitcode.OK, 2},
 	} {
 		o.Force = tc.force
 		answers := &plugintest.Answers{Yes: []bool{tc.yes}}
-		ctx, d, _ := plugintest.Options{TTY: tc.tty, Prompt: answers, Format: output.JSON}.Deps(t)
+		format := output.Human
+		if tc.json {
+			format = output.JSON
+		}
+		ctx, d, _ := plugintest.Options{TTY: tc.tty, Prompt: answers, Format: format}.Deps(t)
 		err := runRevokeToken(ctx, d, o)
 		if got := exitcode.Of(err); got != tc.code {
 			t.Fatalf("%+v: exit %d (%v), want %d", tc, got, err, tc.code)
