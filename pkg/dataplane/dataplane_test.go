@@ -172,6 +172,8 @@ func TestParseKeyOtherApp(t *testing.T) {
 			`the API key from ABLY_API_KEY is for app "appA", but the app from --app is "other1": use a key of app "other1", or ask for app "appA"`},
 		{resolve.Key{Key: key, App: resolve.Value{Value: "appB", Source: "ABLY_APP_ID"}, AppName: "My app"},
 			`the API key from ABLY_API_KEY is for app "appA", but the app from ABLY_APP_ID is "My app" (appB): use a key of app "My app" (appB), or ask for app "appA"`},
+		{resolve.Key{Key: key, App: resolve.Value{Value: "Nobody knows", Source: "--app"}, UnknownTo: "main"},
+			`the API key from ABLY_API_KEY is for app "appA", but the app from --app is "Nobody knows" (no app of profile "main" has that name, so it is taken as an ID): use a key of app "Nobody knows", or ask for app "appA"`},
 	} {
 		_, err := ParseKey(row.rk)
 		if exitcode.Of(err) != exitcode.Usage || err.Error() != row.want {

@@ -98,6 +98,10 @@ type Key struct {
 	App Value
 	// AppName is the app's name when the profile knows it ("" otherwise), for messages.
 	AppName string
+	// UnknownTo is, for an app asked for beside a key from flag or environment that the
+	// selected profile knows neither by ID nor by name, that profile's alias: the value is
+	// then kept as an ID. "" otherwise.
+	UnknownTo string
 }
 
 // AppLabel names the app asked for in messages: "My app" (abc123), or the ID alone.
@@ -156,6 +160,8 @@ func (r *Resolver) keyWithApp(key, asked Value) (Key, error) {
 		return Key{}, err
 	case known:
 		k.App, k.AppName = Value{app.ID, asked.Source}, app.Name
+	default:
+		k.UnknownTo = p.Alias
 	}
 	return k, nil
 }

@@ -370,11 +370,14 @@ func TestAPIKeyAppNameWithKeyFromFlagOrEnv(t *testing.T) {
 		if err != nil || k.App != row.wantApp || k.AppName != row.wantName || k.Key.Value != "id2.k:s" {
 			t.Errorf("%+v %v: got %+v, %v", row.flags, row.env, k, err)
 		}
+		if unknown := row.wantApp.Value == "elsewhere"; (k.UnknownTo == "work") != unknown || (!unknown && k.UnknownTo != "") {
+			t.Errorf("%+v %v: UnknownTo %q", row.flags, row.env, k.UnknownTo)
+		}
 	}
 	// No profile at all: the value is kept as given.
 	none := &fixture{}
 	k, err := New(Options{Flags: Flags{APIKey: "id2.k:s", App: "My app"}, Load: none.load}).APIKey()
-	if err != nil || k.App != (Value{"My app", "--app"}) || k.AppName != "" {
+	if err != nil || k.App != (Value{"My app", "--app"}) || k.AppName != "" || k.UnknownTo != "" {
 		t.Errorf("no profile: %+v, %v", k, err)
 	}
 }
