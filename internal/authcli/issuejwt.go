@@ -38,10 +38,10 @@ Examples:
    ably auth issue-jwt-token --json
    ably auth issue-jwt-token --pretty-json`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "app", Usage: "the `ID` of the app to issue the token for (default: the key's app, or the profile's current app) (env ABLY_APP_ID)"},
+			&cli.StringFlag{Name: "app", Usage: "the app to issue the token for, by `NAME or ID` (a name of an app the profile knows; default: the key's app, else the profile's current app) (env ABLY_APP_ID)"},
 			&cli.StringFlag{Name: "api-key", Usage: "sign with `KEY`, an API key APPID.KEYID:SECRET (default: ABLY_API_KEY, or the profile's key for the app)"},
 			&cli.StringFlag{Name: "capability", Value: ablyauth.DefaultCapability, DefaultText: ablyauth.DefaultCapability, Usage: "the token's capabilities as `JSON` (resource name to operations, listed above), or operations for every channel such as publish,subscribe"},
-			&cli.StringFlag{Name: "client-id", Usage: `the client ` + "`ID`" + ` of the token; "none" for no client ID (default: a generated ably-cli-<8 hex>)`},
+			&cli.StringFlag{Name: "client-id", Usage: `the client ` + "`ID`" + ` of the token; "none" (any letter case) for no client ID (default: a generated ably-cli-<8 hex>)`},
 			&cli.StringFlag{Name: "ttl", Value: defaultTTL, DefaultText: defaultTTL, Usage: "the token's time to live in `SECONDS`"},
 			&cli.BoolFlag{Name: "token-only", Usage: "output only the token string"},
 		},

@@ -58,10 +58,18 @@ type keyOut struct {
 
 func newKeyOut(k control.Key, acct config.Account, showSecret bool) keyOut {
 	name := k.AppID + "." + k.ID
-	if !showSecret {
-		k.Key = output.MaskSecret(k.Key)
-	}
+	k.Key = maskKey(k.Key, showSecret)
 	return keyOut{Key: k, KeyName: name, Current: name == profileKeyName(acct, k.AppID)}
+}
+
+// maskKey is an API key as every keys command shows it: in full with --show-secret, else
+// with its secret masked as the suite masks a key's secret (output.MaskSecret:
+// "APPID.KEYID:****").
+func maskKey(key string, showSecret bool) string {
+	if showSecret {
+		return key
+	}
+	return output.MaskSecret(key)
 }
 
 // profileKeyName is the name (APPID.KEYID) of the key the profile holds for the app, "" for

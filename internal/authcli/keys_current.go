@@ -31,14 +31,15 @@ Examples:
 	}
 }
 
-// currentKeyResult is the --json form of `auth keys current`.
+// currentKeyResult is the --json form of `auth keys current`. The key itself is "key", as in
+// `auth keys list` and `get` (and the Control API), masked the same way unless --show-secret.
 type currentKeyResult struct {
 	Profile string `json:"profile"`
 	AppID   string `json:"appId"`
 	AppName string `json:"appName"`
 	KeyID   string `json:"keyId"`
 	KeyName string `json:"keyName"`
-	APIKey  string `json:"apiKey"` // masked unless --show-secret
+	Key     string `json:"key"` // APPID.KEYID:SECRET; masked by maskKey unless --show-secret
 }
 
 // keysCurrentOptions are what `auth keys current` was asked.
@@ -84,11 +85,8 @@ func runKeysCurrent(_ context.Context, d plugin.Deps, o keysCurrentOptions) erro
 	if entry.APIKey == "" || keyName == "" {
 		return exitcode.New(exitcode.NotFound, "profile %q has no API key for app %q: choose one with 'ably auth keys switch KEY --app %s'", alias, appID, appID)
 	}
-	res := currentKeyResult{Profile: alias, AppID: appID, AppName: entry.AppName, KeyName: keyName, APIKey: output.MaskSecret(entry.APIKey)}
+	res := currentKeyResult{Profile: alias, AppID: appID, AppName: entry.AppName, KeyName: keyName, Key: maskKey(entry.APIKey, o.ShowSecret)}
 	_, res.KeyID, _ = strings.Cut(keyName, ".")
-	if o.ShowSecret {
-		res.APIKey = entry.APIKey
-	}
 	if out.IsJSON() {
 		return out.JSON(res)
 	}
@@ -97,6 +95,6 @@ func runKeysCurrent(_ context.Context, d plugin.Deps, o keysCurrentOptions) erro
 		{Label: "App", Value: session.AppLabel(appID, entry.AppName)},
 		{Label: "Key name", Value: res.KeyName},
 		{Label: "Key ID", Value: res.KeyID},
-		{Label: "Key", Value: res.APIKey},
+		{Label: "Key", Value: res.Key},
 	})
 }

@@ -1,11 +1,15 @@
 package authcli
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin/plugintest"
 )
 
@@ -81,11 +85,65 @@ func TestParseCapabilityFlag(t *testing.T) {
 		`"publish"`:            "found a JSON string",
 		"publish subscribe":    `unknown operation "publish subscribe"`,
 		`{"a":["publish"]} {}`: "not valid JSON",
+		`{"chat":["publish"],"chat":["subscribe"]}`: `--capability: capability names resource "chat" twice`,
 	}
 	for in, want := range bad {
 		_, err := parseCapabilityFlag("capability", in)
 		if err == nil || !strings.Contains(err.Error(), want) || exitcode.Of(err) != exitcode.Usage {
 			t.Errorf("parseCapabilityFlag(%q) error %v, want a usage error containing %q", in, err, want)
+		}
+	}
+}
+
+// The key's secret is "key" in the JSON of both `keys list` and `keys current`, masked the
+// same way, and shown in full by both with --show-secret.
+func TestKeysSecretNamedAndMaskedAlike(t *testing.T) {
+	srv := controltest.New()
+	defer srv.Close()
+	app := srv.AddApp("", controltest.App{Name: "Demo"})
+	key := srv.AddKey(app.ID, controltest.Key{Name: "Main"})
+	dir := t.TempDir()
+	config := "[current]\naccount = \"main\"\n\n[accounts.main]\naccessToken = \"" + controltest.DefaultToken +
+		"\"\ncurrentAppId = \"" + app.ID + "\"\n\n[accounts.main.apps." + app.ID + "]\napiKey = \"" + key.Key + "\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := plugintest.Options{Vars: map[string]string{"ABLY_CONTROL_HOST": srv.URL, "ABLY_CLI_CONFIG_DIR": dir}}
+	keyOf := func(args ...string) string {
+		t.Helper()
+		res := r.Run(t, Plugin(), args...)
+		if res.Code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, res.Code, res.Stderr)
+		}
+		var one struct {
+			Key *string `json:"key"`
+		}
+		var list []json.RawMessage
+		doc := []byte(res.Stdout)
+		if json.Unmarshal(doc, &list) == nil {
+			if len(list) != 1 {
+				t.Fatalf("%v: %d keys listed", args, len(list))
+			}
+			doc = list[0]
+		}
+		if err := json.Unmarshal(doc, &one); err != nil || one.Key == nil {
+			t.Fatalf("%v: no \"key\" in %s (%v)", args, res.Stdout, err)
+		}
+		return *one.Key
+	}
+	masked := output.MaskSecret(key.Key)
+	if masked == key.Key || !strings.HasSuffix(masked, ":"+output.Masked) {
+		t.Fatalf("mask of %s is %s", key.Key, masked)
+	}
+	for _, show := range []bool{false, true} {
+		want, flags := masked, []string{"--json"}
+		if show {
+			want, flags = key.Key, []string{"--json", "--show-secret"}
+		}
+		list := keyOf(append([]string{"keys", "list"}, flags...)...)
+		current := keyOf(append([]string{"keys", "current"}, flags...)...)
+		if list != want || current != want {
+			t.Errorf("--show-secret %v: keys list shows %q, keys current %q; want both %q", show, list, current, want)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package authcli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -39,26 +41,92 @@ func TestRunIssueJWTTokenIsReproducible(t *testing.T) {
 	}
 }
 
-// revoke-token asks before it revokes: no on a terminal sends nothing; off a terminal it
-// needs Force; yes revokes.
+// --app may name an app the profile knows, also with a key from --api-key or ABLY_API_KEY;
+// "none" in any case is a token without a client ID.
+func TestRunIssueJWTTokenAppNameAndNoClientID(t *testing.T) {
+	dir := t.TempDir()
+	config := `[current]
+account = "main"
+
+[accounts.main]
+accessToken = "tok-main"
+currentAppId = "appOne"
+
+[accounts.main.apps.appOne]
+appName = "First"
+apiKey = "appOne.k1:one"
+
+[accounts.main.apps.appTwo]
+appName = "My app"
+apiKey = "appTwo.k2:two"
+`
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		vars     map[string]string
+		flags    resolve.Flags
+		clientID string
+		wantKey  string
+		wantErr  string
+	}{
+		{"profile key", nil, resolve.Flags{App: "My app"}, "none", "appTwo.k2", ""},
+		{"flag key", nil, resolve.Flags{App: "My app", APIKey: "appTwo.k2:flag"}, "NONE", "appTwo.k2", ""},
+		{"env key and app", map[string]string{"ABLY_API_KEY": "appTwo.k2:env", "ABLY_APP_ID": "My app"}, resolve.Flags{}, "None", "appTwo.k2", ""},
+		{"name of another app", map[string]string{"ABLY_API_KEY": "appTwo.k2:env"}, resolve.Flags{App: "First"}, "none", "",
+			`the API key from ABLY_API_KEY is for app "appTwo", but the app from --app is "First" (appOne)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			vars := map[string]string{"ABLY_CLI_CONFIG_DIR": dir}
+			for k, v := range c.vars {
+				vars[k] = v
+			}
+			ctx, d, streams := plugintest.Options{Vars: vars}.Deps(t)
+			o := tokenOptions{Resolve: c.flags, TTL: time.Hour, TokenOnly: true, ClientID: c.clientID}
+			err := runIssueJWTToken(ctx, d, o)
+			if c.wantErr != "" {
+				if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := ablyauth.ReadJWT(strings.TrimSpace(streams.Stdout.String()))
+			if err != nil || tok.KeyName != c.wantKey || tok.ClientID != "" {
+				t.Fatalf("token %+v (%v), want key %s and no client ID", tok, err, c.wantKey)
+			}
+		})
+	}
+}
+
+// revoke-token asks before it revokes: no on a terminal sends nothing; off a terminal, or
+// with --json even on one, it needs Force; yes revokes.
 func TestRunRevokeTokenAsks(t *testing.T) {
 	srv := resttest.New()
 	defer srv.Close()
 	srv.AddKey(resttest.Key{Key: "app.key:sekrit", RevocableTokens: true})
 	o := revokeTokenOptions{Resolve: resolve.Flags{APIKey: "app.key:sekrit", Endpoint: srv.URL}, Target: "clientId:bob", What: `client ID "bob"`}
 	for _, tc := range []struct {
-		tty, yes, force bool
-		code            int
-		revoked         int
+		tty, yes, force, json bool
+		code                  int
+		revoked               int
 	}{
-		{true, false, false, exitcode.Failure, 0},
-		{false, false, false, exitcode.Usage, 0},
-		{true, true, false, exitcode.OK, 1},
-		{false, false, true, exitcode.OK, 2},
+		{true, false, false, false, exitcode.Failure, 0},
+		{false, false, false, false, exitcode.Usage, 0},
+		{true, true, false, true, exitcode.Usage, 0},
+		{true, true, false, false, exitcode.OK, 1},
+		{false, false, true, true, exitcode.OK, 2},
 	} {
 		o.Force = tc.force
 		answers := &plugintest.Answers{Yes: []bool{tc.yes}}
-		ctx, d, _ := plugintest.Options{TTY: tc.tty, Prompt: answers, Format: output.JSON}.Deps(t)
+		format := output.Human
+		if tc.json {
+			format = output.JSON
+		}
+		ctx, d, _ := plugintest.Options{TTY: tc.tty, Prompt: answers, Format: format}.Deps(t)
 		err := runRevokeToken(ctx, d, o)
 		if got := exitcode.Of(err); got != tc.code {
 			t.Fatalf("%+v: exit %d (%v), want %d", tc, got, err, tc.code)

@@ -4,28 +4,40 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // cacheVersion changes when the cache file's layout does; another version is ignored.
-const cacheVersion = 1
+// Version 2 added timedOutAfter.
+const cacheVersion = 2
 
 // cacheFile is the metadata cache on disk:
 //
-//	{"version":1,"plugins":{"/usr/local/bin/ably-auth":{"size":123,"mtime":1700000000000000000,"output":"{...}"}}}
+//	{"version":2,"plugins":{
+//	  "/usr/local/bin/ably-auth":{"size":123,"mtime":1700000000000000000,"output":"{...}"},
+//	  "/usr/local/bin/ably-slow":{"size":45,"mtime":1700000000000000000,"output":"","timedOutAfter":2000000000}}}
 //
 // It keeps each plugin's raw answer rather than the parsed result, so a newer ably judges an
-// old answer by its own rules.
+// old answer by its own rules. A plugin whose call timed out is kept too, with the timeout
+// it was given, so that later runs do not wait for it again until its file changes.
 type cacheFile struct {
 	Version int                   `json:"version"`
 	Plugins map[string]cacheEntry `json:"plugins"`
 }
 
-// cacheEntry is one plugin's answer, valid while the file keeps its size and mtime.
+// cacheEntry is one plugin's answer, or its timeout, valid while the file keeps its size and
+// mtime.
 type cacheEntry struct {
 	Size   int64  `json:"size"`
 	MTime  int64  `json:"mtime"` // nanoseconds since 1970
 	Output string `json:"output"`
+	// TimedOutAfter is, for a call that did not answer in time, the timeout it was given
+	// (nanoseconds); Output is then empty. 0 for an answer.
+	TimedOutAfter int64 `json:"timedOutAfter,omitempty"`
 }
+
+// timedOut is how long the cached call was given before it was abandoned; 0 for an answer.
+func (e cacheEntry) timedOut() time.Duration { return time.Duration(e.TimedOutAfter) }
 
 // metadataCache is the cache loaded for one run. A nil path disables it.
 type metadataCache struct {
@@ -67,23 +79,31 @@ func key(c *Candidate) (size, mtime int64) {
 	return c.info.Size(), c.info.ModTime().UnixNano()
 }
 
-// lookup returns the cached answer of c's file, if the file is unchanged since.
-func (mc *metadataCache) lookup(c *Candidate) ([]byte, bool) {
+// lookup returns the cached entry of c's file, if the file is unchanged since: its answer,
+// or the timeout its call ran out of.
+func (mc *metadataCache) lookup(c *Candidate) (cacheEntry, bool) {
 	e, ok := mc.entries[c.Path]
 	if !ok {
-		return nil, false
+		return cacheEntry{}, false
 	}
 	size, mtime := key(c)
 	if e.Size != size || e.MTime != mtime {
-		return nil, false
+		return cacheEntry{}, false
 	}
-	return []byte(e.Output), true
+	return e, true
 }
 
 // store records c's answer.
 func (mc *metadataCache) store(c *Candidate, out []byte) {
 	size, mtime := key(c)
 	mc.entries[c.Path] = cacheEntry{Size: size, MTime: mtime, Output: string(out)}
+	mc.dirty = true
+}
+
+// storeTimeout records that c's call did not answer within timeout.
+func (mc *metadataCache) storeTimeout(c *Candidate, timeout time.Duration) {
+	size, mtime := key(c)
+	mc.entries[c.Path] = cacheEntry{Size: size, MTime: mtime, TimedOutAfter: int64(timeout)}
 	mc.dirty = true
 }
 

@@ -84,7 +84,10 @@ type metadataOptions struct {
 
 // fetchMetadata asks every runnable candidate for its metadata, all at once, answering from
 // the cache where the file has not changed. A candidate whose answer is missing or bad
-// becomes invalid with the reason.
+// becomes invalid with the reason. A call that timed out is cached too, so that one slow or
+// hanging plugin does not make every later `ably help` wait again: it is listed as not
+// answering at once until its file changes (or the timeout is raised above the one it ran
+// out of).
 func fetchMetadata(cands []*Candidate, opts metadataOptions) {
 	cache := loadCache(opts.cachePath)
 	type call struct {
@@ -98,9 +101,16 @@ func fetchMetadata(cands []*Candidate, opts metadataOptions) {
 		if !c.runnable() {
 			continue
 		}
-		if out, ok := cache.lookup(c); ok {
-			applyMetadata(c, out)
-			continue
+		if e, ok := cache.lookup(c); ok {
+			switch d := e.timedOut(); {
+			case d == 0:
+				applyMetadata(c, []byte(e.Output))
+				continue
+			case d >= opts.timeout:
+				c.Status, c.Reason = statusInvalid, "metadata call "+describeRunError(errTimedOut, d)
+				continue
+			}
+			// It ran out of a shorter timeout than it has now: ask again.
 		}
 		cl := &call{c: c}
 		calls = append(calls, cl)
@@ -113,8 +123,12 @@ func fetchMetadata(cands []*Candidate, opts metadataOptions) {
 	wg.Wait()
 	for _, cl := range calls {
 		if cl.err != nil {
-			// Not cached: a timeout or a failed start may not happen next time.
 			cl.c.Status, cl.c.Reason = statusInvalid, "metadata call "+describeRunError(cl.err, opts.timeout)
+			if errors.Is(cl.err, errTimedOut) {
+				cache.storeTimeout(cl.c, opts.timeout)
+			}
+			// Other failures (a failed start, a crash, a flood) are quick to meet again, and
+			// may not happen next time: not cached.
 			continue
 		}
 		// Exit 0 with output: the plugin's definitive answer, good or bad.

@@ -88,9 +88,114 @@ func TestMetadataTimeoutInHelp(t *testing.T) {
 	if !strings.Contains(out, "ably-hang    metadata call timed out after 300ms") || !strings.Contains(out, "good   Good one") {
 		t.Errorf("help output:\n%s", out)
 	}
-	// Timeouts are not cached: the next run asks again.
-	if c := loadCache(cachePath(te.CacheDir)); len(c.entries) != 1 {
-		t.Errorf("cache holds %d entries, want only the good plugin's", len(c.entries))
+	// The timeouts are cached beside the good plugin's answer.
+	c := loadCache(cachePath(te.CacheDir))
+	if len(c.entries) != 3 {
+		t.Errorf("cache holds %d entries, want 3", len(c.entries))
+	}
+	for path, e := range c.entries {
+		want := time.Duration(0)
+		if strings.Contains(path, "hang") {
+			want = 300 * time.Millisecond
+		}
+		if e.timedOut() != want {
+			t.Errorf("%s: cached timeout %v, want %v", path, e.timedOut(), want)
+		}
+	}
+}
+
+func TestMetadataTimeoutCached(t *testing.T) {
+	needShell(t)
+	te := newTestEnv(t)
+	te.setenv("ABLY_PLUGIN_METADATA_TIMEOUT=300ms")
+	counter := filepath.Join(t.TempDir(), "count")
+	hang := writePlugin(t, te.PluginDir, "hang", `if [ "$1" = ably-plugin-metadata ]; then echo x >> `+counter+`; /bin/sleep 100; fi`)
+	writePlugin(t, te.PluginDir, "good", metadataPlugin("good", "Good one", ""))
+	calls := func() int {
+		data, _ := os.ReadFile(counter)
+		return strings.Count(string(data), "x")
+	}
+	const reason = "ably-hang   metadata call timed out after 300ms"
+	help := func(want int) {
+		t.Helper()
+		if code := te.run("help"); code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		if out := te.stdout.String(); !strings.Contains(out, reason) || !strings.Contains(out, "good   Good one") {
+			t.Errorf("help output:\n%s", out)
+		}
+		if got := calls(); got != want {
+			t.Errorf("metadata calls of the hanging plugin: %d, want %d", got, want)
+		}
+	}
+
+	// The first run waits for the timeout; the next ones answer from the cache, with the
+	// same reason.
+	help(1)
+	help(1)
+	te.run("plugin", "list")
+	if !strings.Contains(te.stdout.String(), "metadata call timed out after 300ms") || calls() != 1 {
+		t.Errorf("plugin list after a cached timeout: %d calls, output:\n%s", calls(), te.stdout.String())
+	}
+
+	// A new mtime (same content) asks again, and caches the new timeout.
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(hang, later, later); err != nil {
+		t.Fatal(err)
+	}
+	help(2)
+	help(2)
+
+	// A replaced file is asked again; once it answers, its answer is cached instead.
+	writePlugin(t, te.PluginDir, "hang", metadataPlugin("hang", "Answers now", counter))
+	te.run("help")
+	if out := te.stdout.String(); !strings.Contains(out, "hang   Answers now") || calls() != 3 {
+		t.Errorf("after replacing the plugin: %d calls, output:\n%s", calls(), out)
+	}
+	if e := loadCache(cachePath(te.CacheDir)).entries[hang]; e.timedOut() != 0 || e.Output == "" {
+		t.Errorf("cache entry after an answer: %+v", e)
+	}
+}
+
+func TestMetadataTimeoutCachedLongerTimeout(t *testing.T) {
+	needShell(t)
+	te := newTestEnv(t)
+	counter := filepath.Join(t.TempDir(), "count")
+	writePlugin(t, te.PluginDir, "slow", `if [ "$1" = ably-plugin-metadata ]; then echo x >> `+counter+`; /bin/sleep 100; fi`)
+	calls := func() int {
+		data, _ := os.ReadFile(counter)
+		return strings.Count(string(data), "x")
+	}
+	te.setenv("ABLY_PLUGIN_METADATA_TIMEOUT=400ms")
+	te.run("plugin", "list")
+	// A shorter or equal timeout keeps the cached failure, with the timeout it ran out of.
+	te.setenv("ABLY_PLUGIN_METADATA_TIMEOUT=200ms")
+	te.run("plugin", "list")
+	if !strings.Contains(te.stdout.String(), "metadata call timed out after 400ms") || calls() != 1 {
+		t.Errorf("shorter timeout: %d calls, output:\n%s", calls(), te.stdout.String())
+	}
+	// A longer one gives the plugin its chance again.
+	te.setenv("ABLY_PLUGIN_METADATA_TIMEOUT=500ms")
+	te.run("plugin", "list")
+	if !strings.Contains(te.stdout.String(), "metadata call timed out after 500ms") || calls() != 2 {
+		t.Errorf("longer timeout: %d calls, output:\n%s", calls(), te.stdout.String())
+	}
+}
+
+func TestMetadataCacheOtherFailuresNotCached(t *testing.T) {
+	needShell(t)
+	te := newTestEnv(t)
+	counter := filepath.Join(t.TempDir(), "count")
+	writePlugin(t, te.PluginDir, "crash", "echo x >> "+counter+"; echo oops >&2; exit 3")
+	for i := 0; i < 2; i++ {
+		te.run("plugin", "list")
+		if !strings.Contains(te.stdout.String(), "metadata call exited with status 3: oops") {
+			t.Errorf("plugin list:\n%s", te.stdout.String())
+		}
+	}
+	data, _ := os.ReadFile(counter)
+	if n := strings.Count(string(data), "x"); n != 2 {
+		t.Errorf("a crashing plugin was asked %d times, want 2: only timeouts are cached", n)
 	}
 }
 

@@ -139,6 +139,7 @@ func Condition(specs *Specs) func(cond string) (bool, error) {
 //	envfile NAME FILE           set variable NAME to FILE's content, trailing newline dropped
 //	                            (a token captured with `cp stdout FILE`), as $(cat FILE) would
 //	mkfifo PATH                 make a named pipe (Unix only)
+//	touch PATH                  give PATH a later modification time, its content unchanged
 //	pty N [steps...] prog ...   run prog on a pseudo-terminal, typing and waiting (see ptyCmd)
 //	p12fixture FILE             write a minimal DER PKCS#12 file (binary: txtar holds text only)
 //	p8fixture [-rsa] FILE       write a new APNs-style .p8 signing key (-rsa: an RSA key instead)
@@ -158,6 +159,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"realtime":   realtimeCmd,
 		"envfile":    envfileCmd,
 		"mkfifo":     mkfifoCmd,
+		"touch":      touchCmd,
 		"pty":        ptyCmd,
 		"p12fixture": p12fixtureCmd,
 		"p8fixture":  p8fixtureCmd,

@@ -78,6 +78,39 @@ func TestParseCapability(t *testing.T) {
 	}
 }
 
+func TestParseCapabilityDuplicateResource(t *testing.T) {
+	cases := map[string]string{
+		`{"chat":["publish"],"chat":["subscribe"]}`: `capability names resource "chat" twice (again at line 1, column 21): give each resource once, with all its operations in one array, e.g. {"chat":["publish","subscribe"]}`,
+		// Names are compared decoded; the position is the repeated name's opening quote.
+		"{\"a\":[\"*\"],\n  \"chat\":[\"publish\"],\n  \"\\u0063hat\":[\"publish\",\"history\"]}": `resource "chat" twice (again at line 3, column 3): give each resource once, with all its operations in one array, e.g. {"chat":["publish","history"]}`,
+		// An escaped quote inside the repeated name does not fool the position.
+		`{"a\"b":["publish"], "a\"b":["publish"]}`: `resource "a\"b" twice (again at line 1, column 22)`,
+		// Not arrays of strings: no merged example, and the duplicate is still what is named.
+		`{"x":["publish"],"x":1}`: `resource "x" twice (again at line 1, column 18): give each resource once, with all its operations in one array`,
+		// A third time is the second time that is named.
+		`{"x":["publish"],"y":["publish"],"x":["publish"],"y":["history"]}`: `resource "x" twice (again at line 1, column 34)`,
+	}
+	for in, want := range cases {
+		_, err := ParseCapability(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseCapability(%q) = %v, want an error containing %q", in, err, want)
+		}
+	}
+	if _, err := ParseCapability(`{"x":["publish"],"x":1}`); err != nil && strings.Contains(err.Error(), "e.g.") {
+		t.Errorf("a merged example of entries that are not all arrays: %v", err)
+	}
+	// Nested names (inside an operations array there are none) and names that differ only
+	// in case are distinct resources.
+	c, err := ParseCapability(`{"chat":["publish"],"Chat":["subscribe"]}`)
+	if err != nil || len(c) != 2 {
+		t.Errorf("resources differing in case: %v, %v", c, err)
+	}
+	// Syntax errors are still reported as such, even with a repeated name before them.
+	if _, err := ParseCapability(`{"a":["publish"],"a":["publish"],}`); err == nil || !strings.Contains(err.Error(), "not valid JSON") {
+		t.Errorf("a syntax error after a repeated name: %v", err)
+	}
+}
+
 func TestIssue(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC)
 	is := Issuer{Now: func() time.Time { return now }, Rand: bytes.NewReader([]byte{0xde, 0xad, 0xbe, 0xef})}

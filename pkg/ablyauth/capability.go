@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -61,6 +62,11 @@ func ParseCapability(s string) (Capability, error) {
 	}
 	if top == nil { // the JSON was null
 		return nil, errors.New(`capability must be a JSON object of resource to operations, not null`)
+	}
+	// encoding/json keeps the last of a repeated name: a resource given twice would lose
+	// the operations of the first silently.
+	if err := duplicateResource(data); err != nil {
+		return nil, err
 	}
 	c := make(Capability, len(top))
 	for r, raw := range top {
@@ -128,6 +134,80 @@ func suggestOperation(op string) string {
 		return fmt.Sprintf("did you mean %q?", best)
 	}
 	return fmt.Sprintf("known operations are %s, or \"*\"", strings.Join(operations[:], ", "))
+}
+
+// duplicateResource walks the top-level object of data (valid JSON, already decoded) and
+// names the first resource given more than once, where it is repeated, and the one entry
+// that would say it all. Names are compared decoded, so "chat" and "\u0063hat" are the same
+// resource, as Ably would read them.
+func duplicateResource(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil // not an object: the caller's decoding has said what is wrong
+	}
+	seen := map[string][]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		r, ok := tok.(string)
+		if !ok {
+			return nil
+		}
+		end := dec.InputOffset()
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil
+		}
+		if prev, dup := seen[r]; dup {
+			line, col := position(data, stringStart(data, end)+1)
+			return fmt.Errorf("capability names resource %q twice (again at line %d, column %d): give each resource once, with all its operations in one array%s",
+				r, line, col, mergedHint(r, append(prev, raw)))
+		}
+		seen[r] = []json.RawMessage{raw}
+	}
+	return nil
+}
+
+// stringStart is the offset of the opening quote of the JSON string that ends just before
+// end (the offset past its closing quote).
+func stringStart(data []byte, end int64) int64 {
+	for i := end - 2; i >= 0; i-- {
+		if data[i] != '"' {
+			continue
+		}
+		backslashes := 0
+		for j := i - 1; j >= 0 && data[j] == '\\'; j-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return i
+		}
+	}
+	return 0
+}
+
+// mergedHint is ", e.g. {"r":[ops of every entry]}" when each entry is an array of strings,
+// else "".
+func mergedHint(r string, entries []json.RawMessage) string {
+	var merged []string
+	for _, raw := range entries {
+		var ops []string
+		if json.Unmarshal(raw, &ops) != nil {
+			return ""
+		}
+		for _, op := range ops {
+			if !slices.Contains(merged, op) {
+				merged = append(merged, op)
+			}
+		}
+	}
+	if len(merged) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(map[string][]string{r: merged}) // strings always marshal
+	return ", e.g. " + string(b)
 }
 
 // capabilityJSONError turns a JSON decoding error into one naming line and column.

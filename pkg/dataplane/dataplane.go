@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -188,8 +189,15 @@ func ParseKey(rk resolve.Key) (ablyauth.Key, error) {
 		return ablyauth.Key{}, exitcode.Usagef("API key from %s: %v", rk.Key.Source, err)
 	}
 	if rk.App.Value != "" && key.AppID != rk.App.Value {
-		return ablyauth.Key{}, exitcode.Usagef("the API key from %s is for app %q, but the app from %s is %q: use a key of app %q, or ask for app %q",
-			rk.Key.Source, key.AppID, rk.App.Source, rk.App.Value, rk.App.Value, key.AppID)
+		asked, note := strconv.Quote(rk.App.Value), ""
+		switch {
+		case rk.AppName != "" && rk.AppName != rk.App.Value:
+			asked = rk.AppLabel()
+		case rk.UnknownTo != "":
+			note = fmt.Sprintf(" (no app of profile %q has that name, so it is taken as an ID)", rk.UnknownTo)
+		}
+		return ablyauth.Key{}, exitcode.Usagef("the API key from %s is for app %q, but the app from %s is %s%s: use a key of app %s, or ask for app %q",
+			rk.Key.Source, key.AppID, rk.App.Source, asked, note, asked, key.AppID)
 	}
 	return key, nil
 }

@@ -156,3 +156,28 @@ func TestCallsAndCollect(t *testing.T) {
 		t.Errorf("headers %v", r.Header)
 	}
 }
+
+// A key of another app than the one asked for is refused, naming the app asked for by its
+// name too when the profile knew it.
+func TestParseKeyOtherApp(t *testing.T) {
+	key := resolve.Value{Value: "appA.k:s", Source: "ABLY_API_KEY"}
+	if k, err := ParseKey(resolve.Key{Key: key, App: resolve.Value{Value: "appA", Source: "--app"}}); err != nil || k.AppID != "appA" {
+		t.Errorf("same app: %+v, %v", k, err)
+	}
+	for _, row := range []struct {
+		rk   resolve.Key
+		want string
+	}{
+		{resolve.Key{Key: key, App: resolve.Value{Value: "other1", Source: "--app"}},
+			`the API key from ABLY_API_KEY is for app "appA", but the app from --app is "other1": use a key of app "other1", or ask for app "appA"`},
+		{resolve.Key{Key: key, App: resolve.Value{Value: "appB", Source: "ABLY_APP_ID"}, AppName: "My app"},
+			`the API key from ABLY_API_KEY is for app "appA", but the app from ABLY_APP_ID is "My app" (appB): use a key of app "My app" (appB), or ask for app "appA"`},
+		{resolve.Key{Key: key, App: resolve.Value{Value: "Nobody knows", Source: "--app"}, UnknownTo: "main"},
+			`the API key from ABLY_API_KEY is for app "appA", but the app from --app is "Nobody knows" (no app of profile "main" has that name, so it is taken as an ID): use a key of app "Nobody knows", or ask for app "appA"`},
+	} {
+		_, err := ParseKey(row.rk)
+		if exitcode.Of(err) != exitcode.Usage || err.Error() != row.want {
+			t.Errorf("%+v: %v\nwant %s", row.rk, err, row.want)
+		}
+	}
+}

@@ -96,15 +96,25 @@ type Key struct {
 	// App is the app asked for (its ID), to check the key against; empty when a key from
 	// flag or environment came without --app or ABLY_APP_ID.
 	App Value
+	// AppName is the app's name when the profile knows it ("" otherwise), for messages.
+	AppName string
+	// UnknownTo is, for an app asked for beside a key from flag or environment that the
+	// selected profile knows neither by ID nor by name, that profile's alias: the value is
+	// then kept as an ID. "" otherwise.
+	UnknownTo string
 }
+
+// AppLabel names the app asked for in messages: "My app" (abc123), or the ID alone.
+func (k Key) AppLabel() string { return App{ID: k.App.Value, Name: k.AppName}.Label() }
 
 // APIKey finds the API key: --api-key, ABLY_API_KEY, else the selected profile's key for the
 // app (the app as App resolves it, names the profile knows included). With a key from flag
-// or environment the config file is not read, and the app is only what --app or ABLY_APP_ID
-// say.
+// or environment, the app is what --app or ABLY_APP_ID say: the config file is read only
+// when that is not the key's own app ID, to find an app the profile knows by that name (an
+// ID or name it does not know is kept as given, for the caller to check against the key).
 func (r *Resolver) APIKey() (Key, error) {
 	if v := r.first(r.opt.Flags.APIKey, FlagAPIKey, EnvAPIKey); v.Value != "" {
-		return Key{Key: v, App: r.first(r.opt.Flags.App, FlagApp, EnvApp)}, nil
+		return r.keyWithApp(v, r.first(r.opt.Flags.App, FlagApp, EnvApp))
 	}
 	p, err := r.Profile()
 	if err != nil {
@@ -126,7 +136,34 @@ func (r *Resolver) APIKey() (Key, error) {
 	if key == "" {
 		return Key{}, noKeyError(fmt.Sprintf("profile %q has no API key for app %q", p.Alias, app.ID))
 	}
-	return Key{Key: Value{key, fromProfile(p)}, App: Value{app.ID, app.Source}}, nil
+	return Key{Key: Value{key, fromProfile(p)}, App: Value{app.ID, app.Source}, AppName: app.Name}, nil
+}
+
+// keyWithApp is key, from flag or environment, with the app asked for beside it. The key's
+// own app ID needs no config file; any other value may be the name of an app the selected
+// profile knows (as App resolves names: a name two apps share is refused).
+func (r *Resolver) keyWithApp(key, asked Value) (Key, error) {
+	k := Key{Key: key, App: asked}
+	if keyApp, _, _ := strings.Cut(key.Value, "."); asked.Value == "" || asked.Value == keyApp {
+		return k, nil
+	}
+	p, err := r.Profile()
+	if err != nil {
+		return Key{}, err
+	}
+	if !p.Found {
+		return k, nil
+	}
+	app, known, err := knownApp(p, asked)
+	switch {
+	case err != nil:
+		return Key{}, err
+	case known:
+		k.App, k.AppName = Value{app.ID, asked.Source}, app.Name
+	default:
+		k.UnknownTo = p.Alias
+	}
+	return k, nil
 }
 
 func noKeyError(why string) error {

@@ -329,3 +329,55 @@ func TestAPIKeyApp(t *testing.T) {
 		t.Errorf("no current app: %v", err)
 	}
 }
+
+// With a key from flag or environment, --app or ABLY_APP_ID may name an app the profile
+// knows, as App resolves names; the key's own app ID needs no config file read.
+func TestAPIKeyAppNameWithKeyFromFlagOrEnv(t *testing.T) {
+	acct := config.Account{CurrentAppID: "id1", Apps: map[string]config.App{
+		"id1": {AppName: "prod"}, "id2": {AppName: "My app"}, "id3": {AppName: "twin"}, "id4": {AppName: "twin"},
+	}}
+	fx := &fixture{current: "work", accounts: map[string]config.Account{"work": acct}}
+	for _, row := range []struct {
+		flags    Flags
+		env      map[string]string
+		wantApp  Value
+		wantName string
+		wantErr  string
+		reads    int
+	}{
+		{flags: Flags{APIKey: "id2.k:s", App: "id2"}, wantApp: Value{"id2", "--app"}},
+		{flags: Flags{APIKey: "id2.k:s", App: "My app"}, wantApp: Value{"id2", "--app"}, wantName: "My app", reads: 1},
+		{env: map[string]string{EnvAPIKey: "id2.k:s", EnvApp: "My app"}, wantApp: Value{"id2", EnvApp}, wantName: "My app", reads: 1},
+		{flags: Flags{APIKey: "id2.k:s", App: "prod"}, wantApp: Value{"id1", "--app"}, wantName: "prod", reads: 1},
+		{flags: Flags{APIKey: "id2.k:s", App: "id1"}, wantApp: Value{"id1", "--app"}, wantName: "prod", reads: 1},
+		// Unknown to the profile: kept as given, for the caller to check against the key.
+		{flags: Flags{APIKey: "id2.k:s", App: "elsewhere"}, wantApp: Value{"elsewhere", "--app"}, reads: 1},
+		{flags: Flags{APIKey: "id2.k:s", App: "twin"}, wantErr: `2 apps of profile "work" are named "twin" (id3, id4)`, reads: 1},
+		{flags: Flags{APIKey: "id2.k:s", App: "My app", Profile: "nope"}, wantErr: `no profile "nope"`, reads: 1},
+	} {
+		fx.loads = 0
+		env := row.env
+		k, err := New(Options{Flags: row.flags, Load: fx.load, Getenv: func(k string) string { return env[k] }}).APIKey()
+		if fx.loads != row.reads {
+			t.Errorf("%+v %v: %d reads of the config file, want %d", row.flags, row.env, fx.loads, row.reads)
+		}
+		if row.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), row.wantErr) {
+				t.Errorf("%+v %v: err %v, want %q", row.flags, row.env, err, row.wantErr)
+			}
+			continue
+		}
+		if err != nil || k.App != row.wantApp || k.AppName != row.wantName || k.Key.Value != "id2.k:s" {
+			t.Errorf("%+v %v: got %+v, %v", row.flags, row.env, k, err)
+		}
+		if unknown := row.wantApp.Value == "elsewhere"; (k.UnknownTo == "work") != unknown || (!unknown && k.UnknownTo != "") {
+			t.Errorf("%+v %v: UnknownTo %q", row.flags, row.env, k.UnknownTo)
+		}
+	}
+	// No profile at all: the value is kept as given.
+	none := &fixture{}
+	k, err := New(Options{Flags: Flags{APIKey: "id2.k:s", App: "My app"}, Load: none.load}).APIKey()
+	if err != nil || k.App != (Value{"My app", "--app"}) || k.AppName != "" || k.UnknownTo != "" {
+		t.Errorf("no profile: %+v, %v", k, err)
+	}
+}
