@@ -13,10 +13,10 @@ type keyRef struct {
 }
 
 // keyArgHelp says what a KEY argument may be.
-const keyArgHelp = "a key ID, APPID.KEYID, or the key itself"
+const keyArgHelp = "a key ID, APPID.KEYID, the key itself, or its label"
 
-// parseKeyRef reads KEY: a key ID, APPID.KEYID, or a whole key APPID.KEYID:SECRET (of which
-// only the name is used). Errors never repeat a secret.
+// parseKeyRef reads KEY: a key ID (or a label: findKey), APPID.KEYID, or a whole key
+// APPID.KEYID:SECRET (of which only the name is used). Errors never repeat a secret.
 func parseKeyRef(arg string) (keyRef, error) {
 	name, _, _ := strings.Cut(arg, ":")
 	name = strings.TrimSpace(name)

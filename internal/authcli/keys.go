@@ -172,11 +172,28 @@ func keyApp(ctx context.Context, s *session.Session, appFlag string, ref keyRef)
 // findKey picks the key named from an app's keys, or says which keys there are.
 func findKey(keys []control.Key, app session.AppRef, ref keyRef) (control.Key, error) {
 	names := make([]string, 0, len(keys))
+	var labelled []control.Key
 	for _, k := range keys {
 		if k.ID == ref.KeyID {
 			return k, nil
 		}
+		if ref.AppID == "" && k.Name == ref.KeyID {
+			labelled = append(labelled, k)
+		}
 		names = append(names, k.AppID+"."+k.ID)
+	}
+	// Not a key ID: a label, as the official CLI also takes, when it names one key.
+	switch len(labelled) {
+	case 1:
+		return labelled[0], nil
+	case 0:
+	default:
+		ids := make([]string, len(labelled))
+		for i, k := range labelled {
+			ids[i] = k.AppID + "." + k.ID
+		}
+		return control.Key{}, exitcode.Usagef("%d keys of app %s are labelled %q (%s): give the key name instead",
+			len(labelled), app.Label(), ref.KeyID, strings.Join(ids, ", "))
 	}
 	known := "the app has no keys"
 	if len(names) > 0 {
