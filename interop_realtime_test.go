@@ -16,6 +16,7 @@ import (
 
 	"github.com/ably/ably-suite/internal/scripttest"
 	"github.com/ably/ably-suite/pkg/ablyauth"
+	"github.com/ably/ably-suite/pkg/fakeserver"
 	"github.com/ably/ably-suite/pkg/realtimetest"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
@@ -123,7 +124,7 @@ type jsSubscribed struct {
 // store; presence, capabilities, JWTs, a dropped transport and a server AUTH behave as the
 // SDK expects.
 func TestRealtimeInterop(t *testing.T) {
-	var spec *resttest.Spec
+	var spec fakeserver.Checker
 	if s := scripttest.LoadSpec(t); s != nil {
 		spec = s.REST
 	}

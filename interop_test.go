@@ -12,6 +12,7 @@ import (
 
 	"github.com/ably/ably-suite/internal/scripttest"
 	"github.com/ably/ably-suite/pkg/ablyauth"
+	"github.com/ably/ably-suite/pkg/fakeserver"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
 
@@ -61,7 +62,7 @@ func suite(t *testing.T, srv *resttest.Server, args ...string) string {
 // and token calls get the answers it expects. Every request is checked against
 // platform-v1.yaml as well.
 func TestRESTInterop(t *testing.T) {
-	var spec *resttest.Spec
+	var spec fakeserver.Checker
 	if s := scripttest.LoadSpec(t); s != nil {
 		spec = s.REST
 	}

@@ -154,7 +154,7 @@ func faultArgs(ts *testscript.TestScript, cmd string, args []string) fakeserver.
 // without !, fail if a request or response broke the spec (passing, saying so, when the
 // spec is missing); with !, require at least one, print them and forget them.
 func violationsCommand(ts *testscript.TestScript, cmd, server string, neg bool, srv *fakeserver.Server) {
-	if srv.Spec() == nil {
+	if srv.Checker() == nil {
 		if neg {
 			ts.Fatalf("! %s violations: %s does not validate (its spec is missing); guard the line with [spec]", cmd, server)
 		}

@@ -10,6 +10,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/emulator"
+	"github.com/ably/ably-suite/pkg/fakeserver"
 	"github.com/ably/ably-suite/pkg/realtimetest"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
@@ -21,12 +23,13 @@ type restServerKey struct{}
 // it is nil, and exports its URL as ABLY_ENDPOINT and REST_URL (DESIGN §7). It knows every
 // key of the script's fake Control API, as it is at the time of each request, so keys
 // seeded with `fake key` or created with `ably auth keys create` work, and the mutable
-// messages rules of its namespaces (see controlMutable).
+// messages rules of its namespaces (emulator.KeysOf and MutableOf: a namespace with
+// mutableMessages, seeded with `fake namespace APPID NS mutableMessages=true`).
 //
 // The same port serves the fake Realtime API (pkg/realtimetest) on the same store, so
 // ABLY_ENDPOINT serves both planes; the realtime command drives it.
-func startREST(env *testscript.Env, ctl *controltest.Server, spec *resttest.Spec) {
-	rt := realtimetest.New(realtimetest.WithREST(resttest.WithKeys(controlKeys(ctl)), resttest.WithSpec(spec), resttest.WithMutable(controlMutable(ctl))))
+func startREST(env *testscript.Env, ctl *controltest.Server, spec fakeserver.Checker) {
+	rt := realtimetest.New(realtimetest.WithREST(resttest.WithKeys(emulator.KeysOf(ctl)), resttest.WithSpec(spec), resttest.WithMutable(emulator.MutableOf(ctl))))
 	clients := &scriptClients{m: map[string]*rtClient{}}
 	env.Defer(rt.Close)
 	env.Defer(clients.closeAll) // deferred calls run last first: the clients go first
@@ -35,38 +38,6 @@ func startREST(env *testscript.Env, ctl *controltest.Server, spec *resttest.Spec
 	env.Values[realtimeClientsKey{}] = clients
 	env.Setenv("REST_URL", rt.URL)
 	env.Setenv("ABLY_ENDPOINT", rt.URL)
-}
-
-// controlMutable allows mutable messages on a channel whose namespace (the name's part
-// before its first colon) has, in the fake Control API, a rule with mutableMessages: seed
-// one with `fake namespace APPID NS mutableMessages=true`.
-func controlMutable(ctl *controltest.Server) func(appID, channel string) bool {
-	return func(appID, channel string) bool {
-		ns, _, ok := strings.Cut(channel, ":")
-		if !ok {
-			return false
-		}
-		for _, n := range ctl.Namespaces(appID) {
-			if n.ID == ns && n.MutableMessages {
-				return true
-			}
-		}
-		return false
-	}
-}
-
-// controlKeys looks a key up among the fake Control API's keys.
-func controlKeys(ctl *controltest.Server) func(string) (resttest.Key, bool) {
-	return func(name string) (resttest.Key, bool) {
-		appID, _, _ := strings.Cut(name, ".")
-		for _, k := range ctl.Keys(appID) {
-			if k.AppID+"."+k.ID == name {
-				return resttest.Key{Key: k.Key, Capability: k.Capability,
-					Revoked: k.Status == controltest.KeyRevoked, RevocableTokens: k.RevocableTokens}, true
-			}
-		}
-		return resttest.Key{}, false
-	}
 }
 
 // restCmd arranges and inspects the script's fake REST API:

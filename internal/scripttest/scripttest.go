@@ -17,7 +17,9 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/ably/ably-suite/pkg/controltest"
-	"github.com/ably/ably-suite/pkg/resttest"
+	"github.com/ably/ably-suite/pkg/controltest/controlspec"
+	"github.com/ably/ably-suite/pkg/fakeserver"
+	"github.com/ably/ably-suite/pkg/resttest/restspec"
 )
 
 // serverKey is where Seal leaves the script's fake Control API in Env.Values.
@@ -83,8 +85,8 @@ func envNames(vars []string) []string {
 
 // Specs are the API descriptions the scripts' fakes check against.
 type Specs struct {
-	Control *controltest.Spec // control-v1.yaml
-	REST    *resttest.Spec    // platform-v1.yaml
+	Control fakeserver.Checker // control-v1.yaml
+	REST    fakeserver.Checker // platform-v1.yaml
 }
 
 // LoadSpec loads the API specs (../shared/spec/control-v1.yaml and platform-v1.yaml beside
@@ -92,10 +94,10 @@ type Specs struct {
 // and otherwise runs the scripts without spec checking, saying so, with a nil *Specs.
 func LoadSpec(t testing.TB) *Specs {
 	t.Helper()
-	controlPath, err := controltest.SpecPath()
+	controlPath, err := controlspec.Path()
 	var restPath string
 	if err == nil {
-		restPath, err = resttest.SpecPath()
+		restPath, err = restspec.Path()
 	}
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -105,10 +107,10 @@ func LoadSpec(t testing.TB) *Specs {
 		return nil
 	}
 	var specs Specs
-	if specs.Control, err = controltest.LoadSpec(controlPath); err != nil {
+	if specs.Control, err = controlspec.Load(controlPath); err != nil {
 		t.Fatal(err)
 	}
-	if specs.REST, err = resttest.LoadSpec(restPath); err != nil {
+	if specs.REST, err = restspec.Load(restPath); err != nil {
 		t.Fatal(err)
 	}
 	return &specs
@@ -158,6 +160,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"rest":       restCmd,
 		"realtime":   realtimeCmd,
 		"envfile":    envfileCmd,
+		"exports":    exportsCmd,
 		"mkfifo":     mkfifoCmd,
 		"touch":      touchCmd,
 		"pty":        ptyCmd,

@@ -144,6 +144,15 @@ func removeStaleTemps(dir string) {
 	}
 }
 
+// WriteFile writes a file of the suite's own beside the config file (such as the emulator's
+// pid file): its directory made if need be (0700), the file 0600, written atomically.
+func WriteFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	return writeAtomic(path, data, 0o600)
+}
+
 // writeAtomic replaces path with data so that a reader (or a crash at any point) sees either
 // the old file or the new one, never a partial one.
 func writeAtomic(path string, data []byte, perm fs.FileMode) (err error) {

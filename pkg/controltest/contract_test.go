@@ -11,18 +11,16 @@ import (
 	"time"
 
 	"github.com/ably/ably-suite/pkg/controltest"
-	"github.com/ably/ably-suite/pkg/fakeserver"
+	"github.com/ably/ably-suite/pkg/controltest/controlspec"
+	"github.com/ably/ably-suite/pkg/fakeserver/openapi"
 )
 
 // specServer starts a server that checks everything against control-v1.yaml; without the
 // spec the test is skipped (failed under CI).
 func specServer(t *testing.T) *controltest.Server {
 	t.Helper()
-	path := controltest.RequireSpec(t)
 	srv := newServer(t)
-	if err := srv.ValidateWith(path); err != nil {
-		t.Fatal(err)
-	}
+	srv.UseChecker(controlspec.MustLoad(t))
 	return srv
 }
 
@@ -146,7 +144,7 @@ func TestContractCatchesBadRequests(t *testing.T) {
 		{"GET /v1/apps/" + app.ID + "/widgets: request: no such operation"},
 		{"GET /v1/me: request:", "Authorization"},
 	}
-	fakeserver.WantViolations(t, got, wantParts...)
+	openapi.WantViolations(t, got, wantParts...)
 	srv.ResetSpecViolations()
 	if v := srv.SpecViolations(); len(v) != 0 {
 		t.Errorf("after reset: %q", v)
@@ -194,7 +192,7 @@ func TestContractSkipsDeliberateBreakage(t *testing.T) {
 
 func TestSpecPathMessage(t *testing.T) {
 	t.Chdir(t.TempDir())
-	_, err := controltest.SpecPath()
+	_, err := controlspec.Path()
 	if err == nil || !strings.Contains(err.Error(), "no go.mod") {
 		t.Errorf("SpecPath outside a module: %v", err)
 	}
@@ -203,7 +201,7 @@ func TestSpecPathMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(dir + "/mod")
-	_, err = controltest.SpecPath()
+	_, err = controlspec.Path()
 	if err == nil || !strings.Contains(err.Error(), "the Control API spec is missing at "+dir+"/shared/spec/control-v1.yaml: CI must have ../shared beside the checkout") {
 		t.Errorf("SpecPath without ../shared: %v", err)
 	}

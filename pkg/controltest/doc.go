@@ -24,8 +24,9 @@
 // failures (AddFault: a status such as 429 with Retry-After, a delay, a malformed body,
 // for the next N matching requests), and inspect what the client sent (Requests).
 //
-// ValidateWith (or WithSpec) makes the server check every request it receives and every
-// response it sends against the OpenAPI description; SpecViolations lists what did not
+// WithSpec (or UseChecker), with the check controlspec.Load makes of control-v1.yaml, makes
+// the server check every request it receives and every response it sends against the
+// OpenAPI description; SpecViolations lists what did not
 // conform, so a client's test can assert that it speaks the documented API. The fake departs
 // from the description only where the real API does: the fields it returns beyond it
 // (stats' inProgress, namespaces' identified) are not violations.

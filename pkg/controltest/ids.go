@@ -3,6 +3,7 @@ package controltest
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"io"
 )
 
 const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -24,9 +25,15 @@ func (s *Server) newID() string {
 	return string(b[:])
 }
 
-// keySecret derives a key's secret from its name: stable across runs, 43 characters like a
-// real one.
-func keySecret(keyName string) string {
+// keySecret is a new key's secret, 43 characters like a real one: random with WithRandom,
+// else derived from its name (stable across runs). The caller holds s.mu.
+func (s *Server) keySecret(keyName string) string {
+	if s.rand != nil {
+		b := make([]byte, 32)
+		if _, err := io.ReadFull(s.rand, b); err == nil {
+			return base64.RawURLEncoding.EncodeToString(b)
+		}
+	}
 	sum := sha256.Sum256([]byte("controltest:" + keyName))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }

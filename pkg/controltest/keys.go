@@ -59,7 +59,7 @@ func (s *Server) addKey(appID string, k Key) *Key {
 	}
 	if k.Key == "" {
 		name := appID + "." + k.ID
-		k.Key = name + ":" + keySecret(name)
+		k.Key = name + ":" + s.keySecret(name)
 	}
 	if k.Capability == nil {
 		k.Capability = map[string][]string{"*": {"*"}}

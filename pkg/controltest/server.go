@@ -1,6 +1,7 @@
 package controltest
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,7 +15,7 @@ const maxBody = 16 << 20
 
 // Server is a running fake Control API. Its methods are safe for concurrent use. The
 // request log, faults and spec checking are pkg/fakeserver's: Requests, AddFault,
-// ValidateWith, SpecViolations and the rest come from the embedded fakeserver.Server.
+// UseChecker, SpecViolations and the rest come from the embedded fakeserver.Server.
 type Server struct {
 	*fakeserver.Server
 
@@ -23,7 +24,8 @@ type Server struct {
 
 	mux  *http.ServeMux
 	now  func() time.Time
-	spec *Spec // checking from the start; nil: none
+	rand io.Reader          // key secrets; nil: derived from the key's name (reproducible)
+	spec fakeserver.Checker // checking from the start; nil: none
 
 	mu         sync.Mutex // guards everything below
 	seq        int        // last ID handed out
@@ -46,9 +48,17 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
 
-// WithSpec makes the server check every request and response against spec (see
-// ValidateWith). A nil spec leaves validation off.
-func WithSpec(spec *Spec) Option {
+// WithRandom makes the server draw new keys' secrets from r, as the real API does, instead
+// of deriving them from the key's name (reproducible, for tests): for a fake others can reach,
+// such as the emulator, where a derivable secret would be anyone's.
+func WithRandom(r io.Reader) Option {
+	return func(s *Server) { s.rand = r }
+}
+
+// WithSpec makes the server check every request and response with spec (controlspec.Load,
+// for control-v1.yaml) from the start; see UseChecker and SpecViolations. A nil spec leaves
+// checking off.
+func WithSpec(spec fakeserver.Checker) Option {
 	return func(s *Server) { s.spec = spec }
 }
 
@@ -76,8 +86,7 @@ func New(opts ...Option) *Server {
 		},
 		Now:     s.now,
 		MaxBody: maxBody,
-		Spec:    s.spec,
-		Rules:   specRules(),
+		Checker: s.spec,
 	})
 	s.URL = s.Origin() + "/v1"
 	return s

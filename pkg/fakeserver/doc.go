@@ -13,8 +13,11 @@
 //  5. the status answered is logged, and with a spec in use the answer is checked too.
 //
 // Tests read what was sent with Requests and RequestsMatching, and what broke the spec with
-// SpecViolations. Spec checking uses kin-openapi; SpecRules says where an API's fake departs
-// from its published description on purpose (fields the real API sends beyond it, paths it
-// lacks), so that what remains is a real disagreement. SpecPath finds the descriptions
-// beside the suite's checkout, in ../shared/spec, where tests read them from.
+// SpecViolations. The check is a Checker (Config.Checker, UseChecker): package
+// fakeserver/openapi makes one from an OpenAPI description with kin-openapi, with Rules that
+// say where an API's fake departs from it on purpose (fields the real API sends beyond it,
+// paths it lacks), so that what remains is a real disagreement; openapi.SpecPath finds the
+// descriptions beside the suite's checkout, in ../shared/spec, where tests read them from.
+// This package itself links no spec checking, so a program serving a fake (the emulator)
+// carries none of it.
 package fakeserver

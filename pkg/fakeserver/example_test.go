@@ -8,7 +8,7 @@ import (
 )
 
 // A fake of another API is its handler and its error body; Start adds the log and the
-// faults (and, with ValidateWith, the spec check).
+// faults (and, with UseChecker, the spec check).
 func Example() {
 	api := http.NewServeMux()
 	api.HandleFunc("GET /time", func(w http.ResponseWriter, r *http.Request) {

@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/ably/ably-suite/pkg/fakeserver"
+	"github.com/ably/ably-suite/pkg/fakeserver/openapi"
 )
 
 // widgetsSpec is a small API of the test's own, so that the plumbing is tested apart from
@@ -70,7 +71,7 @@ func writeSpec(t *testing.T) string {
 
 // widgets is a fake of the widgets API: it answers POST /v1/widgets with the name it was
 // sent (or the nickname) and an id, and for the name "extra" a field the spec does not allow.
-func widgets(t *testing.T, rules fakeserver.SpecRules) *fakeserver.Server {
+func widgets(t *testing.T) *fakeserver.Server {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/widgets", func(w http.ResponseWriter, r *http.Request) {
@@ -98,8 +99,7 @@ func widgets(t *testing.T, rules fakeserver.SpecRules) *fakeserver.Server {
 		WriteError: func(w http.ResponseWriter, status int, message string) {
 			http.Error(w, "widgets: "+message, status)
 		},
-		Now:   func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
-		Rules: rules,
+		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 	})
 	t.Cleanup(srv.Close)
 	return srv
@@ -139,7 +139,7 @@ func send(t *testing.T, srv *fakeserver.Server, method, path, auth, body string)
 // TestPipeline: the handler sees the whole body; the log has the request as sent, its
 // status and the server's time, and copies out of it do not change it.
 func TestPipeline(t *testing.T) {
-	srv := widgets(t, fakeserver.SpecRules{})
+	srv := widgets(t)
 	if a := send(t, srv, "POST", "/v1/widgets?dry=1", "Bearer x", `{"name":"a"}`); a.status != 201 || !strings.Contains(a.body, `"name":"a"`) {
 		t.Fatalf("%+v", a)
 	}
@@ -172,7 +172,7 @@ func TestPipeline(t *testing.T) {
 
 // TestFaults: a fault answers with the server's own error body, or a raw one, and runs out.
 func TestFaults(t *testing.T) {
-	srv := widgets(t, fakeserver.SpecRules{})
+	srv := widgets(t)
 	srv.AddFault(fakeserver.Fault{Method: "POST", Path: "/widgets", Status: 503, RetryAfter: "7", Times: 1})
 	srv.AddFault(fakeserver.Fault{Path: "/v1/widgets", Status: 200, Body: "{broken", Times: 1})
 
@@ -195,19 +195,21 @@ func TestFaults(t *testing.T) {
 // rules' exceptions and nothing else left out.
 func TestSpecCheck(t *testing.T) {
 	var rewritten []string
-	srv := widgets(t, fakeserver.SpecRules{
+	srv := widgets(t)
+	if srv.Checker() != nil {
+		t.Fatal("checking before UseChecker")
+	}
+	spec, err := openapi.Load(writeSpec(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.UseChecker(spec.Checker(openapi.Rules{
 		Unspecified: []string{"GET /v1/unlisted"},
 		RequestBody: func(route string, body []byte) []byte {
 			rewritten = append(rewritten, route)
 			return []byte(strings.ReplaceAll(string(body), `"nickname"`, `"name"`))
 		},
-	})
-	if srv.Spec() != nil {
-		t.Fatal("checking before ValidateWith")
-	}
-	if err := srv.ValidateWith(writeSpec(t)); err != nil {
-		t.Fatal(err)
-	}
+	}))
 	srv.AddFault(fakeserver.Fault{Path: "/widgets", Status: 500, Body: "{nope", Times: 1})
 
 	send(t, srv, "POST", "/v1/widgets", "Bearer t", `{"name":"faulted"}`) // a fault's answer is not checked
@@ -229,12 +231,12 @@ func TestSpecCheck(t *testing.T) {
 		{"GET /v1/gadgets: request: security:", "base64 of user:password"},
 		{"GET /v1/nowhere: request: no such operation in the spec"},
 	}
-	fakeserver.WantViolations(t, got, want...)
+	openapi.WantViolations(t, got, want...)
 	if len(rewritten) == 0 || rewritten[0] != "/widgets" {
 		t.Errorf("RequestBody saw routes %q, want the spec's /widgets", rewritten)
 	}
 	srv.ResetSpecViolations()
-	srv.UseSpec(nil)
+	srv.UseChecker(nil)
 	send(t, srv, "GET", "/v1/nowhere", "", "")
 	if v := srv.SpecViolations(); len(v) != 0 {
 		t.Errorf("with checking off: %q", v)
@@ -250,20 +252,20 @@ func TestLoadSpec(t *testing.T) {
 	if err := os.WriteFile(path, []byte(badDefault), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fakeserver.LoadSpec(path); err == nil || !strings.Contains(err.Error(), "is not valid OpenAPI") {
+	if _, err := openapi.Load(path); err == nil || !strings.Contains(err.Error(), "is not valid OpenAPI") {
 		t.Errorf("a bad default: %v", err)
 	}
-	if _, err := fakeserver.LoadSpec(path, fakeserver.Tolerating(openapi3.DisableSchemaDefaultsValidation())); err != nil {
+	if _, err := openapi.Load(path, openapi.Tolerating(openapi3.DisableSchemaDefaultsValidation())); err != nil {
 		t.Errorf("a bad default, tolerated: %v", err)
 	}
 	noServer := filepath.Join(dir, "no-server.yaml")
 	if err := os.WriteFile(noServer, []byte(strings.Replace(widgetsSpec, `servers: [{url: "https://widgets.example/v1"}]`, "", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fakeserver.LoadSpec(noServer); err == nil || !strings.Contains(err.Error(), "names no server") {
+	if _, err := openapi.Load(noServer); err == nil || !strings.Contains(err.Error(), "names no server") {
 		t.Errorf("no server: %v", err)
 	}
-	amended, err := fakeserver.LoadSpec(writeSpec(t), fakeserver.Amending(func(doc *openapi3.T) error {
+	amended, err := openapi.Load(writeSpec(t), openapi.Amending(func(doc *openapi3.T) error {
 		return fmt.Errorf("cannot amend %s", doc.Info.Title)
 	}))
 	if err == nil || !strings.Contains(err.Error(), "cannot amend Widgets") || amended != nil {
@@ -281,7 +283,7 @@ func TestSpecPath(t *testing.T) {
 	}
 	t.Chdir(filepath.Join(dir, "mod", "sub"))
 	want := filepath.Join(dir, "shared", "spec", "widgets.yaml")
-	if _, err := fakeserver.SpecPath("the Widgets spec", "widgets.yaml"); err == nil || err.Error() != "the Widgets spec is missing at "+want+": CI must have ../shared beside the checkout" {
+	if _, err := openapi.SpecPath("the Widgets spec", "widgets.yaml"); err == nil || err.Error() != "the Widgets spec is missing at "+want+": CI must have ../shared beside the checkout" {
 		t.Errorf("missing: %v", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(want), 0o755); err != nil {
@@ -290,7 +292,7 @@ func TestSpecPath(t *testing.T) {
 	if err := os.WriteFile(want, []byte(widgetsSpec), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := fakeserver.SpecPath("the Widgets spec", "widgets.yaml"); err != nil || got != want {
+	if got, err := openapi.SpecPath("the Widgets spec", "widgets.yaml"); err != nil || got != want {
 		t.Errorf("SpecPath = %q, %v; want %q", got, err, want)
 	}
 }

@@ -25,10 +25,9 @@ type Config struct {
 	Now func() time.Time
 	// MaxBody bounds what is read of a request body; 0 is DefaultMaxBody.
 	MaxBody int64
-	// Spec, if not nil, turns spec checking on from the start (see UseSpec).
-	Spec *Spec
-	// Rules is how the spec applies to this API (see SpecRules).
-	Rules SpecRules
+	// Checker, if not nil, checks every request and response from the start (see
+	// UseChecker).
+	Checker Checker
 }
 
 // Server is a running fake. Its methods are safe for concurrent use.
@@ -38,8 +37,8 @@ type Server struct {
 	faults faultList
 	log    requestLog
 
-	mu         sync.Mutex // guards spec and violations
-	spec       *Spec
+	mu         sync.Mutex // guards checker and violations
+	checker    Checker
 	violations []string
 }
 
@@ -55,7 +54,7 @@ func Start(cfg Config) *Server {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
-	s := &Server{cfg: cfg, spec: cfg.Spec, log: requestLog{now: cfg.Now}}
+	s := &Server{cfg: cfg, checker: cfg.Checker, log: requestLog{now: cfg.Now}}
 	s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
 }
@@ -98,7 +97,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.finish(entry, rec.status)
 	if check != nil && !faulted && rec.status != 0 {
-		s.checkResponse(check, rec)
+		s.violate(check(rec.status, rec.Header(), rec.body.Bytes()))
 	}
 }
 

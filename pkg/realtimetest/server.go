@@ -287,3 +287,18 @@ func statusOf(code int) int {
 }
 
 func strconvQuote(s string) string { return strconv.Quote(s) }
+
+// Shutdown tells every live connection the server is going away (DISCONNECTED 80003, which
+// a client retries, RTN15h3), waits until they have gone or ctx ends, then closes the server.
+func (s *Server) Shutdown(ctx context.Context) {
+	s.mu.Lock()
+	for _, ss := range s.sessions {
+		if ss.t != nil {
+			ss.t.send(proto.ProtocolMessage{Action: proto.ActionDisconnected,
+				Error: errInfo(CodeDisconnected, statusOf(CodeDisconnected), "the server is shutting down")}, true)
+		}
+	}
+	s.mu.Unlock()
+	_ = s.WaitConnections(ctx, 0)
+	s.Close()
+}

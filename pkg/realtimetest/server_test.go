@@ -11,16 +11,13 @@ import (
 
 	"github.com/ably/ably-suite/pkg/realtime/proto"
 	"github.com/ably/ably-suite/pkg/resttest"
+	"github.com/ably/ably-suite/pkg/resttest/restspec"
 )
 
 // The REST fake answers on the same port, its faults and request log intact, and the
 // WebSocket route is no spec violation.
 func TestRESTOnTheSamePort(t *testing.T) {
-	spec, err := resttest.LoadSpec(resttest.RequireSpec(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := newServer(t, WithREST(resttest.WithSpec(spec)))
+	srv := newServer(t, WithREST(resttest.WithSpec(restspec.MustLoad(t))))
 	if srv.Server.URL != srv.URL || srv.Origin() != srv.URL {
 		t.Errorf("URLs %q, %q, %q: want one", srv.Server.URL, srv.URL, srv.Origin())
 	}

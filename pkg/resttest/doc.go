@@ -110,7 +110,7 @@
 // Errors are Ably error bodies, {"error":{"message","code","statusCode","href"}}, with the
 // x-ably-errorcode and x-ably-errormessage headers, as the real API sends them.
 //
-// ValidateWith (or WithSpec, with a spec from LoadSpec) makes the server check every request
+// WithSpec (or UseChecker), with the check restspec.Load makes, has the server check every request
 // and response against Ably's REST API description, platform-v1.yaml, as pkg/controltest
 // does against control-v1.yaml; SpecViolations lists what did not conform. Of the fake's
 // operations, platform-v1.yaml lacks revokeTokens, POST /messages,

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ably/ably-suite/pkg/resttest/restspec"
 )
 
 // reply is a channel route's answer.
@@ -132,10 +134,12 @@ func channelServer(t *testing.T, now *time.Time, opts ...Option) *Server {
 	opts = append([]Option{WithClock(func() time.Time { return *now }), WithRandom(&fixedRandom{})}, opts...)
 	srv := New(opts...)
 	t.Cleanup(srv.Close)
-	if path, err := SpecPath(); err == nil {
-		if err := srv.ValidateWith(path); err != nil {
+	if path, err := restspec.Path(); err == nil {
+		spec, err := restspec.Load(path)
+		if err != nil {
 			t.Fatal(err)
 		}
+		srv.UseChecker(spec)
 		t.Cleanup(func() {
 			for _, v := range srv.SpecViolations() {
 				t.Errorf("spec violation: %s", v)
@@ -156,7 +160,7 @@ func splitKey(key string) (name, secret string) {
 // checked at all).
 func expectViolations(t *testing.T, srv *Server, parts ...string) {
 	t.Helper()
-	if srv.Spec() == nil {
+	if srv.Checker() == nil {
 		return
 	}
 	got := srv.SpecViolations()

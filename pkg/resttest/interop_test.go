@@ -11,6 +11,7 @@ import (
 	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/rest"
 	"github.com/ably/ably-suite/pkg/resttest"
+	"github.com/ably/ably-suite/pkg/resttest/restspec"
 )
 
 // The suite's own REST client and JWT signer work with the fake, which checks them with
@@ -19,10 +20,12 @@ import (
 func TestSuiteClientInterop(t *testing.T) {
 	srv := resttest.New()
 	defer srv.Close()
-	if path, err := resttest.SpecPath(); err == nil {
-		if err := srv.ValidateWith(path); err != nil {
+	if path, err := restspec.Path(); err == nil {
+		spec, err := restspec.Load(path)
+		if err != nil {
 			t.Fatal(err)
 		}
+		srv.UseChecker(spec)
 	}
 	const key = "app1.key1:s3cr3t"
 	srv.AddKey(resttest.Key{Key: key})

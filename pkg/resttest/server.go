@@ -18,7 +18,7 @@ const MaxClockSkew = 10 * time.Minute
 
 // Server is a running fake REST API. Its methods are safe for concurrent use. The request
 // log, faults and spec checking are pkg/fakeserver's, as in pkg/controltest: Requests,
-// AddFault, ValidateWith, SpecViolations and the rest come from the embedded
+// AddFault, UseChecker, SpecViolations and the rest come from the embedded
 // fakeserver.Server.
 type Server struct {
 	*fakeserver.Server
@@ -28,7 +28,7 @@ type Server struct {
 
 	now    func() time.Time
 	rand   io.Reader                        // message IDs; read with mu held
-	spec   *Spec                            // checking from the start; nil: none
+	spec   fakeserver.Checker               // checking from the start; nil: none
 	lookup func(keyName string) (Key, bool) // nil: only keys added with AddKey
 	// mutable says where messages may be fetched by serial, changed and annotated; nil:
 	// nowhere. Called without mu.
@@ -101,9 +101,15 @@ func New(opts ...Option) *Server {
 		},
 		Now:     s.now,
 		MaxBody: maxBody,
-		Spec:    s.spec,
-		Rules:   specRules(),
+		Checker: s.spec,
 	})
 	s.URL = s.Origin()
 	return s
+}
+
+// WithSpec makes the server check every request and response with spec (restspec.Load, for
+// platform-v1.yaml) from the start; see UseChecker and SpecViolations. A nil spec leaves
+// checking off.
+func WithSpec(spec fakeserver.Checker) Option {
+	return func(s *Server) { s.spec = spec }
 }

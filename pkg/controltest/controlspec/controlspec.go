@@ -1,4 +1,7 @@
-package controltest
+// Package controlspec holds pkg/controltest's fake to the Control API's published
+// description (control-v1.yaml): Load gives the fakeserver.Checker for controltest.WithSpec,
+// with the few places where the real API, and so the fake, departs from the description.
+package controlspec
 
 import (
 	"bytes"
@@ -6,24 +9,39 @@ import (
 	"testing"
 
 	"github.com/ably/ably-suite/pkg/fakeserver"
+	"github.com/ably/ably-suite/pkg/fakeserver/openapi"
 )
 
-// Spec is a loaded OpenAPI description of the Control API (pkg/fakeserver's).
-type Spec = fakeserver.Spec
+// Load reads and checks an OpenAPI 3 description of the Control API (control-v1.yaml) and
+// returns the check of a fake's traffic against it. The YAML is read as YAML 1.2, so the
+// unquoted `off` in the MongoDB rule enums stays the string "off".
+func Load(path string) (fakeserver.Checker, error) {
+	sp, err := openapi.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return sp.Checker(rules()), nil
+}
 
-// LoadSpec reads and checks an OpenAPI 3 description (control-v1.yaml). The YAML is read
-// as YAML 1.2, so the unquoted `off` in the MongoDB rule enums stays the string "off".
-func LoadSpec(path string) (*Spec, error) { return fakeserver.LoadSpec(path) }
+// Path finds the Control API description this suite's tests validate against:
+// ../shared/spec/control-v1.yaml beside the module root (see openapi.SpecPath).
+func Path() (string, error) { return openapi.SpecPath(specName, specFile) }
 
-// SpecPath finds the Control API description this suite's tests validate against:
-// ../shared/spec/control-v1.yaml beside the module root (see fakeserver.SpecPath).
-func SpecPath() (string, error) { return fakeserver.SpecPath(specName, specFile) }
-
-// RequireSpec returns SpecPath's answer for a test that needs the spec, failing the test
-// under CI and skipping it elsewhere when the spec is missing (see fakeserver.RequireSpec).
-func RequireSpec(t testing.TB) string {
+// Require returns Path's answer for a test that needs the spec, failing the test under CI
+// and skipping it elsewhere when the spec is missing (see openapi.RequireSpec).
+func Require(t testing.TB) string {
 	t.Helper()
-	return fakeserver.RequireSpec(t, specName, specFile)
+	return openapi.RequireSpec(t, specName, specFile)
+}
+
+// MustLoad is Load of Require's path for a test: the test fails if the spec does not load.
+func MustLoad(t testing.TB) fakeserver.Checker {
+	t.Helper()
+	c, err := Load(Require(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 const (
@@ -31,11 +49,11 @@ const (
 	specFile = "control-v1.yaml"
 )
 
-// specRules is where the fake departs from control-v1.yaml on purpose: the fields the real
+// rules is where the fake departs from control-v1.yaml on purpose: the fields the real
 // API returns beyond it. Whether a token is good is checked by the fake itself; the spec
 // check asks only for a bearer token.
-func specRules() fakeserver.SpecRules {
-	return fakeserver.SpecRules{ResponseBody: withoutKnownExtras}
+func rules() openapi.Rules {
+	return openapi.Rules{ResponseBody: withoutKnownExtras}
 }
 
 // withoutKnownExtras drops the fields the real API returns although the spec, which says

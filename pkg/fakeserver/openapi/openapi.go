@@ -1,4 +1,9 @@
-package fakeserver
+// Package openapi holds a fake (pkg/fakeserver) to an API's published OpenAPI description:
+// Load reads one (with kin-openapi), and Spec.Checker makes the fakeserver.Checker that checks
+// every request a fake receives and every response it sends against it, with the Rules where
+// the fake departs from the description on purpose. It is for tests: the installed suite
+// never links it (the emulator serves the same fakes unchecked).
+package openapi
 
 import (
 	"bytes"
@@ -16,6 +21,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
 // Spec is a loaded OpenAPI description of an API. It is read-only once loaded, so one Spec
@@ -27,8 +34,8 @@ type Spec struct {
 	server *url.URL // the spec's server URL; requests are routed as if sent to it
 }
 
-// SpecOption adjusts how LoadSpec reads a description.
-type SpecOption func(*specLoad)
+// Option adjusts how Load reads a description.
+type Option func(*specLoad)
 
 type specLoad struct {
 	tolerate []openapi3.ValidationOption
@@ -38,20 +45,20 @@ type specLoad struct {
 // Tolerating passes kin-openapi validation options to the check of the description
 // itself, for a published description with flaws that do not touch what a fake checks
 // (openapi3.DisableExamplesValidation for examples that break their own schema).
-func Tolerating(opts ...openapi3.ValidationOption) SpecOption {
+func Tolerating(opts ...openapi3.ValidationOption) Option {
 	return func(l *specLoad) { l.tolerate = append(l.tolerate, opts...) }
 }
 
 // Amending changes the loaded description before it is checked and routed, for a mistake
 // in it that would make every conforming request or response a violation. Each amendment
 // must be documented where it is made.
-func Amending(fix func(*openapi3.T) error) SpecOption {
+func Amending(fix func(*openapi3.T) error) Option {
 	return func(l *specLoad) { l.amend = append(l.amend, fix) }
 }
 
-// LoadSpec reads and checks an OpenAPI 3 description. The YAML is read as YAML 1.2, so an
+// Load reads and checks an OpenAPI 3 description. The YAML is read as YAML 1.2, so an
 // unquoted `off` stays the string "off".
-func LoadSpec(path string, opts ...SpecOption) (*Spec, error) {
+func Load(path string, opts ...Option) (*Spec, error) {
 	var l specLoad
 	for _, o := range opts {
 		o(&l)
@@ -86,11 +93,9 @@ func LoadSpec(path string, opts ...SpecOption) (*Spec, error) {
 // Path is the file the spec was loaded from.
 func (sp *Spec) Path() string { return sp.path }
 
-// SpecRules is how an API's fake applies its spec beyond what the description says. The
-// zero value checks everything as described.
-type SpecRules struct {
-	// Load is what ValidateWith loads a description with.
-	Load []SpecOption
+// Rules is how an API's fake applies its spec beyond what the description says. The zero
+// value checks everything as described.
+type Rules struct {
 	// Authenticate says whether a request carries credentials of the kind a security
 	// scheme of its operation asks for (whether they are good is the fake's business).
 	// nil is CredentialsShaped.
@@ -101,7 +106,7 @@ type SpecRules struct {
 	RequestBody  func(route string, body []byte) []byte
 	ResponseBody func(route string, status int, body []byte) []byte
 	// Unspecified are the operations the fake serves although the description lacks
-	// them, as "METHOD /pattern" with MatchPath's patterns ("POST /keys/*/revokeTokens").
+	// them, as "METHOD /pattern" with fakeserver.MatchPath's patterns ("POST /keys/*/revokeTokens").
 	// Their requests and responses are not checked; other unknown paths are violations.
 	Unspecified []string
 }
@@ -114,7 +119,7 @@ type Auth struct {
 	Scheme  *openapi3.SecurityScheme
 }
 
-// CredentialsShaped is the default SpecRules.Authenticate: an http scheme wants an
+// CredentialsShaped is the default Rules.Authenticate: an http scheme wants an
 // "Authorization: Bearer <token>" or "Authorization: Basic <base64 of user:password>"
 // header, an apiKey scheme its header, query parameter or cookie.
 func CredentialsShaped(a Auth) error {
@@ -157,72 +162,18 @@ func CredentialsShaped(a Auth) error {
 	return nil
 }
 
-// ValidateWith loads the OpenAPI description at specPath (with the server's SpecRules.Load)
-// and makes the server check every request it receives and every response it sends against
-// it (see SpecViolations).
-func (s *Server) ValidateWith(specPath string) error {
-	sp, err := LoadSpec(specPath, s.cfg.Rules.Load...)
-	if err != nil {
-		return err
-	}
-	s.UseSpec(sp)
-	return nil
+// Checker is the check of a fake's traffic against the spec, with rules.
+func (sp *Spec) Checker(rules Rules) fakeserver.Checker { return &checker{spec: sp, rules: rules} }
+
+type checker struct {
+	spec  *Spec
+	rules Rules
 }
 
-// UseSpec turns checking on against an already loaded spec, or off with nil.
-func (s *Server) UseSpec(sp *Spec) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.spec = sp
-}
-
-// Spec is the spec the server checks against; nil when checking is off.
-func (s *Server) Spec() *Spec {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.spec
-}
-
-// SpecViolations lists what did not conform to the spec, one line each, in the order met:
-//
-//	POST /v1/apps/x/keys: request: ...     the client sent something the spec does not allow
-//	GET /v1/me -> 200: response: ...       the fake answered something it does not allow
-//
-// Not checked, on purpose: responses from an injected fault, responses with a status the
-// operation does not document, the operations of SpecRules.Unspecified, and what
-// SpecRules.RequestBody and ResponseBody take out.
-func (s *Server) SpecViolations() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.violations)
-}
-
-// ResetSpecViolations forgets the violations recorded so far.
-func (s *Server) ResetSpecViolations() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violations = nil
-}
-
-func (s *Server) violate(format string, args ...any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violations = append(s.violations, fmt.Sprintf(format, args...))
-}
-
-// specCheck carries a checked request to the check of its response.
-type specCheck struct {
-	input *openapi3filter.RequestValidationInput
-	what  string // "METHOD /path" for messages
-}
-
-// checkRequest checks a request, recording what is wrong; nil means there is no operation
-// to check the response against (or checking is off).
-func (s *Server) checkRequest(r *http.Request, body []byte) *specCheck {
-	sp := s.Spec()
-	if sp == nil {
-		return nil
-	}
+// Check checks a request, returning what is wrong with it and the check of its response
+// (nil when there is no operation to check it against).
+func (c *checker) Check(r *http.Request, body []byte) ([]string, fakeserver.ResponseCheck) {
+	sp := c.spec
 	what := r.Method + " " + r.URL.EscapedPath()
 	// Route as if the request had gone to the spec's server (https://control.ably.net/v1).
 	u := *r.URL
@@ -232,54 +183,47 @@ func (s *Server) checkRequest(r *http.Request, body []byte) *specCheck {
 
 	route, params, err := sp.router.FindRoute(req)
 	if err != nil {
-		if !s.unspecified(r) {
-			s.violate("%s: request: no such operation in the spec (%v)", what, err)
+		if c.unspecified(r) {
+			return nil, nil
 		}
-		return nil
+		return []string{fmt.Sprintf("%s: request: no such operation in the spec (%v)", what, err)}, nil
 	}
 	checked := body
-	if s.cfg.Rules.RequestBody != nil {
-		checked = s.cfg.Rules.RequestBody(route.Path, slices.Clone(body))
+	if c.rules.RequestBody != nil {
+		checked = c.rules.RequestBody(route.Path, slices.Clone(body))
 	}
 	req.Body = io.NopCloser(bytes.NewReader(checked))
 	input := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
-		Options: s.validationOptions(route.Path, body)}
+		Options: c.validationOptions(route.Path, body)}
+	var problems []string
 	if err := openapi3filter.ValidateRequest(context.Background(), input); err != nil {
-		s.violate("%s: request: %s", what, describe(err))
+		problems = append(problems, fmt.Sprintf("%s: request: %s", what, describe(err)))
 	}
-	return &specCheck{input: input, what: what}
+	return problems, func(status int, header http.Header, body []byte) []string {
+		if c.rules.ResponseBody != nil {
+			body = c.rules.ResponseBody(input.Route.Path, status, slices.Clone(body))
+		}
+		in := &openapi3filter.ResponseValidationInput{RequestValidationInput: input, Status: status, Header: header, Options: input.Options}
+		in.SetBodyBytes(body)
+		if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+			return []string{fmt.Sprintf("%s -> %d: response: %s", what, status, describe(err))}
+		}
+		return nil
+	}
 }
 
-func (s *Server) unspecified(r *http.Request) bool {
-	for _, op := range s.cfg.Rules.Unspecified {
+func (c *checker) unspecified(r *http.Request) bool {
+	for _, op := range c.rules.Unspecified {
 		method, pattern, _ := strings.Cut(op, " ")
-		if strings.EqualFold(method, r.Method) && MatchPath(pattern, r.URL.EscapedPath()) {
+		if strings.EqualFold(method, r.Method) && fakeserver.MatchPath(pattern, r.URL.EscapedPath()) {
 			return true
 		}
 	}
 	return false
 }
 
-// checkResponse checks the response the server gave to a checked request.
-func (s *Server) checkResponse(c *specCheck, rec *recorder) {
-	body := rec.body.Bytes()
-	if s.cfg.Rules.ResponseBody != nil {
-		body = s.cfg.Rules.ResponseBody(c.input.Route.Path, rec.status, slices.Clone(body))
-	}
-	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: c.input,
-		Status:                 rec.status,
-		Header:                 rec.Header(),
-		Options:                c.input.Options,
-	}
-	in.SetBodyBytes(body)
-	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-		s.violate("%s -> %d: response: %s", c.what, rec.status, describe(err))
-	}
-}
-
-func (s *Server) validationOptions(route string, body []byte) *openapi3filter.Options {
-	authenticate := s.cfg.Rules.Authenticate
+func (c *checker) validationOptions(route string, body []byte) *openapi3filter.Options {
+	authenticate := c.rules.Authenticate
 	if authenticate == nil {
 		authenticate = CredentialsShaped
 	}

@@ -1,4 +1,8 @@
-package resttest
+// Package restspec holds pkg/resttest's fake to Ably's published REST API description
+// (platform-v1.yaml): Load gives the fakeserver.Checker for resttest.WithSpec, tolerating
+// and amending the description where it cannot be met as written (see resttest's package
+// doc), with the operations the fake serves beyond it.
+package restspec
 
 import (
 	"bytes"
@@ -10,10 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/ably/ably-suite/pkg/fakeserver"
+	"github.com/ably/ably-suite/pkg/fakeserver/openapi"
 )
-
-// Spec is a loaded OpenAPI description of the REST API (pkg/fakeserver's).
-type Spec = fakeserver.Spec
 
 const (
 	specName = "the REST API spec"
@@ -22,35 +24,45 @@ const (
 	tokenRoute = "/keys/{keyName}/requestToken"
 )
 
-// LoadSpec reads Ably's REST API description (platform-v1.yaml) as the fake checks against
-// it: tolerating the flaws in it that the check does not touch, and amending the one that
-// would make every signed token request a violation (see the package doc).
-func LoadSpec(path string) (*Spec, error) { return fakeserver.LoadSpec(path, specLoad()...) }
+// Load reads Ably's REST API description (platform-v1.yaml) as the fake checks against it,
+// tolerating the flaws in it that the check does not touch and amending those that would
+// make every signed token request a violation, and returns the check of a fake's traffic.
+func Load(path string) (fakeserver.Checker, error) {
+	sp, err := openapi.Load(path, loadOptions()...)
+	if err != nil {
+		return nil, err
+	}
+	return sp.Checker(rules()), nil
+}
 
-// SpecPath finds the REST API description this suite's tests check against:
-// ../shared/spec/platform-v1.yaml beside the module root (see fakeserver.SpecPath).
-func SpecPath() (string, error) { return fakeserver.SpecPath(specName, specFile) }
+// Path finds the REST API description this suite's tests check against:
+// ../shared/spec/platform-v1.yaml beside the module root (see openapi.SpecPath).
+func Path() (string, error) { return openapi.SpecPath(specName, specFile) }
 
-// RequireSpec returns SpecPath's answer for a test that needs the spec, failing the test
-// under CI and skipping it elsewhere when the spec is missing (see fakeserver.RequireSpec).
-func RequireSpec(t testing.TB) string {
+// Require returns Path's answer for a test that needs the spec, failing the test under CI
+// and skipping it elsewhere when the spec is missing (see openapi.RequireSpec).
+func Require(t testing.TB) string {
 	t.Helper()
-	return fakeserver.RequireSpec(t, specName, specFile)
+	return openapi.RequireSpec(t, specName, specFile)
 }
 
-// WithSpec makes the server check every request and response against spec (loaded with
-// LoadSpec) from the start. A nil spec leaves checking off.
-func WithSpec(spec *Spec) Option {
-	return func(s *Server) { s.spec = spec }
+// MustLoad is Load of Require's path for a test: the test fails if the spec does not load.
+func MustLoad(t testing.TB) fakeserver.Checker {
+	t.Helper()
+	c, err := Load(Require(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
-func specLoad() []fakeserver.SpecOption {
-	return []fakeserver.SpecOption{
+func loadOptions() []openapi.Option {
+	return []openapi.Option{
 		// limit's default is the string "100" for an integer, and requestToken's example
 		// breaks its own schema (a string timestamp, no nonce); neither is checked here.
-		fakeserver.Tolerating(openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableExamplesValidation()),
-		fakeserver.Amending(tokenBodyOneOf),
-		fakeserver.Amending(messagesAsSent),
+		openapi.Tolerating(openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableExamplesValidation()),
+		openapi.Amending(tokenBodyOneOf),
+		openapi.Amending(messagesAsSent),
 	}
 }
 
@@ -66,7 +78,7 @@ func tokenBodyOneOf(doc *openapi3.T) error {
 	media := item.Post.RequestBody.Value.Content.Get("application/json")
 	if media == nil || media.Schema == nil || media.Schema.Value == nil || len(media.Schema.Value.OneOf) != 2 ||
 		!strings.HasSuffix(media.Schema.Value.OneOf[0].Ref, "/TokenRequest") {
-		return errors.New("POST " + tokenRoute + "'s body is no longer oneOf TokenRequest, SignedTokenRequest; pkg/resttest's amendment is out of date")
+		return errors.New("POST " + tokenRoute + "'s body is no longer oneOf TokenRequest, SignedTokenRequest; pkg/resttest/restspec's amendment is out of date")
 	}
 	unsigned := media.Schema.Value.OneOf[0]
 	noMAC := &openapi3.Schema{Not: openapi3.NewSchemaRef("", &openapi3.Schema{Required: []string{"mac"}})}
@@ -74,9 +86,8 @@ func tokenBodyOneOf(doc *openapi3.T) error {
 	return nil
 }
 
-func specRules() fakeserver.SpecRules {
-	return fakeserver.SpecRules{
-		Load:         specLoad(),
+func rules() openapi.Rules {
+	return openapi.Rules{
 		Authenticate: specAuth,
 		RequestBody:  capabilityAsObject,
 		Unspecified: []string{
@@ -90,7 +101,7 @@ func specRules() fakeserver.SpecRules {
 
 // specAuth: the spec asks every operation for basic or bearer credentials, but says in
 // requestToken's description that a signed token request needs none.
-func specAuth(a fakeserver.Auth) error {
+func specAuth(a openapi.Auth) error {
 	if a.Route == tokenRoute && a.Request.Header.Get("Authorization") == "" {
 		var body struct {
 			MAC string `json:"mac"`
@@ -99,7 +110,7 @@ func specAuth(a fakeserver.Auth) error {
 			return nil
 		}
 	}
-	return fakeserver.CredentialsShaped(a)
+	return openapi.CredentialsShaped(a)
 }
 
 // capabilityAsObject turns a token request's capability, when it is a string of a JSON
@@ -140,12 +151,12 @@ func messagesAsSent(doc *openapi3.T) error {
 	schemas := doc.Components.Schemas
 	msg, presence := schemas["Message"], schemas["PresenceMessage"]
 	if msg == nil || msg.Value == nil || presence == nil || presence.Value == nil {
-		return errors.New("no Message or PresenceMessage schema; pkg/resttest's amendment is out of date")
+		return errors.New("no Message or PresenceMessage schema; pkg/resttest/restspec's amendment is out of date")
 	}
 	for _, sc := range []*openapi3.Schema{msg.Value, presence.Value} {
 		data := sc.Properties["data"]
 		if data == nil || data.Value == nil {
-			return errors.New("a message schema has no data; pkg/resttest's amendment is out of date")
+			return errors.New("a message schema has no data; pkg/resttest/restspec's amendment is out of date")
 		}
 		sc.Properties["data"] = openapi3.NewSchemaRef("", &openapi3.Schema{Description: data.Value.Description})
 	}
@@ -157,7 +168,7 @@ func messagesAsSent(doc *openapi3.T) error {
 	}
 	publish := doc.Paths.Find("/channels/{channel_id}/messages")
 	if publish == nil || publish.Post == nil || publish.Post.RequestBody == nil || publish.Post.RequestBody.Value == nil {
-		return errors.New("no POST /channels/{channel_id}/messages with a body; pkg/resttest's amendment is out of date")
+		return errors.New("no POST /channels/{channel_id}/messages with a body; pkg/resttest/restspec's amendment is out of date")
 	}
 	for _, media := range publish.Post.RequestBody.Value.Content {
 		media.Schema = openapi3.NewSchemaRef("", &openapi3.Schema{OneOf: openapi3.SchemaRefs{
@@ -166,7 +177,7 @@ func messagesAsSent(doc *openapi3.T) error {
 	}
 	list := doc.Paths.Find("/channels")
 	if list == nil || list.Get == nil {
-		return errors.New("no GET /channels; pkg/resttest's amendment is out of date")
+		return errors.New("no GET /channels; pkg/resttest/restspec's amendment is out of date")
 	}
 	for _, res := range list.Get.Responses.Map() {
 		if res.Value == nil {

@@ -1,0 +1,292 @@
+// Package emulator is all of Ably on one port: the Control API under /v1, the REST API and
+// the Realtime WebSocket, sharing one state, so that this suite, Ably's SDKs and any HTTP
+// client can be used against it as against Ably, without the internet or an account.
+//
+// It is the suite's fakes made one product: pkg/controltest answers the Control API and
+// pkg/realtimetest the REST and Realtime APIs (on pkg/resttest's store). What the Control API
+// creates is real on the data plane: a key created with POST /apps/{id}/keys authenticates
+// REST and Realtime requests with exactly its capability, a revoked key stops working, and a
+// namespace with mutableMessages allows message updates on its channels.
+//
+//	emu, err := emulator.Start(emulator.Options{Addr: "127.0.0.1:0"})
+//	...
+//	defer emu.Shutdown(ctx)
+//	// emu.Env(): ABLY_CONTROL_HOST, ABLY_ENDPOINT, ABLY_API_KEY, ABLY_ACCESS_TOKEN
+package emulator
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ably/ably-suite/pkg/controltest"
+	"github.com/ably/ably-suite/pkg/httpcore"
+	"github.com/ably/ably-suite/pkg/realtimetest"
+	"github.com/ably/ably-suite/pkg/resttest"
+)
+
+// DefaultPort is the port `ably emulator start` listens on unless told otherwise.
+const DefaultPort = 8281
+
+// Options set up an emulator.
+type Options struct {
+	// Addr is the address to listen on, host:port; port 0 picks a free one.
+	Addr string
+	// Now is the clock (nil: time.Now); Rand the source of IDs and secrets (nil: crypto/rand).
+	Now  func() time.Time
+	Rand io.Reader
+	// Logf receives a line for each request and connection, for --verbose; nil drops them.
+	// Credentials never reach it.
+	Logf func(format string, args ...any)
+}
+
+// Seeded is what a new emulator holds: an account, with its user, an app with a root key
+// granting every capability, and an access token with every Control API capability.
+type Seeded struct {
+	AccountID, AccountName string
+	UserEmail              string
+	AppID, AppName         string
+	APIKey                 string // the app's root key, APPID.KEYID:SECRET
+	AccessToken            string
+}
+
+// Emulator is a running emulator. Its methods are safe for concurrent use.
+type Emulator struct {
+	// URL is its base, http://HOST:PORT: the REST API and (as ws://) Realtime are there, the
+	// Control API at URL/v1.
+	URL    string
+	Seeded Seeded
+
+	Control  *controltest.Server
+	Realtime *realtimetest.Server
+
+	ln   net.Listener
+	http *http.Server
+	done chan struct{} // closed when Serve returns
+}
+
+// ErrAddrInUse is returned by Start when another process holds the address.
+var ErrAddrInUse = errors.New("address in use")
+
+// Start listens on opts.Addr and serves the emulator until Shutdown.
+func Start(opts Options) (*Emulator, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Reader
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		if isAddrInUse(err) {
+			return nil, fmt.Errorf("%s: %w", opts.Addr, ErrAddrInUse)
+		}
+		return nil, err
+	}
+	e := &Emulator{ln: ln, done: make(chan struct{})}
+	e.Control = controltest.New(controltest.WithClock(opts.Now), controltest.WithRandom(opts.Rand))
+	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand),
+		realtimetest.WithREST(resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control))))
+	if e.Seeded, err = seed(e.Control, opts.Rand); err != nil {
+		e.closeBackends()
+		_ = ln.Close()
+		return nil, err
+	}
+	front, err := newFront(e.Control.Origin(), e.Realtime.URL, opts.Logf)
+	if err != nil {
+		e.closeBackends()
+		_ = ln.Close()
+		return nil, err
+	}
+	e.URL = "http://" + ln.Addr().String()
+	e.http = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		defer close(e.done)
+		_ = e.http.Serve(ln)
+	}()
+	return e, nil
+}
+
+// ControlURL is the Control API's base, URL/v1: what ABLY_CONTROL_HOST takes.
+func (e *Emulator) ControlURL() string { return e.URL + "/v1" }
+
+// EnvVar is one variable of the environment that points a client at the emulator.
+type EnvVar struct{ Name, Value string }
+
+// Env is the environment that points this suite (and the official CLI, and scripts) at the
+// emulator, with its seeded credentials.
+func (e *Emulator) Env() []EnvVar {
+	return []EnvVar{
+		{"ABLY_CONTROL_HOST", e.ControlURL()},
+		{"ABLY_ENDPOINT", e.URL},
+		{"ABLY_API_KEY", e.Seeded.APIKey},
+		{"ABLY_ACCESS_TOKEN", e.Seeded.AccessToken},
+	}
+}
+
+// Shutdown stops accepting, tells every Realtime connection it is disconnected (DISCONNECTED,
+// RTN15), waits for them to go (until ctx ends), and stops everything.
+func (e *Emulator) Shutdown(ctx context.Context) error {
+	// First the port, so that clients told to go do not reconnect (their retries are
+	// refused); HTTP requests in flight finish. WebSockets are the Realtime server's to end.
+	err := e.http.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		err = e.http.Close()
+	}
+	<-e.done
+	e.Realtime.Shutdown(ctx)
+	e.closeBackends()
+	return err
+}
+
+func (e *Emulator) closeBackends() {
+	e.Realtime.Close()
+	e.Control.Close()
+}
+
+// The seeded account's name and its user.
+const (
+	seedAccountName = "Emulator"
+	seedUserEmail   = "developer@emulator.local"
+)
+
+// seed gives a new emulator its account, app, root key and access token, with random
+// secrets: the token and key are the emulator's own, not a well-known value another local
+// user could guess.
+func seed(ctl *controltest.Server, r io.Reader) (Seeded, error) {
+	token, err := randomString(r, 32)
+	if err != nil {
+		return Seeded{}, fmt.Errorf("emulator: drawing the access token: %w", err)
+	}
+	ctl.SetToken(controltest.Token{Value: token, Name: "Emulator", Capabilities: controltest.AllCapabilities()})
+	ctl.RevokeToken(controltest.DefaultToken) // well known: never valid here
+	ctl.AddAccount(controltest.Account{ID: controltest.DefaultAccountID, Name: seedAccountName})
+	ctl.SetUser(controltest.User{ID: controltest.DefaultUserID, Email: seedUserEmail})
+	app := ctl.AddApp("", controltest.App{Name: "Emulator"})
+	key := ctl.AddKey(app.ID, controltest.Key{Name: "Root", Capability: map[string][]string{"*": {"*"}}})
+	return Seeded{
+		AccountID: controltest.DefaultAccountID, AccountName: seedAccountName, UserEmail: seedUserEmail,
+		AppID: app.ID, AppName: app.Name, APIKey: key.Key, AccessToken: token,
+	}, nil
+}
+
+func randomString(r io.Reader, n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// StatusPath is where an emulator says it is one, and which process it is: so that `ably
+// emulator stop` signals the emulator that wrote a pid file, never a process that reused the
+// pid. No Ably API has this path.
+const StatusPath = "/__emulator"
+
+// Status is what StatusPath answers.
+type Status struct {
+	PID int `json:"pid"`
+}
+
+// newFront is the one port's handler: /v1 to the Control API, everything else (REST, and
+// the Realtime upgrade at /) to the data plane.
+func newFront(controlOrigin, dataOrigin string, logf func(string, ...any)) (http.Handler, error) {
+	ctl, err := proxyTo(controlOrigin)
+	if err != nil {
+		return nil, err
+	}
+	data, err := proxyTo(dataOrigin)
+	if err != nil {
+		return nil, err
+	}
+	status, _ := json.Marshal(Status{PID: os.Getpid()})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if logf != nil {
+			logf("%s %s", r.Method, httpcore.Redact(r.URL))
+		}
+		if r.URL.Path == StatusPath && r.Method == http.MethodGet {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(status)
+			return
+		}
+		if r.URL.Path == "/v1" || strings.HasPrefix(r.URL.Path, "/v1/") {
+			ctl.ServeHTTP(w, r)
+			return
+		}
+		data.ServeHTTP(w, r)
+	}), nil
+}
+
+// proxyTo passes requests to a backend on loopback unchanged, WebSocket upgrades included.
+func proxyTo(origin string) (*httputil.ReverseProxy, error) {
+	target, err := url.Parse(origin)
+	if err != nil {
+		return nil, err
+	}
+	return &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			r.Out.Host = r.In.Host
+		},
+		Transport:     &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, MaxIdleConnsPerHost: 64},
+		FlushInterval: -1,
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			if r.Context().Err() != nil {
+				return // the client went away
+			}
+			body, _ := json.Marshal(map[string]any{"error": map[string]any{
+				"message": "the emulator could not answer: " + err.Error(), "code": 50000, "statusCode": 500}})
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write(body)
+		},
+	}, nil
+}
+
+func isAddrInUse(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && strings.Contains(strings.ToLower(op.Err.Error()), "address already in use")
+}
+
+// KeysOf looks API keys up among a Control API fake's, as they are at the time of each
+// request: keys created, updated and revoked through the Control API are the data plane's.
+func KeysOf(ctl *controltest.Server) func(keyName string) (resttest.Key, bool) {
+	return func(name string) (resttest.Key, bool) {
+		appID, _, _ := strings.Cut(name, ".")
+		for _, k := range ctl.Keys(appID) {
+			if k.AppID+"."+k.ID == name {
+				return resttest.Key{Key: k.Key, Capability: k.Capability,
+					Revoked: k.Status == controltest.KeyRevoked, RevocableTokens: k.RevocableTokens}, true
+			}
+		}
+		return resttest.Key{}, false
+	}
+}
+
+// MutableOf allows mutable messages on a channel whose namespace (the name's part before its
+// first colon) has, in a Control API fake, a rule with mutableMessages.
+func MutableOf(ctl *controltest.Server) func(appID, channel string) bool {
+	return func(appID, channel string) bool {
+		ns, _, ok := strings.Cut(channel, ":")
+		if !ok {
+			return false
+		}
+		for _, n := range ctl.Namespaces(appID) {
+			if n.ID == ns && n.MutableMessages {
+				return true
+			}
+		}
+		return false
+	}
+}

@@ -1,0 +1,155 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+func start(t *testing.T) *Emulator {
+	t.Helper()
+	emu, err := Start(Options{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = emu.Shutdown(ctx)
+	})
+	return emu
+}
+
+// do sends one request and returns the status and the body.
+func do(t *testing.T, method, u, auth string, body any) (int, []byte) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, u, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func basic(key string) string { return "Basic " + base64.StdEncoding.EncodeToString([]byte(key)) }
+
+func TestSeededCredentialsWorkOnBothPlanes(t *testing.T) {
+	emu := start(t)
+	bearer := "Bearer " + emu.Seeded.AccessToken
+	if code, body := do(t, "GET", emu.ControlURL()+"/me", bearer, nil); code != 200 || !strings.Contains(string(body), `"Emulator"`) {
+		t.Fatalf("GET /me: %d %s", code, body)
+	}
+	if code, _ := do(t, "GET", emu.ControlURL()+"/me", "Bearer test-access-token", nil); code != 401 {
+		t.Errorf("the well-known test token: %d, want 401", code)
+	}
+	if code, body := do(t, "POST", emu.URL+"/channels/greetings/messages", basic(emu.Seeded.APIKey), map[string]string{"name": "hi", "data": "there"}); code != 201 {
+		t.Fatalf("publish with the root key: %d %s", code, body)
+	}
+	code, body := do(t, "GET", emu.URL+"/channels/greetings/messages", basic(emu.Seeded.APIKey), nil)
+	if code != 200 || !strings.Contains(string(body), `"there"`) {
+		t.Fatalf("history: %d %s", code, body)
+	}
+	if !strings.HasPrefix(emu.Seeded.APIKey, emu.Seeded.AppID+".") || len(emu.Seeded.AccessToken) < 40 {
+		t.Errorf("seeded %+v", emu.Seeded)
+	}
+}
+
+func TestKeysCreatedAndRevokedThroughTheControlAPI(t *testing.T) {
+	emu := start(t)
+	bearer := "Bearer " + emu.Seeded.AccessToken
+	code, body := do(t, "POST", emu.ControlURL()+"/apps/"+emu.Seeded.AppID+"/keys", bearer,
+		map[string]any{"name": "reader", "capability": map[string][]string{"news": {"subscribe", "history"}}})
+	if code != 201 {
+		t.Fatalf("create key: %d %s", code, body)
+	}
+	var key struct{ ID, Key string }
+	if err := json.Unmarshal(body, &key); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := do(t, "GET", emu.URL+"/channels/news/messages", basic(key.Key), nil); code != 200 {
+		t.Errorf("history with the new key: %d", code)
+	}
+	if code, _ := do(t, "POST", emu.URL+"/channels/news/messages", basic(key.Key), map[string]string{"data": "x"}); code != 401 {
+		t.Errorf("publish beyond the new key's capability: %d, want 401", code)
+	}
+	if code, body := do(t, "POST", emu.ControlURL()+"/apps/"+emu.Seeded.AppID+"/keys/"+key.ID+"/revoke", bearer, nil); code != 200 {
+		t.Fatalf("revoke: %d %s", code, body)
+	}
+	if code, _ := do(t, "GET", emu.URL+"/channels/news/messages", basic(key.Key), nil); code != 401 {
+		t.Errorf("history with the revoked key: %d, want 401", code)
+	}
+}
+
+func TestRealtimeThroughThePortAndShutdown(t *testing.T) {
+	emu := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u := strings.Replace(emu.URL, "http://", "ws://", 1) + "/?format=json&v=6&key=" + url.QueryEscape(emu.Seeded.APIKey)
+	ws, _, err := websocket.Dial(ctx, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	read := func() map[string]any {
+		t.Helper()
+		_, b, err := ws.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		_ = json.Unmarshal(b, &m)
+		return m
+	}
+	if m := read(); m["action"] != float64(4) { // CONNECTED
+		t.Fatalf("first frame %v, want CONNECTED", m)
+	}
+	done := make(chan error, 1)
+	go func() { done <- emu.Shutdown(ctx) }()
+	m := read()
+	if m["action"] != float64(6) { // DISCONNECTED
+		t.Fatalf("on shutdown %v, want DISCONNECTED", m)
+	}
+	if e, _ := m["error"].(map[string]any); e["code"] != float64(80003) {
+		t.Errorf("DISCONNECTED error %v, want 80003", m["error"])
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if _, err := http.Get(emu.URL + "/time"); err == nil {
+		t.Error("the port still answers after Shutdown")
+	}
+}
+
+func TestAddressInUse(t *testing.T) {
+	emu := start(t)
+	_, err := Start(Options{Addr: strings.TrimPrefix(emu.URL, "http://")})
+	if !errors.Is(err, ErrAddrInUse) {
+		t.Fatalf("second emulator on the same port: %v, want ErrAddrInUse", err)
+	}
+}
