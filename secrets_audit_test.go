@@ -280,7 +280,8 @@ func (a *audit) invocations() [][]string {
 }
 
 // requireEveryCommand fails when a command of the suite is missing from the audit, so a new
-// command cannot skip it.
+// command cannot skip it. The emulator's are not run: they read no credential (start makes
+// its own, at random, and prints them by design; status and stop read only its pid file).
 func (a *audit) requireEveryCommand(invocations [][]string) {
 	covered := map[string]bool{}
 	for _, inv := range invocations {
@@ -296,7 +297,7 @@ func (a *audit) requireEveryCommand(invocations [][]string) {
 	}
 	for _, p := range groups.Plugins() {
 		for _, path := range leafCommands(p.Metadata.Name, p.CLIApp().Commands) {
-			if !has(path) && path != "accounts login" && path != "accounts logout" {
+			if !has(path) && path != "accounts login" && path != "accounts logout" && !strings.HasPrefix(path, "emulator ") {
 				a.t.Errorf("the secrets audit does not run %q: add it to invocations", "ably "+path)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/ably/ably-suite/internal/authcli"
 	"github.com/ably/ably-suite/internal/channelscli"
 	"github.com/ably/ably-suite/internal/connectionscli"
+	"github.com/ably/ably-suite/internal/emulatorcli"
 	"github.com/ably/ably-suite/internal/integrationscli"
 	"github.com/ably/ably-suite/internal/logscli"
 	"github.com/ably/ably-suite/internal/pushcli"
@@ -36,6 +37,7 @@ func All() []Group {
 		{Name: "auth", Main: authcli.Main, Plugin: authcli.Plugin},
 		{Name: "channels", Main: channelscli.Main, Plugin: channelscli.Plugin},
 		{Name: "connections", Main: connectionscli.Main, Plugin: connectionscli.Plugin},
+		{Name: "emulator", Main: emulatorcli.Main, Plugin: emulatorcli.Plugin},
 		{Name: "integrations", Main: integrationscli.Main, Plugin: integrationscli.Plugin},
 		{Name: "logs", Main: logscli.Main, Plugin: logscli.Plugin},
 		{Name: "push", Main: pushcli.Main, Plugin: pushcli.Plugin},
