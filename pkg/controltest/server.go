@@ -22,10 +22,11 @@ type Server struct {
 	// URL is the API's base URL, ending in /v1, e.g. http://127.0.0.1:41234/v1.
 	URL string
 
-	mux  *http.ServeMux
-	now  func() time.Time
-	rand io.Reader          // key secrets; nil: derived from the key's name (reproducible)
-	spec fakeserver.Checker // checking from the start; nil: none
+	mux      *http.ServeMux
+	now      func() time.Time
+	rand     io.Reader          // key secrets; nil: derived from the key's name (reproducible)
+	spec     fakeserver.Checker // checking from the start; nil: none
+	logLimit int                // fakeserver.Config.LogLimit
 
 	mu         sync.Mutex // guards everything below
 	seq        int        // last ID handed out
@@ -53,6 +54,12 @@ func WithClock(now func() time.Time) Option {
 // such as the emulator, where a derivable secret would be anyone's.
 func WithRandom(r io.Reader) Option {
 	return func(s *Server) { s.rand = r }
+}
+
+// WithRequestLogLimit keeps only about the newest n requests in the request log
+// (fakeserver.Config.LogLimit), for a server that runs for long, such as the emulator.
+func WithRequestLogLimit(n int) Option {
+	return func(s *Server) { s.logLimit = n }
 }
 
 // WithSpec makes the server check every request and response with spec (controlspec.Load,
@@ -84,9 +91,10 @@ func New(opts ...Option) *Server {
 		WriteError: func(w http.ResponseWriter, status int, message string) {
 			writeError(w, status, CodeFor(status), "%s", message)
 		},
-		Now:     s.now,
-		MaxBody: maxBody,
-		Checker: s.spec,
+		Now:      s.now,
+		MaxBody:  maxBody,
+		LogLimit: s.logLimit,
+		Checker:  s.spec,
 	})
 	s.URL = s.Origin() + "/v1"
 	return s

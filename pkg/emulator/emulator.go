@@ -76,6 +76,10 @@ type Emulator struct {
 	done chan struct{} // closed when Serve returns
 }
 
+// requestLogLimit bounds the fakes' request logs: an emulator serves for hours, and its logs
+// serve only --verbose and debugging.
+const requestLogLimit = 1000
+
 // ErrAddrInUse is returned by Start when another process holds the address.
 var ErrAddrInUse = errors.New("address in use")
 
@@ -95,9 +99,11 @@ func Start(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	e := &Emulator{ln: ln, done: make(chan struct{})}
-	e.Control = controltest.New(controltest.WithClock(opts.Now), controltest.WithRandom(opts.Rand))
+	e.Control = controltest.New(controltest.WithClock(opts.Now), controltest.WithRandom(opts.Rand),
+		controltest.WithRequestLogLimit(requestLogLimit))
 	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand),
-		realtimetest.WithREST(resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control))))
+		realtimetest.WithREST(resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control)),
+			resttest.WithRequestLogLimit(requestLogLimit)))
 	if e.Seeded, err = seed(e.Control, opts.Rand); err != nil {
 		e.closeBackends()
 		_ = ln.Close()

@@ -296,3 +296,28 @@ func TestSpecPath(t *testing.T) {
 		t.Errorf("SpecPath = %q, %v; want %q", got, err, want)
 	}
 }
+
+// TestLogLimit: a bounded log keeps the newest requests, with their statuses, however many
+// came before.
+func TestLogLimit(t *testing.T) {
+	srv := fakeserver.Start(fakeserver.Config{
+		Handler:    http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) }),
+		WriteError: func(w http.ResponseWriter, status int, message string) { http.Error(w, message, status) },
+		LogLimit:   3,
+	})
+	defer srv.Close()
+	for i := range 20 {
+		resp, err := http.Get(fmt.Sprintf("%s/n/%d", srv.Origin(), i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	got := srv.Requests()
+	if len(got) < 3 || len(got) > 6 {
+		t.Fatalf("kept %d requests, want 3 to 6", len(got))
+	}
+	if last := got[len(got)-1]; last.Path != "/n/19" || last.Status != http.StatusTeapot {
+		t.Errorf("newest kept: %s %d, want /n/19 418", last.Path, last.Status)
+	}
+}

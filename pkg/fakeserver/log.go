@@ -20,7 +20,7 @@ type Request struct {
 }
 
 // Requests returns every request received since the start (or ResetRequests), in the order
-// they arrived.
+// they arrived; with Config.LogLimit, the newest of them (between LogLimit and twice as many).
 func (s *Server) Requests() []Request { return s.RequestsMatching("", "") }
 
 // RequestsMatching returns the requests with this method ("" any, any case) whose path
@@ -34,7 +34,8 @@ func (s *Server) ResetRequests() { s.log.reset() }
 
 // requestLog is a server's log of requests.
 type requestLog struct {
-	now func() time.Time
+	now   func() time.Time
+	limit int // the most requests kept, the newest; 0: all
 
 	mu      sync.Mutex
 	entries []Request
@@ -75,7 +76,14 @@ func (l *requestLog) start(r *http.Request, body []byte) int {
 		Body:     body,
 		Time:     l.now(),
 	})
-	return l.base + len(l.entries) - 1
+	n := l.base + len(l.entries) - 1
+	if l.limit > 0 && len(l.entries) >= 2*l.limit {
+		// Drop the oldest in one go, so that keeping the newest costs no copy per request.
+		drop := len(l.entries) - l.limit
+		l.entries = slices.Clone(l.entries[drop:])
+		l.base += drop
+	}
+	return n
 }
 
 // finish notes the status answered, unless the entry was reset away meanwhile.

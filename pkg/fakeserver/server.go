@@ -28,6 +28,9 @@ type Config struct {
 	// Checker, if not nil, checks every request and response from the start (see
 	// UseChecker).
 	Checker Checker
+	// LogLimit bounds the request log to about the newest LogLimit requests, for a fake
+	// that serves for long (the emulator); 0 keeps every request, as tests want.
+	LogLimit int
 }
 
 // Server is a running fake. Its methods are safe for concurrent use.
@@ -54,7 +57,7 @@ func Start(cfg Config) *Server {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
-	s := &Server{cfg: cfg, checker: cfg.Checker, log: requestLog{now: cfg.Now}}
+	s := &Server{cfg: cfg, checker: cfg.Checker, log: requestLog{now: cfg.Now, limit: cfg.LogLimit}}
 	s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
 }

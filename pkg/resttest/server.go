@@ -26,10 +26,11 @@ type Server struct {
 	// URL is the API's base URL, e.g. http://127.0.0.1:41234.
 	URL string
 
-	now    func() time.Time
-	rand   io.Reader                        // message IDs; read with mu held
-	spec   fakeserver.Checker               // checking from the start; nil: none
-	lookup func(keyName string) (Key, bool) // nil: only keys added with AddKey
+	now      func() time.Time
+	rand     io.Reader                        // message IDs; read with mu held
+	spec     fakeserver.Checker               // checking from the start; nil: none
+	logLimit int                              // fakeserver.Config.LogLimit
+	lookup   func(keyName string) (Key, bool) // nil: only keys added with AddKey
 	// mutable says where messages may be fetched by serial, changed and annotated; nil:
 	// nowhere. Called without mu.
 	mutable func(appID, channel string) bool
@@ -99,9 +100,10 @@ func New(opts ...Option) *Server {
 		WriteError: func(w http.ResponseWriter, status int, message string) {
 			writeError(w, status, fakeserver.CodeFor(status), "%s", message)
 		},
-		Now:     s.now,
-		MaxBody: maxBody,
-		Checker: s.spec,
+		Now:      s.now,
+		MaxBody:  maxBody,
+		LogLimit: s.logLimit,
+		Checker:  s.spec,
 	})
 	s.URL = s.Origin()
 	return s
@@ -112,4 +114,10 @@ func New(opts ...Option) *Server {
 // checking off.
 func WithSpec(spec fakeserver.Checker) Option {
 	return func(s *Server) { s.spec = spec }
+}
+
+// WithRequestLogLimit keeps only about the newest n requests in the request log
+// (fakeserver.Config.LogLimit), for a server that runs for long, such as the emulator.
+func WithRequestLogLimit(n int) Option {
+	return func(s *Server) { s.logLimit = n }
 }
