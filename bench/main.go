@@ -89,7 +89,7 @@ func run(n int) (*report, error) {
 
 	fmt.Fprintf(&b.r.b, "# Benchmarks\n\nMade by `go run ./bench -o BENCHMARKS.md` (%d runs of each command, alternating; times are medians) on %s, %s/%s, %d CPUs, %s.\n",
 		n, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
-	for _, step := range []func() error{b.dispatch, b.startup, b.helpWith20Plugins, b.inProcess, b.memory, b.requestsPerCommand, b.clientOverhead, b.dataPlane, b.realtimePlane, b.binarySizes} {
+	for _, step := range []func() error{b.dispatch, b.startup, b.helpWith20Plugins, b.inProcess, b.memory, b.requestsPerCommand, b.clientOverhead, b.dataPlane, b.realtimePlane, b.emulatorPlane, b.binarySizes} {
 		if err := step(); err != nil {
 			return nil, err
 		}
