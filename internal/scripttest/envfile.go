@@ -1,6 +1,8 @@
 package scripttest
 
 import (
+	"net"
+	"strconv"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -39,4 +41,17 @@ func exportsCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if n == 0 {
 		ts.Fatalf("exports: no export in %s", args[0])
 	}
+}
+
+// freeportCmd implements `freeport NAME`: sets NAME to a TCP port free on 127.0.0.1 right
+// now, for a script that starts a server on a port it must know (and then uses again).
+func freeportCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeport NAME")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	ts.Check(ln.Close())
+	ts.Setenv(args[0], strconv.Itoa(port))
 }

@@ -161,6 +161,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"realtime":   realtimeCmd,
 		"envfile":    envfileCmd,
 		"exports":    exportsCmd,
+		"freeport":   freeportCmd,
 		"mkfifo":     mkfifoCmd,
 		"touch":      touchCmd,
 		"pty":        ptyCmd,
