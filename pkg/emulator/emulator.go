@@ -103,7 +103,7 @@ func Start(opts Options) (*Emulator, error) {
 		controltest.WithRequestLogLimit(requestLogLimit))
 	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand),
 		realtimetest.WithREST(resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control)),
-			resttest.WithRequestLogLimit(requestLogLimit)))
+			resttest.WithRetention(RetentionOf(e.Control)), resttest.WithRequestLogLimit(requestLogLimit)))
 	if e.Seeded, err = seed(e.Control, opts.Rand); err != nil {
 		e.closeBackends()
 		_ = ln.Close()
@@ -277,6 +277,28 @@ func KeysOf(ctl *controltest.Server) func(keyName string) (resttest.Key, bool) {
 			}
 		}
 		return resttest.Key{}, false
+	}
+}
+
+// How long a channel keeps its messages for history, as on Ably: two minutes, or a day when
+// a channel rule of its namespace has persisted (or mutableMessages, which needs it) set.
+const (
+	transientRetention = 2 * time.Minute
+	persistedRetention = 24 * time.Hour
+)
+
+// RetentionOf is how long a channel keeps its messages, from its namespace's channel rule in a
+// Control API fake.
+func RetentionOf(ctl *controltest.Server) func(appID, channel string) time.Duration {
+	return func(appID, channel string) time.Duration {
+		if ns, _, ok := strings.Cut(channel, ":"); ok {
+			for _, n := range ctl.Namespaces(appID) {
+				if n.ID == ns && (n.Persisted || n.MutableMessages) {
+					return persistedRetention
+				}
+			}
+		}
+		return transientRetention
 	}
 }
 

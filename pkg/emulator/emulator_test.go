@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -151,5 +152,35 @@ func TestAddressInUse(t *testing.T) {
 	_, err := Start(Options{Addr: strings.TrimPrefix(emu.URL, "http://")})
 	if !errors.Is(err, ErrAddrInUse) {
 		t.Fatalf("second emulator on the same port: %v, want ErrAddrInUse", err)
+	}
+}
+
+// History lasts two minutes on a channel without a rule, a day on one whose namespace has a
+// rule with persisted, as on Ably.
+func TestRetentionFollowsChannelRules(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	emu, err := Start(Options{Addr: "127.0.0.1:0", Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Shutdown(context.Background())
+	bearer, key := "Bearer "+emu.Seeded.AccessToken, basic(emu.Seeded.APIKey)
+	if code, body := do(t, "POST", emu.ControlURL()+"/apps/"+emu.Seeded.AppID+"/namespaces", bearer, map[string]any{"id": "logs", "persisted": true}); code != 201 {
+		t.Fatalf("create the rule: %d %s", code, body)
+	}
+	for _, ch := range []string{"chat:1", "logs:1"} {
+		if code, body := do(t, "POST", emu.URL+"/channels/"+ch+"/messages", key, map[string]string{"data": "kept?"}); code != 201 {
+			t.Fatalf("publish on %s: %d %s", ch, code, body)
+		}
+	}
+	advance(3 * time.Minute)
+	if _, body := do(t, "GET", emu.URL+"/channels/chat:1/messages", key, nil); strings.Contains(string(body), "kept?") {
+		t.Errorf("chat:1 after 3 minutes still has its message: %s", body)
+	}
+	if _, body := do(t, "GET", emu.URL+"/channels/logs:1/messages", key, nil); !strings.Contains(string(body), "kept?") {
+		t.Errorf("logs:1 (persisted) after 3 minutes lost its message: %s", body)
 	}
 }

@@ -18,6 +18,12 @@ type caller struct {
 	clientID string // "" unidentified, "*" any client ID
 }
 
+// appID is the app of the caller's key.
+func (c caller) appID() string {
+	app, _, _ := strings.Cut(c.keyName, ".")
+	return app
+}
+
 // can reports whether the caller may do op on channel.
 func (c caller) can(op, channel string) bool {
 	for _, g := range c.grants {

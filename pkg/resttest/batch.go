@@ -153,6 +153,6 @@ func (s *Server) publishOne(who caller, channel string, in []wireMessage) Channe
 	if err != nil {
 		return fail(newError(http.StatusInternalServerError, CodeInternal, "%v", err))
 	}
-	res := publishResult(channel, s.storeLocked(channel, msgs, base))
+	res := publishResult(channel, s.storeLocked(who.appID(), channel, msgs, base))
 	return ChannelBatchOutcome{Channel: channel, MessageID: res.MessageID, Serials: res.Serials}
 }

@@ -46,6 +46,20 @@ func (ch *channelState) insert(m Message) {
 	}
 }
 
+// forget drops the messages stored before from (ms since the epoch; 0 keeps them all), as
+// a channel's retention ends (WithRetention).
+func (ch *channelState) forget(from int64) {
+	if from <= 0 || len(ch.messages) == 0 || ch.messages[0].Timestamp >= from {
+		return
+	}
+	i := sort.Search(len(ch.messages), func(i int) bool { return ch.messages[i].Timestamp >= from })
+	for _, m := range ch.messages[:i] {
+		delete(ch.ids, m.ID)
+		delete(ch.annotations, m.Serial)
+	}
+	ch.messages = slices.Clone(ch.messages[i:])
+}
+
 // find returns the index of the message with serial, or -1.
 func (ch *channelState) find(serial string) int {
 	i := sort.Search(len(ch.messages), func(i int) bool { return ch.messages[i].Serial >= serial })

@@ -160,9 +160,10 @@ func messageSize(m Message) int {
 // timestamp when set), giving those without an ID baseID:INDEX. A message whose ID the
 // channel has stored already is not stored again (RSL1k): its serial is the stored one.
 // The caller holds s.mu.
-func (s *Server) storeLocked(channel string, msgs []Message, baseID string) []Message {
+func (s *Server) storeLocked(appID, channel string, msgs []Message, baseID string) []Message {
 	ch := s.channelLocked(channel, true)
 	now := s.now().UnixMilli()
+	defer ch.forget(s.keptFrom(appID, channel, now))
 	out := make([]Message, 0, len(msgs))
 	var fresh []Message // those stored now, for the observer
 	for i, m := range msgs {
@@ -209,7 +210,7 @@ func (s *Server) Publish(channel string, msgs ...Message) []Message {
 	if err != nil {
 		base = "seed" + strconv.Itoa(len(s.channels))
 	}
-	return cloneMessages(s.storeLocked(channel, cloneMessages(msgs), base))
+	return cloneMessages(s.storeLocked("", channel, cloneMessages(msgs), base))
 }
 
 // Messages returns the messages stored on a channel, oldest first, each as its latest
@@ -268,7 +269,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, CodeInternal, "%v", err)
 		return
 	}
-	stored := s.storeLocked(channel, msgs, base)
+	stored := s.storeLocked(who.appID(), channel, msgs, base)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, publishResult(channel, stored))
 }
@@ -324,6 +325,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		if aerr == nil {
 			var cursor string
 			if cursor, aerr = readCursor(q); aerr == nil {
+				start = max(start, s.keptFrom(who.appID(), channel, s.now().UnixMilli()))
 				page, next := s.historyPage(channel, start, end, backwards, cursor, limit)
 				direction := "backwards"
 				if !backwards {

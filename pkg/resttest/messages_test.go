@@ -435,3 +435,40 @@ func TestRevokedTokens(t *testing.T) {
 		t.Fatalf("%d %s", r.status, r.raw)
 	}
 }
+
+// TestRetention: a channel keeps its messages for its app's retention, then forgets them;
+// another keeps them longer.
+func TestRetention(t *testing.T) {
+	now := t0
+	srv := channelServer(t, &now, WithRetention(func(appID, channel string) time.Duration {
+		if appID != "app1" {
+			t.Errorf("retention asked for app %q", appID)
+		}
+		if strings.HasPrefix(channel, "kept:") {
+			return 24 * time.Hour
+		}
+		return 2 * time.Minute
+	}))
+	auth := basic(testKey)
+	for _, ch := range []string{"brief", "kept:log"} {
+		if r := call(t, srv, "POST", "/channels/"+ch+"/messages", auth, map[string]string{"name": "old"}); r.status != 201 {
+			t.Fatalf("publish on %s: %d", ch, r.status)
+		}
+	}
+	now = now.Add(90 * time.Second)
+	if page, _, _ := history(t, srv, auth, "/channels/brief/messages"); len(page) != 1 {
+		t.Fatalf("after 90s: %d messages, want 1", len(page))
+	}
+	now = now.Add(time.Minute)
+	if page, _, _ := history(t, srv, auth, "/channels/brief/messages"); len(page) != 0 {
+		t.Fatalf("after 150s: %d messages, want none (2 minutes kept)", len(page))
+	}
+	if page, _, _ := history(t, srv, auth, "/channels/kept:log/messages"); len(page) != 1 {
+		t.Fatalf("a channel kept a day: %d messages, want 1", len(page))
+	}
+	// A publish forgets what is past: the store holds only the new message.
+	call(t, srv, "POST", "/channels/brief/messages", auth, map[string]string{"name": "new"})
+	if got := srv.Messages("brief"); len(got) != 1 || got[0].Name != "new" {
+		t.Errorf("stored after a new publish: %+v", got)
+	}
+}

@@ -115,7 +115,7 @@ func (s *Server) PublishAs(id Identity, channel, connectionID, baseID string, ms
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return cloneMessages(s.storeLocked(channel, prepared, baseID)), nil
+	return cloneMessages(s.storeLocked(id.who.appID(), channel, prepared, baseID)), nil
 }
 
 // AnnotateAs publishes annotations of the message with messageSerial on channel as the

@@ -27,10 +27,12 @@ type Server struct {
 	URL string
 
 	now      func() time.Time
-	rand     io.Reader                        // message IDs; read with mu held
-	spec     fakeserver.Checker               // checking from the start; nil: none
-	logLimit int                              // fakeserver.Config.LogLimit
-	lookup   func(keyName string) (Key, bool) // nil: only keys added with AddKey
+	rand     io.Reader          // message IDs; read with mu held
+	spec     fakeserver.Checker // checking from the start; nil: none
+	logLimit int                // fakeserver.Config.LogLimit
+	// retention says how long a channel keeps its messages; nil: for ever.
+	retention func(appID, channel string) time.Duration
+	lookup    func(keyName string) (Key, bool) // nil: only keys added with AddKey
 	// mutable says where messages may be fetched by serial, changed and annotated; nil:
 	// nowhere. Called without mu.
 	mutable func(appID, channel string) bool
@@ -120,4 +122,25 @@ func WithSpec(spec fakeserver.Checker) Option {
 // (fakeserver.Config.LogLimit), for a server that runs for long, such as the emulator.
 func WithRequestLogLimit(n int) Option {
 	return func(s *Server) { s.logLimit = n }
+}
+
+// WithRetention says how long a channel of an app keeps its messages for history, as a
+// channel rule's persistence does on Ably (two minutes without, a day with); messages older
+// than that are forgotten. keep returning 0, or no WithRetention, keeps every message, as
+// tests want.
+func WithRetention(keep func(appID, channel string) time.Duration) Option {
+	return func(s *Server) { s.retention = keep }
+}
+
+// keptFrom is the time (ms since the epoch) from which a channel still holds its messages at
+// now; 0 when it keeps them all. The caller may hold s.mu.
+func (s *Server) keptFrom(appID, channel string, now int64) int64 {
+	if s.retention == nil || appID == "" {
+		return 0
+	}
+	d := s.retention(appID, channel)
+	if d <= 0 {
+		return 0
+	}
+	return now - d.Milliseconds()
 }
