@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,7 @@ const (
 	flagPort        = "port"
 	flagAllowRemote = "allow-remote"
 	flagDetach      = "detach"
+	flagSeed        = "seed"
 	defaultHost     = "127.0.0.1"
 	shutdownTimeout = 5 * time.Second
 )
@@ -71,6 +73,17 @@ printing the same, so that 'eval "$(ably emulator start --detach)"' points the s
 the config directory, beside its log, emulator.log); it stops by itself if that file is
 deleted. One runs in the background per config directory.
 
+--seed FILE starts it with an account, apps, keys, channel rules and access tokens of your
+own instead, in JSON (every field optional; the first app's first key and the first token are
+what it prints):
+
+   {"account": {"id": "acc-1", "name": "Acme"}, "user": {"email": "dev@acme.example"},
+    "apps": [{"id": "chat01", "name": "Chat",
+              "keys": [{"name": "Root", "key": "chat01.root01:SECRET", "capability": {"*": ["*"]}}],
+              "namespaces": [{"id": "logs", "persisted": true}]}],
+    "accessTokens": [{"token": "AT-LEAST-16-CHARS", "name": "CI", "capabilities": ["read:app"],
+                      "expiresAt": "2027-01-01T00:00:00Z"}]}
+
 It listens only on a loopback address unless --allow-remote: anyone who can reach the port
 can use its credentials.
 
@@ -84,6 +97,7 @@ Examples:
 			&cli.IntFlag{Name: flagPort, Value: emulator.DefaultPort, Usage: "the `PORT` to listen on (0: a free one)"},
 			&cli.BoolFlag{Name: flagAllowRemote, Usage: "allow --host to be an address other machines can reach"},
 			&cli.BoolFlag{Name: flagDetach, Usage: "run in the background; return once it is ready"},
+			&cli.StringFlag{Name: flagSeed, Usage: "start with the account, apps, keys, channel rules and access tokens of `FILE` (JSON, see above)"},
 		},
 		Action: plugin.Action(startOptionsOf, runStart),
 	}
@@ -91,7 +105,8 @@ Examples:
 
 // startOptions are what `emulator start` was asked.
 type startOptions struct {
-	Addr   string   // host:port
+	Seed   *emulator.Seed // nil: the default account
+	Addr   string         // host:port
 	Remote bool     // the host is not loopback (allowed with --allow-remote)
 	Detach bool     // run in the background
 	Args   []string // the flags a background process is started with
@@ -115,6 +130,16 @@ func startOptionsOf(c *cli.Context) (startOptions, error) {
 	}
 	o := startOptions{Addr: net.JoinHostPort(host, strconv.Itoa(port)), Remote: !loopback, Detach: c.Bool(flagDetach)}
 	o.Args = []string{"--" + flagHost, host, "--" + flagPort, strconv.Itoa(port)}
+	if path := c.String(flagSeed); c.IsSet(flagSeed) {
+		if o.Seed, err = emulator.LoadSeed(path); err != nil {
+			return o, exitcode.Usagef("--seed: %v", err)
+		}
+		abs, err := filepath.Abs(path) // the background process starts elsewhere
+		if err != nil {
+			return o, err
+		}
+		o.Args = append(o.Args, "--"+flagSeed, abs)
+	}
 	if o.Remote {
 		o.Args = append(o.Args, "--"+flagAllowRemote)
 	}
@@ -161,7 +186,7 @@ func runStart(ctx context.Context, d plugin.Deps, o startOptions) error {
 	if o.Remote {
 		out.Warnf("listening on %s, which other machines may reach: anyone who can reach it can use the emulator's credentials", o.Addr)
 	}
-	emu, err := emulator.Start(emulator.Options{Addr: o.Addr, Now: d.Now, Rand: d.Rand, Logf: out.Verbosef})
+	emu, err := emulator.Start(emulator.Options{Addr: o.Addr, Seed: o.Seed, Now: d.Now, Rand: d.Rand, Logf: out.Verbosef})
 	if errors.Is(err, emulator.ErrAddrInUse) {
 		return exitcode.New(exitcode.Failure, "cannot listen on %s: the port is in use (another emulator?); choose another with --port, or 0 for a free one", o.Addr)
 	}

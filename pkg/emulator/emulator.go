@@ -46,6 +46,9 @@ type Options struct {
 	// Now is the clock (nil: time.Now); Rand the source of IDs and secrets (nil: crypto/rand).
 	Now  func() time.Time
 	Rand io.Reader
+	// Seed is what it starts with (LoadSeed); nil: an account with one app, "Emulator", its
+	// root key and an access token, all with every capability.
+	Seed *Seed
 	// Logf receives a line for each request and connection, for --verbose; nil drops them.
 	// Credentials never reach it.
 	Logf func(format string, args ...any)
@@ -104,7 +107,7 @@ func Start(opts Options) (*Emulator, error) {
 	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand),
 		realtimetest.WithREST(resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control)),
 			resttest.WithRetention(RetentionOf(e.Control)), resttest.WithRequestLogLimit(requestLogLimit)))
-	if e.Seeded, err = seed(e.Control, opts.Rand); err != nil {
+	if e.Seeded, err = seed(e.Control, opts.Seed, opts.Rand); err != nil {
 		e.closeBackends()
 		_ = ln.Close()
 		return nil, err
@@ -167,24 +170,22 @@ const (
 	seedUserEmail   = "developer@emulator.local"
 )
 
-// seed gives a new emulator its account, app, root key and access token, with random
-// secrets: the token and key are the emulator's own, not a well-known value another local
-// user could guess.
-func seed(ctl *controltest.Server, r io.Reader) (Seeded, error) {
-	token, err := randomString(r, 32)
-	if err != nil {
-		return Seeded{}, fmt.Errorf("emulator: drawing the access token: %w", err)
-	}
-	ctl.SetToken(controltest.Token{Value: token, Name: "Emulator", Capabilities: controltest.AllCapabilities()})
+// seed gives a new emulator its account, apps, keys and access tokens: those of opts.Seed,
+// else an account with one app, its root key and an access token with every capability.
+// Secrets not given are drawn at random: the emulator's own, never a well-known value
+// another local user could guess.
+func seed(ctl *controltest.Server, sd *Seed, r io.Reader) (Seeded, error) {
 	ctl.RevokeToken(controltest.DefaultToken) // well known: never valid here
-	ctl.AddAccount(controltest.Account{ID: controltest.DefaultAccountID, Name: seedAccountName})
-	ctl.SetUser(controltest.User{ID: controltest.DefaultUserID, Email: seedUserEmail})
-	app := ctl.AddApp("", controltest.App{Name: "Emulator"})
-	key := ctl.AddKey(app.ID, controltest.Key{Name: "Root", Capability: map[string][]string{"*": {"*"}}})
-	return Seeded{
-		AccountID: controltest.DefaultAccountID, AccountName: seedAccountName, UserEmail: seedUserEmail,
-		AppID: app.ID, AppName: app.Name, APIKey: key.Key, AccessToken: token,
-	}, nil
+	if sd == nil {
+		sd = &Seed{Apps: []SeedApp{{Name: "Emulator", Keys: []SeedKey{{Name: "Root", Capability: map[string][]string{"*": {"*"}}}}}}}
+	}
+	return sd.apply(ctl, func() (string, error) {
+		token, err := randomString(r, 32)
+		if err != nil {
+			return "", fmt.Errorf("emulator: drawing the access token: %w", err)
+		}
+		return token, nil
+	})
 }
 
 func randomString(r io.Reader, n int) (string, error) {
