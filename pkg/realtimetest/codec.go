@@ -16,6 +16,8 @@ import (
 // codec is the wire format of a transport (RTN2a format): how a ProtocolMessage becomes a
 // WebSocket message and back.
 type codec interface {
+	// format is the format parameter's value: "json" or "msgpack".
+	format() string
 	// label names the format in errors: "JSON" or "MessagePack".
 	label() string
 	// marshal gives a frame's bytes and the kind of WebSocket message that carries them.
@@ -36,7 +38,8 @@ func codecFor(format string) codec {
 // jsonCodec is the JSON protocol: one compact JSON ProtocolMessage per text message.
 type jsonCodec struct{}
 
-func (jsonCodec) label() string { return "JSON" }
+func (jsonCodec) format() string { return "json" }
+func (jsonCodec) label() string  { return "JSON" }
 
 func (jsonCodec) marshal(m proto.ProtocolMessage) ([]byte, websocket.MessageType, error) {
 	b, err := json.Marshal(m)
@@ -58,7 +61,8 @@ func (jsonCodec) unmarshal(b []byte) (proto.ProtocolMessage, error) {
 // and arrays become msgpack maps and arrays.
 type msgpackCodec struct{}
 
-func (msgpackCodec) label() string { return "MessagePack" }
+func (msgpackCodec) format() string { return "msgpack" }
+func (msgpackCodec) label() string  { return "MessagePack" }
 
 // dataLists are the keys of a ProtocolMessage whose items carry data and encoding.
 var dataLists = []string{"messages", "presence", "annotations"}

@@ -204,6 +204,9 @@ func TestMsgpackConnect(t *testing.T) {
 		!strings.HasPrefix(details["connectionKey"].(string), m["connectionId"].(string)+"!") {
 		t.Errorf("CONNECTED %v", m)
 	}
+	if conns := srv.Connections(); len(conns) != 1 || conns[0].Format != "msgpack" {
+		t.Errorf("Connections %+v, want one msgpack connection", conns)
+	}
 	c.send(map[string]any{"action": 0, "id": "ping-1"})
 	select {
 	case hb := <-c.frames:
