@@ -19,6 +19,7 @@ import (
 	"github.com/ably/ably-suite/internal/scripttest"
 	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/fakeserver"
+	"github.com/ably/ably-suite/pkg/realtime/proto"
 	"github.com/ably/ably-suite/pkg/realtimetest"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
@@ -430,6 +431,30 @@ func TestRealtimeInteropMsgpack(t *testing.T) {
 		subJSON.result(t, false, &gotJSON)
 		checkPublishStep(t, "the msgpack subscriber", gotBin, "js-mixed", fromBin.ConnectionID, fromJSON.ConnectionID)
 		checkPublishStep(t, "the JSON subscriber", gotJSON, "js-mixed", fromBin.ConnectionID, fromJSON.ConnectionID)
+	})
+
+	t.Run("encrypted over msgpack", func(t *testing.T) {
+		// The ciphertext travels as bin; stored, it is base64 after the cipher step, and
+		// the key opens it.
+		const cipherKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes: AES-256
+		var pub struct{ Published int }
+		runRealtimeJS(t, srv, binEnv, "publish-encrypted", "mp-secret", cipherKey, &pub)
+		stored := srv.Messages("mp-secret")
+		if pub.Published != 2 || len(stored) != 2 || stored[0].Encoding != "utf-8/cipher+aes-256-cbc/base64" || stored[1].Encoding != "json/utf-8/cipher+aes-256-cbc/base64" {
+			t.Fatalf("stored %+v", stored)
+		}
+		params, err := proto.ParseCipherKey(cipherKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, rest, err := proto.Decode(stored[0].Data, stored[0].Encoding, &params)
+		if err != nil || rest != "" || text.Text() != "for your eyes only" {
+			t.Errorf("decrypted %q (encoding left %q): %v", text.Text(), rest, err)
+		}
+		obj, _, err := proto.Decode(stored[1].Data, stored[1].Encoding, &params)
+		if err != nil || string(obj.JSON()) != `{"pin":1234}` {
+			t.Errorf("decrypted %s: %v", obj.JSON(), err)
+		}
 	})
 
 	t.Run("presence over msgpack", func(t *testing.T) {
