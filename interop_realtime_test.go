@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/ably/ably-suite/internal/scripttest"
 	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/fakeserver"
+	"github.com/ably/ably-suite/pkg/realtime/proto"
 	"github.com/ably/ably-suite/pkg/realtimetest"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
@@ -321,6 +324,172 @@ func TestRealtimeInterop(t *testing.T) {
 		if got.Update == nil || got.Update.Current != "connected" || got.AuthCalls != 2 || got.State != "connected" ||
 			len(got.ConnectionIDs) != 2 || got.ConnectionIDs[0] != got.ConnectionIDs[1] {
 			t.Errorf("ably-js answering the server's AUTH: %+v", got)
+		}
+	})
+
+	if v := srv.SpecViolations(); len(v) != 0 {
+		t.Errorf("requests or answers broke platform-v1.yaml:\n%s", strings.Join(v, "\n"))
+	}
+}
+
+// binaryEnv makes realtime.mjs use the SDK's default binary protocol (MessagePack).
+const binaryEnv = "ABLY_INTEROP_BINARY=1"
+
+// checkPublishStep checks what a subscriber got from the publish step(s) of realtime.mjs
+// (an object, a text and bytes each), published by connIDs in turn as clientID.
+func checkPublishStep(t *testing.T, who string, got jsSubscribed, clientID string, connIDs ...string) {
+	t.Helper()
+	if len(got.Messages) != 3*len(connIDs) {
+		t.Fatalf("%s got %+v", who, got.Messages)
+	}
+	want := []struct{ name, kind string }{{"object", "object"}, {"text", "string"}, {"bytes", "bytes"}}
+	for i, m := range got.Messages {
+		w := want[i%3]
+		if m.Name != w.name || m.Kind != w.kind || m.ClientID != clientID || m.ConnectionID != connIDs[i/3] || m.Serial == "" {
+			t.Errorf("%s: message %d as ably-js received it: %+v", who, i, m)
+		}
+		switch w.kind {
+		case "object":
+			if d, ok := m.Data.(map[string]any); !ok || d["n"] != float64(1) {
+				t.Errorf("%s: object data %#v", who, m.Data)
+			}
+		case "string":
+			if m.Data != "hello over realtime" {
+				t.Errorf("%s: text data %#v", who, m.Data)
+			}
+		case "bytes":
+			if m.Data != "AAEC/w==" {
+				t.Errorf("%s: bytes data %#v, want base64 of 00 01 02 ff", who, m.Data)
+			}
+		}
+	}
+}
+
+// formats are the formats of the live connections, by connection ID.
+func formats(srv *realtimetest.Server) map[string]string {
+	out := map[string]string{}
+	for _, c := range srv.Connections() {
+		out[c.ID] = c.Format
+	}
+	return out
+}
+
+// TestRealtimeInteropMsgpack holds the fake's MessagePack protocol to Ably's JavaScript SDK
+// with its default binary protocol: publish and subscribe keep every kind of data (binary
+// as binary), presence works, and an SDK over MessagePack and one over JSON understand each
+// other through the fake.
+func TestRealtimeInteropMsgpack(t *testing.T) {
+	var spec fakeserver.Checker
+	if s := scripttest.LoadSpec(t); s != nil {
+		spec = s.REST
+	}
+	srv := realtimetest.New(realtimetest.WithMaxIdleInterval(2*time.Second), realtimetest.WithREST(resttest.WithSpec(spec)))
+	defer srv.Close()
+	srv.AddKey(resttest.Key{Key: interopKey})
+	keyEnv := []string{"ABLY_INTEROP_KEY=" + interopKey}
+	binEnv := []string{keyEnv[0], binaryEnv}
+
+	t.Run("publish and subscribe over msgpack", func(t *testing.T) {
+		sub := startRealtimeJS(t, srv, binEnv, "subscribe", "mp-interop", "3")
+		if err := srv.WaitAttached(waitCtx(t), "mp-interop", 1); err != nil {
+			t.Fatalf("the ably-js subscriber did not attach: %v\n%s", err, sub.out.String())
+		}
+		if f := formats(srv); len(f) != 1 || slices.Collect(maps.Values(f))[0] != "msgpack" {
+			t.Errorf("the formats of the connections: %v, want ably-js's default msgpack", f)
+		}
+		var pub struct{ ConnectionID string }
+		runRealtimeJS(t, srv, append(binEnv, "ABLY_INTEROP_CLIENT_ID=js-mp"), "publish", "mp-interop", "", &pub)
+		var got jsSubscribed
+		sub.result(t, false, &got)
+		checkPublishStep(t, "the msgpack subscriber", got, "js-mp", pub.ConnectionID)
+		stored := srv.Messages("mp-interop")
+		if len(stored) != 3 || stored[0].Encoding != "json" || stored[1].Encoding != "" || stored[2].Encoding != "base64" || string(stored[2].Data) != `"AAEC/w=="` {
+			t.Errorf("stored over REST: %+v", stored)
+		}
+		history := suite(t, srv.Server, "channels", "history", "mp-interop", "--direction", "forwards", "--json")
+		for _, w := range []string{`"data":"hello over realtime"`, `"name":"bytes","data":"AAEC/w==","encoding":"base64"`} {
+			if !strings.Contains(history, w) {
+				t.Errorf("the suite's history lacks %s:\n%s", w, history)
+			}
+		}
+	})
+
+	t.Run("msgpack and JSON together", func(t *testing.T) {
+		subBin := startRealtimeJS(t, srv, binEnv, "subscribe", "mp-mixed", "6")
+		subJSON := startRealtimeJS(t, srv, keyEnv, "subscribe", "mp-mixed", "6")
+		if err := srv.WaitAttached(waitCtx(t), "mp-mixed", 2); err != nil {
+			t.Fatalf("the ably-js subscribers did not attach: %v\n%s%s", err, subBin.out.String(), subJSON.out.String())
+		}
+		if f := slices.Sorted(maps.Values(formats(srv))); !slices.Equal(f, []string{"json", "msgpack"}) {
+			t.Errorf("the formats of the connections: %v, want json and msgpack", f)
+		}
+		var fromBin, fromJSON struct{ ConnectionID string }
+		runRealtimeJS(t, srv, append(binEnv, "ABLY_INTEROP_CLIENT_ID=js-mixed"), "publish", "mp-mixed", "", &fromBin)
+		runRealtimeJS(t, srv, append(keyEnv, "ABLY_INTEROP_CLIENT_ID=js-mixed"), "publish", "mp-mixed", "", &fromJSON)
+		var gotBin, gotJSON jsSubscribed
+		subBin.result(t, false, &gotBin)
+		subJSON.result(t, false, &gotJSON)
+		checkPublishStep(t, "the msgpack subscriber", gotBin, "js-mixed", fromBin.ConnectionID, fromJSON.ConnectionID)
+		checkPublishStep(t, "the JSON subscriber", gotJSON, "js-mixed", fromBin.ConnectionID, fromJSON.ConnectionID)
+	})
+
+	t.Run("encrypted over msgpack", func(t *testing.T) {
+		// The ciphertext travels as bin; stored, it is base64 after the cipher step, and
+		// the key opens it.
+		const cipherKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes: AES-256
+		var pub struct{ Published int }
+		runRealtimeJS(t, srv, binEnv, "publish-encrypted", "mp-secret", cipherKey, &pub)
+		stored := srv.Messages("mp-secret")
+		if pub.Published != 2 || len(stored) != 2 || stored[0].Encoding != "utf-8/cipher+aes-256-cbc/base64" || stored[1].Encoding != "json/utf-8/cipher+aes-256-cbc/base64" {
+			t.Fatalf("stored %+v", stored)
+		}
+		params, err := proto.ParseCipherKey(cipherKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, rest, err := proto.Decode(stored[0].Data, stored[0].Encoding, &params)
+		if err != nil || rest != "" || text.Text() != "for your eyes only" {
+			t.Errorf("decrypted %q (encoding left %q): %v", text.Text(), rest, err)
+		}
+		obj, _, err := proto.Decode(stored[1].Data, stored[1].Encoding, &params)
+		if err != nil || string(obj.JSON()) != `{"pin":1234}` {
+			t.Errorf("decrypted %s: %v", obj.JSON(), err)
+		}
+	})
+
+	t.Run("presence over msgpack", func(t *testing.T) {
+		member := startRealtimeJS(t, srv, append(binEnv, "ABLY_INTEROP_CLIENT_ID=js-mp-member"), "enter", "mp-presence", "online")
+		if err := srv.WaitPresent(waitCtx(t), "mp-presence", "js-mp-member"); err != nil {
+			t.Fatalf("ably-js did not enter: %v\n%s", err, member.out.String())
+		}
+		for _, env := range [][]string{binEnv, keyEnv} {
+			var seen struct {
+				Events, Members []struct {
+					Action, ClientID, ConnectionID string
+					Data                           any
+				}
+			}
+			runRealtimeJS(t, srv, env, "presence", "mp-presence", "js-mp-member", &seen)
+			if len(seen.Members) != 1 || seen.Members[0].ClientID != "js-mp-member" || seen.Members[0].Data != "online" || seen.Members[0].Action != "present" {
+				t.Errorf("presence.get() in ably-js (%v): %+v", env, seen.Members)
+			}
+			if len(seen.Events) == 0 || seen.Events[len(seen.Events)-1].ClientID != "js-mp-member" {
+				t.Errorf("presence.subscribe in ably-js (%v): %+v", env, seen.Events)
+			}
+		}
+		if m := srv.Presence("mp-presence"); len(m) != 1 || string(m[0].Data) != `"online"` {
+			t.Errorf("REST members %+v", m)
+		}
+		var left struct{ Entered bool }
+		member.result(t, true, &left)
+		if !left.Entered {
+			t.Errorf("the member's step: %+v", left)
+		}
+		if err := srv.WaitConnections(waitCtx(t), 0); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(srv.Presence("mp-presence")); n != 0 {
+			t.Errorf("%d members after ably-js closed", n)
 		}
 	})
 

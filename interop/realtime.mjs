@@ -5,6 +5,8 @@
 //   ABLY_INTEROP_KEY or ABLY_INTEROP_TOKEN  the credential; ABLY_INTEROP_JWTS, JWTs
 //     separated by commas, makes an authCallback hand them out one per call instead
 //   ABLY_INTEROP_CLIENT_ID  the client ID (with a key)
+//   ABLY_INTEROP_BINARY=1  the SDK's default binary protocol (MessagePack, format=msgpack)
+//     instead of JSON
 //   node realtime.mjs STEP CHANNEL [ARG]
 //
 // Steps that wait for the test to act (subscribe, enter, resume, auth) run until they have
@@ -18,7 +20,7 @@ function client(extra = {}) {
     endpoint: process.env.ABLY_INTEROP_HOST,
     port: Number(process.env.ABLY_INTEROP_PORT),
     tls: false,
-    useBinaryProtocol: false, // the fake speaks JSON
+    useBinaryProtocol: process.env.ABLY_INTEROP_BINARY === '1', // JSON unless asked: the fake speaks both
     logLevel: 0,
     disconnectedRetryTimeout: 300, // a refused reconnection is retried quickly
     ...extra,

@@ -46,7 +46,7 @@ func TestConnectErrors(t *testing.T) {
 		{"bad key", query("app.key:wrong"), 40101, 401},
 		{"unknown key", query("app.nokey:secret"), 40101, 401},
 		{"no credential", "format=json&v=6", 40101, 401},
-		{"msgpack", query(testKey, "format=msgpack"), 40000, 400},
+		{"unknown format", query(testKey, "format=xml"), 40000, 400},
 		{"no format", query(testKey, "format="), 40000, 400},
 		{"old version", query(testKey, "v=5"), 40017, 400},
 		{"expired JWT", query(expired), 40142, 401},

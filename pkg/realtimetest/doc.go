@@ -5,7 +5,7 @@
 //	srv := realtimetest.New(realtimetest.WithMaxIdleInterval(time.Second))
 //	defer srv.Close()
 //	srv.AddKey(resttest.Key{Key: "appId.keyId:secret"})
-//	// REST at srv.URL; Realtime at ws://HOST:PORT/?key=...&format=json&v=6
+//	// REST at srv.URL; Realtime at ws://HOST:PORT/?key=...&format=json&v=6 (or format=msgpack)
 //
 // The server embeds a *resttest.Server: one store for both planes. A message published over
 // REST reaches Realtime subscribers, one published over Realtime is in REST history, members
@@ -16,8 +16,17 @@
 // and spec checks apply; a drop fault drops the client's connection), and the upgrade never
 // reaches it, so the Realtime route is neither logged nor checked against platform-v1.yaml.
 //
-// The Realtime protocol is the JSON one, version 6 (format=json, v=6; else ERROR 40000 or
-// 40017). What the server does, by Ably's features specification:
+// The Realtime protocol is version 6 (v=6, else ERROR 40017) in either format (RTN2a):
+// format=json, one JSON ProtocolMessage per text frame, or format=msgpack, Ably's SDKs'
+// default, one MessagePack map with the same keys per binary frame (any other format is
+// ERROR 40000; both are written in the connection's format). Data keeps its type across
+// formats (RSL4c, RSL4d): binary is msgpack bin on a msgpack connection and base64 with
+// encoding "base64" (appended to any other steps, e.g. "utf-8/cipher+aes-128-cbc/base64")
+// on a JSON one and in REST history; strings are strings, and JSON-encoded data keeps its
+// "json" encoding. A client frame that is not a ProtocolMessage in the connection's format
+// (bad MessagePack, nesting deeper than 64, bytes after the value, a non-string map key) is
+// ERROR 40000 and the socket closes. What the server does, by Ably's features
+// specification:
 //
 //   - Connect (RTN2, RTN4b): key=APPID.KEYID:SECRET, or access_token / accessToken (a JWT
 //     signed by a known key, or a token the REST fake issued); clientId identifies a key's

@@ -148,6 +148,7 @@ type Connection struct {
 	ID       string
 	ClientID string // "" unidentified
 	Live     bool   // it has a transport; false while awaiting a resume
+	Format   string // the live transport's format, "json" or "msgpack"; "" while awaiting a resume
 	Channels []Attachment
 }
 
@@ -165,6 +166,9 @@ func (s *Server) Connections() []Connection {
 	out := make([]Connection, 0, len(s.sessions))
 	for _, ss := range s.sessions {
 		c := Connection{ID: ss.id, ClientID: ss.clientID(), Live: ss.t != nil}
+		if ss.t != nil {
+			c.Format = ss.t.codec.format()
+		}
 		for ch, a := range ss.attachments {
 			if !a.stale {
 				c.Channels = append(c.Channels, Attachment{Channel: ch, Modes: a.modes})

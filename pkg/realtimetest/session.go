@@ -76,8 +76,8 @@ func fatal(t *transport, e *proto.ErrorInfo) {
 // connect handles a new transport's query (RTN2): credentials, format and version, client
 // ID, resume; it answers CONNECTED (RTN4b) or ERROR.
 func (s *Server) connect(t *transport, q url.Values) {
-	if f := q.Get("format"); f != "json" {
-		fatal(t, errInfo(40000, 400, "only json: the fake speaks the JSON protocol, not format="+strconvQuote(f)))
+	if f := q.Get("format"); f != "json" && f != "msgpack" {
+		fatal(t, errInfo(40000, 400, "format="+strconvQuote(f)+": the fake speaks format=json or format=msgpack"))
 		return
 	}
 	if v := q.Get("v"); v != "6" {

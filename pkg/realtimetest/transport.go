@@ -2,7 +2,6 @@ package realtimetest
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"sync"
 	"time"
@@ -17,6 +16,7 @@ import (
 type transport struct {
 	s          *Server
 	ws         *websocket.Conn
+	codec      codec         // the connection's format: JSON text or MessagePack binary frames
 	heartbeats bool          // the client asked for HEARTBEAT frames, not pings (RTN23b)
 	idle       time.Duration // maxIdleInterval when it connected
 	ctx        context.Context
@@ -57,7 +57,7 @@ func (s *Server) serveRealtime(w http.ResponseWriter, r *http.Request) {
 		return      // Accept answered
 	}
 	ws.SetReadLimit(readLimit)
-	t := &transport{s: s, ws: ws, heartbeats: r.URL.Query().Get("heartbeats") == "true", ready: make(chan struct{}, 1),
+	t := &transport{s: s, ws: ws, codec: codecFor(r.URL.Query().Get("format")), heartbeats: r.URL.Query().Get("heartbeats") == "true", ready: make(chan struct{}, 1),
 		written: map[string]string{}, idle: time.Duration(s.maxIdle.Load())}
 	t.ctx, t.cancel = context.WithCancel(s.ctx)
 	go t.writeLoop()
@@ -68,10 +68,10 @@ func (s *Server) serveRealtime(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			break
 		}
-		var pm proto.ProtocolMessage
-		if err := json.Unmarshal(data, &pm); err != nil {
+		pm, err := t.codec.unmarshal(data)
+		if err != nil {
 			t.send(proto.ProtocolMessage{Action: proto.ActionError,
-				Error: errInfo(40000, 400, "the frame is not a JSON ProtocolMessage: "+err.Error())}, true)
+				Error: errInfo(40000, 400, "the frame is not a "+t.codec.label()+" ProtocolMessage: "+err.Error())}, true)
 			continue
 		}
 		s.handle(t, pm)
@@ -146,10 +146,7 @@ func (t *transport) writeLoop() {
 						return
 					}
 				}
-				b, err := json.Marshal(f.msg)
-				if err == nil {
-					err = t.write(b)
-				}
+				err := t.write(f.msg)
 				if err == nil && f.msg.Action == proto.ActionMessage && f.msg.ChannelSerial != "" {
 					t.mu.Lock()
 					t.written[f.msg.Channel] = f.msg.ChannelSerial
@@ -170,7 +167,7 @@ func (t *transport) writeLoop() {
 		case <-tick:
 			if !t.s.faults.heartbeatsStopped() {
 				if t.heartbeats {
-					if t.write([]byte(`{"action":0}`)) != nil {
+					if t.write(proto.ProtocolMessage{Action: proto.ActionHeartbeat}) != nil {
 						t.end()
 						return
 					}
@@ -185,8 +182,13 @@ func (t *transport) writeLoop() {
 	}
 }
 
-func (t *transport) write(b []byte) error {
+// write writes a frame in the connection's format.
+func (t *transport) write(m proto.ProtocolMessage) error {
+	b, typ, err := t.codec.marshal(m)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(t.ctx, 10*time.Second)
 	defer cancel()
-	return t.ws.Write(ctx, websocket.MessageText, b)
+	return t.ws.Write(ctx, typ, b)
 }
