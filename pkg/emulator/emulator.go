@@ -24,8 +24,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -112,12 +110,7 @@ func Start(opts Options) (*Emulator, error) {
 		_ = ln.Close()
 		return nil, err
 	}
-	front, err := newFront(e.Control.Origin(), e.Realtime.URL, opts.Logf)
-	if err != nil {
-		e.closeBackends()
-		_ = ln.Close()
-		return nil, err
-	}
+	front := newFront(e.Control.Handler(), e.Realtime.Handler(), opts.Logf)
 	e.URL = "http://" + ln.Addr().String()
 	e.http = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -207,58 +200,24 @@ type Status struct {
 }
 
 // newFront is the one port's handler: /v1 to the Control API, everything else (REST, and
-// the Realtime upgrade at /) to the data plane.
-func newFront(controlOrigin, dataOrigin string, logf func(string, ...any)) (http.Handler, error) {
-	ctl, err := proxyTo(controlOrigin)
-	if err != nil {
-		return nil, err
-	}
-	data, err := proxyTo(dataOrigin)
-	if err != nil {
-		return nil, err
-	}
+// the Realtime upgrade at /) to the data plane, each served in this process (a WebSocket is
+// accepted on this port's own connection, not passed through a proxy).
+func newFront(control, data http.Handler, logf func(string, ...any)) http.Handler {
 	status, _ := json.Marshal(Status{PID: os.Getpid()})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if logf != nil {
 			logf("%s %s", r.Method, httpcore.Redact(r.URL))
 		}
-		if r.URL.Path == StatusPath && r.Method == http.MethodGet {
+		switch {
+		case r.URL.Path == StatusPath && r.Method == http.MethodGet:
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(status)
-			return
+		case r.URL.Path == "/v1" || strings.HasPrefix(r.URL.Path, "/v1/"):
+			control.ServeHTTP(w, r)
+		default:
+			data.ServeHTTP(w, r)
 		}
-		if r.URL.Path == "/v1" || strings.HasPrefix(r.URL.Path, "/v1/") {
-			ctl.ServeHTTP(w, r)
-			return
-		}
-		data.ServeHTTP(w, r)
-	}), nil
-}
-
-// proxyTo passes requests to a backend on loopback unchanged, WebSocket upgrades included.
-func proxyTo(origin string) (*httputil.ReverseProxy, error) {
-	target, err := url.Parse(origin)
-	if err != nil {
-		return nil, err
-	}
-	return &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			r.SetURL(target)
-			r.Out.Host = r.In.Host
-		},
-		Transport:     &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, MaxIdleConnsPerHost: 64},
-		FlushInterval: -1,
-		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			if r.Context().Err() != nil {
-				return // the client went away
-			}
-			body, _ := json.Marshal(map[string]any{"error": map[string]any{
-				"message": "the emulator could not answer: " + err.Error(), "code": 50000, "statusCode": 500}})
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write(body)
-		},
-	}, nil
+	})
 }
 
 func isAddrInUse(err error) bool {

@@ -62,6 +62,10 @@ func Start(cfg Config) *Server {
 	return s
 }
 
+// Handler is the server's whole pipeline (log, spec check, faults, the API) as a handler, for
+// a program that serves the fake on a listener of its own (the emulator) besides Origin.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
 // Origin is the server's scheme, host and port, e.g. http://127.0.0.1:41234.
 func (s *Server) Origin() string { return s.hs.URL }
 

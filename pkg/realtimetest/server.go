@@ -44,6 +44,8 @@ type Server struct {
 	// it reach the REST fake, and a WebSocket upgrade at / the Realtime one.
 	URL string
 
+	handler http.Handler // what the port serves: Handler
+
 	now                func() time.Time
 	rand               io.Reader
 	maxIdle            atomic.Int64  // ns, for connections made from now on
@@ -155,13 +157,14 @@ func New(opts ...Option) *Server {
 		FlushInterval: -1,
 		ErrorHandler:  dropped,
 	}
-	s.hs = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/" && r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			s.serveRealtime(w, r)
 			return
 		}
 		proxy.ServeHTTP(w, r)
-	}))
+	})
+	s.hs = httptest.NewServer(s.handler)
 	s.URL = s.hs.URL
 	s.Server.URL = s.hs.URL
 
@@ -184,6 +187,10 @@ func dropped(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	panic(http.ErrAbortHandler)
 }
+
+// Handler serves both planes as the server's port does (the Realtime upgrade at /, REST
+// for the rest), for a program that serves them on a listener of its own (the emulator).
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Origin is the server's scheme, host and port, as URL.
 func (s *Server) Origin() string { return s.URL }
