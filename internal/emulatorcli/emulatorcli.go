@@ -107,9 +107,9 @@ Examples:
 type startOptions struct {
 	Seed   *emulator.Seed // nil: the default account
 	Addr   string         // host:port
-	Remote bool     // the host is not loopback (allowed with --allow-remote)
-	Detach bool     // run in the background
-	Args   []string // the flags a background process is started with
+	Remote bool           // the host is not loopback (allowed with --allow-remote)
+	Detach bool           // run in the background
+	Args   []string       // the flags a background process is started with
 }
 
 func startOptionsOf(c *cli.Context) (startOptions, error) {
