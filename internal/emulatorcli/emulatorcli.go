@@ -51,6 +51,7 @@ const (
 	flagAllowRemote = "allow-remote"
 	flagDetach      = "detach"
 	flagSeed        = "seed"
+	flagState       = "state"
 	defaultHost     = "127.0.0.1"
 	shutdownTimeout = 5 * time.Second
 )
@@ -72,6 +73,12 @@ printing the same, so that 'eval "$(ably emulator start --detach)"' points the s
 'ably emulator status' and 'ably emulator stop' find it by its pid file (emulator.json in
 the config directory, beside its log, emulator.log); it stops by itself if that file is
 deleted. One runs in the background per config directory.
+
+--state FILE keeps what it holds across runs: the accounts, apps, keys, channel rules,
+queues, integration rules and access tokens, and the credentials it prints, read when it
+starts (if the file exists) and written when it stops (atomically, 0600: it holds secrets). A
+file that is not an emulator's state is refused, with its line, and left as it is. Messages
+and presence are not kept.
 
 --seed FILE starts it with an account, apps, keys, channel rules and access tokens of your
 own instead, in JSON (every field optional; the first app's first key and the first token are
@@ -98,6 +105,7 @@ Examples:
 			&cli.BoolFlag{Name: flagAllowRemote, Usage: "allow --host to be an address other machines can reach"},
 			&cli.BoolFlag{Name: flagDetach, Usage: "run in the background; return once it is ready"},
 			&cli.StringFlag{Name: flagSeed, Usage: "start with the account, apps, keys, channel rules and access tokens of `FILE` (JSON, see above)"},
+			&cli.StringFlag{Name: flagState, Usage: "keep the state (accounts, apps, keys, rules, tokens, the credentials printed) in `FILE` across runs: read at start, written at stop"},
 		},
 		Action: plugin.Action(startOptionsOf, runStart),
 	}
@@ -106,6 +114,7 @@ Examples:
 // startOptions are what `emulator start` was asked.
 type startOptions struct {
 	Seed   *emulator.Seed // nil: the default account
+	State  string         // the state file; "" for none
 	Addr   string         // host:port
 	Remote bool           // the host is not loopback (allowed with --allow-remote)
 	Detach bool           // run in the background
@@ -140,6 +149,18 @@ func startOptionsOf(c *cli.Context) (startOptions, error) {
 		}
 		o.Args = append(o.Args, "--"+flagSeed, abs)
 	}
+	if path := c.String(flagState); c.IsSet(flagState) {
+		if path == "" {
+			return o, exitcode.Usagef("--state is empty: give the file to keep the state in")
+		}
+		if o.State, err = filepath.Abs(path); err != nil {
+			return o, err
+		}
+		o.Args = append(o.Args, "--"+flagState, o.State)
+		if err := emulator.CheckState(o.State, o.Seed != nil); err != nil {
+			return o, stateError(err)
+		}
+	}
 	if o.Remote {
 		o.Args = append(o.Args, "--"+flagAllowRemote)
 	}
@@ -147,6 +168,11 @@ func startOptionsOf(c *cli.Context) (startOptions, error) {
 		o.Args = append(o.Args, "--verbose")
 	}
 	return o, nil
+}
+
+// stateError is a state file the emulator cannot take, as a usage error.
+func stateError(err error) error {
+	return exitcode.Usagef("--state: %s", strings.TrimPrefix(err.Error(), emulator.ErrBadState.Error()+": "))
 }
 
 // isLoopback reports whether host (a name or an address) is only reachable from this machine.
@@ -186,9 +212,12 @@ func runStart(ctx context.Context, d plugin.Deps, o startOptions) error {
 	if o.Remote {
 		out.Warnf("listening on %s, which other machines may reach: anyone who can reach it can use the emulator's credentials", o.Addr)
 	}
-	emu, err := emulator.Start(emulator.Options{Addr: o.Addr, Seed: o.Seed, Now: d.Now, Rand: d.Rand, Logf: out.Verbosef})
+	emu, err := emulator.Start(emulator.Options{Addr: o.Addr, Seed: o.Seed, StatePath: o.State, Now: d.Now, Rand: d.Rand, Logf: out.Verbosef})
 	if errors.Is(err, emulator.ErrAddrInUse) {
 		return exitcode.New(exitcode.Failure, "cannot listen on %s: the port is in use (another emulator?); choose another with --port, or 0 for a free one", o.Addr)
+	}
+	if errors.Is(err, emulator.ErrBadState) {
+		return stateError(err)
 	}
 	if err != nil {
 		return exitcode.New(exitcode.Failure, "cannot start the emulator: %v", err)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -337,5 +338,45 @@ func checkError(t *testing.T, r response, status, code int, msg string) {
 	eb := r.errorBody(t)
 	if eb.Code != code || eb.StatusCode != status || !strings.Contains(eb.Message, msg) || eb.Href != fmt.Sprintf("https://help.ably.io/error/%d", code) {
 		t.Errorf("error %+v, want code %d, statusCode %d, a message containing %q", eb, code, status, msg)
+	}
+}
+
+// TestStateRoundTrip: what State gives, through JSON, Restore makes another server hold:
+// the same apps, keys, namespaces, queues, rules and tokens, and new IDs that do not collide.
+func TestStateRoundTrip(t *testing.T) {
+	a := newServer(t)
+	want(t, api(t, a, "POST", "/accounts/acc-1/apps", `{"name":"Kept"}`), 201)
+	app := a.Apps()[0]
+	want(t, api(t, a, "POST", "/apps/"+app.ID+"/keys", `{"name":"Reader","capability":{"news":["subscribe"]}}`), 201)
+	want(t, api(t, a, "POST", "/apps/"+app.ID+"/namespaces", `{"id":"logs","persisted":true}`), 201)
+	want(t, api(t, a, "POST", "/apps/"+app.ID+"/queues", `{"name":"jobs","ttl":60,"maxLength":100,"region":"us-east-1-a"}`), 201)
+	want(t, api(t, a, "POST", "/apps/"+app.ID+"/rules", `{"ruleType":"http","requestMode":"single","source":{"channelFilter":"","type":"channel.message"},"target":{"url":"https://example.com/hook","format":"json"}}`), 201)
+	a.SetToken(controltest.Token{Value: "kept-token", Name: "Kept", Capabilities: []string{"read:app"}})
+
+	data, err := json.Marshal(a.State())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st controltest.State
+	if err := json.Unmarshal(data, &st); err != nil {
+		t.Fatal(err)
+	}
+	b := newServer(t)
+	b.Restore(st)
+	if !reflect.DeepEqual(a.Apps(), b.Apps()) || !reflect.DeepEqual(a.Keys(app.ID), b.Keys(app.ID)) ||
+		!reflect.DeepEqual(a.Namespaces(app.ID), b.Namespaces(app.ID)) || !reflect.DeepEqual(a.Queues(app.ID), b.Queues(app.ID)) ||
+		len(b.Rules(app.ID)) != 1 || b.Rules(app.ID)[0].ID() != a.Rules(app.ID)[0].ID() {
+		t.Fatalf("restored state differs:\n%+v\n%+v", a.State(), b.State())
+	}
+	if tok, ok := b.Token("kept-token"); !ok || tok.Name != "Kept" {
+		t.Errorf("token kept-token after Restore: %+v %v", tok, ok)
+	}
+	want(t, api(t, b, "POST", "/accounts/acc-1/apps", `{"name":"New"}`), 201)
+	ids := map[string]bool{}
+	for _, x := range b.Apps() {
+		if ids[x.ID] {
+			t.Errorf("app ID %s given twice after Restore", x.ID)
+		}
+		ids[x.ID] = true
 	}
 }

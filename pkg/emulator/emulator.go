@@ -47,6 +47,9 @@ type Options struct {
 	// Seed is what it starts with (LoadSeed); nil: an account with one app, "Emulator", its
 	// root key and an access token, all with every capability.
 	Seed *Seed
+	// StatePath, if set, is where the state is kept across runs: read at Start when the file
+	// exists (then Seed must be nil), written by Save and at Shutdown.
+	StatePath string
 	// Logf receives a line for each request and connection, for --verbose; nil drops them.
 	// Credentials never reach it.
 	Logf func(format string, args ...any)
@@ -71,6 +74,8 @@ type Emulator struct {
 
 	Control  *controltest.Server
 	Realtime *realtimetest.Server
+
+	statePath string
 
 	ln   net.Listener
 	http *http.Server
@@ -105,7 +110,18 @@ func Start(opts Options) (*Emulator, error) {
 	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand),
 		realtimetest.WithREST(resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control)),
 			resttest.WithRetention(RetentionOf(e.Control)), resttest.WithRequestLogLimit(requestLogLimit)))
-	if e.Seeded, err = seed(e.Control, opts.Seed, opts.Rand); err != nil {
+	e.statePath = opts.StatePath
+	st, restored, err := loadState(opts.StatePath)
+	if err == nil && restored && opts.Seed != nil {
+		err = stateWithSeed(opts.StatePath)
+	}
+	if err == nil && restored {
+		e.Control.Restore(st.Control)
+		e.Seeded = st.Seeded
+	} else if err == nil {
+		e.Seeded, err = seed(e.Control, opts.Seed, opts.Rand)
+	}
+	if err != nil {
 		e.closeBackends()
 		_ = ln.Close()
 		return nil, err
@@ -148,6 +164,9 @@ func (e *Emulator) Shutdown(ctx context.Context) error {
 	}
 	<-e.done
 	e.Realtime.Shutdown(ctx)
+	if serr := e.Save(); serr != nil && err == nil {
+		err = fmt.Errorf("saving the state: %w", serr)
+	}
 	e.closeBackends()
 	return err
 }
