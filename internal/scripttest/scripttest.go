@@ -65,6 +65,7 @@ func Seal(env *testscript.Env, suiteBin, examplesBin string, specs *Specs) error
 	env.Setenv("FAKE_URL", srv.URL)
 	env.Setenv("ACCESS_TOKEN", controltest.DefaultToken)
 	startREST(env, srv, specs.REST)
+	startHookReceiver(env)
 	env.Values[envNamesKey{}] = envNames(env.Vars)
 	return nil
 }
@@ -162,6 +163,7 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"envfile":    envfileCmd,
 		"exports":    exportsCmd,
 		"freeport":   freeportCmd,
+		"hook":       hookCmd,
 		"mkfifo":     mkfifoCmd,
 		"touch":      touchCmd,
 		"pty":        ptyCmd,

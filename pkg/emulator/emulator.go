@@ -76,6 +76,7 @@ type Emulator struct {
 	Realtime *realtimetest.Server
 
 	statePath string
+	hooks     *webhooks // the integration rules' deliveries
 
 	ln   net.Listener
 	http *http.Server
@@ -107,7 +108,8 @@ func Start(opts Options) (*Emulator, error) {
 	e := &Emulator{ln: ln, done: make(chan struct{})}
 	e.Control = controltest.New(controltest.WithClock(opts.Now), controltest.WithRandom(opts.Rand),
 		controltest.WithRequestLogLimit(requestLogLimit))
-	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand),
+	e.hooks = newWebhooks(e.Control, opts.Now, opts.Logf)
+	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand), realtimetest.WithObserver(e.hooks.observe),
 		realtimetest.WithREST(resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control)),
 			resttest.WithRetention(RetentionOf(e.Control)), resttest.WithRequestLogLimit(requestLogLimit)))
 	e.statePath = opts.StatePath
@@ -173,6 +175,7 @@ func (e *Emulator) Shutdown(ctx context.Context) error {
 
 func (e *Emulator) closeBackends() {
 	e.Realtime.Close()
+	e.hooks.close()
 	e.Control.Close()
 }
 

@@ -101,6 +101,11 @@ func (s *Server) dispatch() {
 			}
 		}
 		s.mu.Unlock()
+		if s.observe != nil {
+			for _, e := range events {
+				s.observe(e)
+			}
+		}
 	}
 }
 

@@ -44,7 +44,8 @@ type Server struct {
 	// it reach the REST fake, and a WebSocket upgrade at / the Realtime one.
 	URL string
 
-	handler http.Handler // what the port serves: Handler
+	handler http.Handler         // what the port serves: Handler
+	observe func(resttest.Event) // WithObserver; nil: none
 
 	now                func() time.Time
 	rand               io.Reader
@@ -115,6 +116,14 @@ func (s *Server) SetPresenceLeaveDelay(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.presenceLeaveDelay = d
+}
+
+// WithObserver makes the server call observe with every change to the store (messages,
+// annotations, presence, from REST or Realtime), in order, after the Realtime connections
+// have been given it, from one goroutine: for a program that acts on what happens (the
+// emulator's integration rules). observe must not block for long.
+func WithObserver(observe func(resttest.Event)) Option {
+	return func(s *Server) { s.observe = observe }
 }
 
 // WithREST passes options to the REST fake (keys, spec, mutable rules). Its clock and

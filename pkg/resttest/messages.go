@@ -183,7 +183,7 @@ func (s *Server) storeLocked(appID, channel string, msgs []Message, baseID strin
 		fresh = append(fresh, m)
 	}
 	if len(fresh) > 0 {
-		s.observeLocked(Event{Channel: channel, Messages: fresh})
+		s.observeLocked(Event{AppID: appID, Channel: channel, Messages: fresh})
 	}
 	return out
 }

@@ -173,6 +173,7 @@ const (
 // (new ones only, in serial order), annotations stored, or a presence change (a member
 // entering, updating or leaving, with its action).
 type Event struct {
+	AppID       string // the app of the credential that made the change; "" for seeded state
 	Channel     string
 	Messages    []Message
 	Annotations []Annotation
