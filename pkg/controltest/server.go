@@ -26,7 +26,8 @@ type Server struct {
 	now      func() time.Time
 	rand     io.Reader          // key secrets; nil: derived from the key's name (reproducible)
 	spec     fakeserver.Checker // checking from the start; nil: none
-	logLimit int                // fakeserver.Config.LogLimit
+	logLimit int
+	stats    StatsSource // nil: made-up numbers                // fakeserver.Config.LogLimit
 
 	mu         sync.Mutex // guards everything below
 	seq        int        // last ID handed out

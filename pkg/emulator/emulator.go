@@ -75,8 +75,9 @@ type Emulator struct {
 	Control  *controltest.Server
 	Realtime *realtimetest.Server
 
-	statePath string
-	hooks     *webhooks // the integration rules' deliveries
+	statePath    string
+	hooks        *webhooks // the integration rules' deliveries
+	stopSampling context.CancelFunc
 
 	ln   net.Listener
 	http *http.Server
@@ -106,10 +107,23 @@ func Start(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	e := &Emulator{ln: ln, done: make(chan struct{})}
+	var counter *statsCounter // made once the Control API fake is, which it reads
 	e.Control = controltest.New(controltest.WithClock(opts.Now), controltest.WithRandom(opts.Rand),
-		controltest.WithRequestLogLimit(requestLogLimit))
+		controltest.WithRequestLogLimit(requestLogLimit),
+		controltest.WithStats(func(id string, account bool, from, to time.Time) map[string]int64 {
+			return counter.entries(id, account, from, to)
+		}))
+	counter = newStatsCounter(e.Control, opts.Now)
 	e.hooks = newWebhooks(e.Control, opts.Now, opts.Logf)
-	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand), realtimetest.WithObserver(e.hooks.observe),
+	observe := func(ev resttest.Event) {
+		e.hooks.observe(ev)
+		subscribers := 0
+		if len(ev.Messages) > 0 {
+			subscribers = e.Realtime.Status(ev.Channel).Status.Occupancy.Metrics.Subscribers
+		}
+		counter.observe(ev, subscribers)
+	}
+	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand), realtimetest.WithObserver(observe),
 		realtimetest.WithREST(resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control)),
 			resttest.WithRetention(RetentionOf(e.Control)), resttest.WithRequestLogLimit(requestLogLimit)))
 	e.statePath = opts.StatePath
@@ -129,6 +143,9 @@ func Start(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	front := newFront(e.Control.Handler(), e.Realtime.Handler(), opts.Logf)
+	var sampling context.Context
+	sampling, e.stopSampling = context.WithCancel(context.Background())
+	go counter.run(sampling, e.Realtime, time.Second)
 	e.URL = "http://" + ln.Addr().String()
 	e.http = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -174,6 +191,9 @@ func (e *Emulator) Shutdown(ctx context.Context) error {
 }
 
 func (e *Emulator) closeBackends() {
+	if e.stopSampling != nil {
+		e.stopSampling()
+	}
 	e.Realtime.Close()
 	e.hooks.close()
 	e.Control.Close()

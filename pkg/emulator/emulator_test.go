@@ -184,3 +184,58 @@ func TestRetentionFollowsChannelRules(t *testing.T) {
 		t.Errorf("logs:1 (persisted) after 3 minutes lost its message: %s", body)
 	}
 }
+
+// Stats count what happened: messages published and delivered, connections and channels.
+func TestStatsCountWhatHappened(t *testing.T) {
+	emu := start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u := strings.Replace(emu.URL, "http://", "ws://", 1) + "/?format=json&v=6&key=" + url.QueryEscape(emu.Seeded.APIKey)
+	ws, _, err := websocket.Dial(ctx, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	read := func(action float64) {
+		t.Helper()
+		for {
+			_, b, err := ws.Read(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			_ = json.Unmarshal(b, &m)
+			if m["action"] == action {
+				return
+			}
+		}
+	}
+	read(4) // CONNECTED
+	if err := ws.Write(ctx, websocket.MessageText, []byte(`{"action":10,"channel":"counted"}`)); err != nil {
+		t.Fatal(err)
+	}
+	read(11) // ATTACHED
+	for range 3 {
+		if code, _ := do(t, "POST", emu.URL+"/channels/counted/messages", basic(emu.Seeded.APIKey), map[string]string{"data": "x"}); code != 201 {
+			t.Fatal("publish")
+		}
+	}
+	for range 3 {
+		read(15) // MESSAGE
+	}
+	time.Sleep(1200 * time.Millisecond) // a sample of the connections
+	_, body := do(t, "GET", emu.ControlURL()+"/apps/"+emu.Seeded.AppID+"/stats?unit=minute&limit=1", "Bearer "+emu.Seeded.AccessToken, nil)
+	var recs []struct{ Entries map[string]int64 }
+	if err := json.Unmarshal(body, &recs); err != nil || len(recs) != 1 {
+		t.Fatalf("stats %s: %v", body, err)
+	}
+	e := recs[0].Entries
+	if e["messages.inbound.all.messages.count"] != 3 || e["messages.outbound.all.messages.count"] != 3 ||
+		e["connections.all.peak"] != 1 || e["connections.all.opened"] != 1 || e["channels.peak"] != 1 {
+		t.Errorf("entries %v", e)
+	}
+	_, body = do(t, "GET", emu.ControlURL()+"/accounts/"+emu.Seeded.AccountID+"/stats?unit=hour&limit=1", "Bearer "+emu.Seeded.AccessToken, nil)
+	if !strings.Contains(string(body), `"messages.inbound.all.messages.count":3`) {
+		t.Errorf("account stats %s", body)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -146,6 +147,7 @@ func (s *Server) NackPublishes(n, code int) {
 // Connection is a connection as Connections lists it.
 type Connection struct {
 	ID       string
+	AppID    string // the app of its credential
 	ClientID string // "" unidentified
 	Live     bool   // it has a transport; false while awaiting a resume
 	Format   string // the live transport's format, "json" or "msgpack"; "" while awaiting a resume
@@ -165,7 +167,7 @@ func (s *Server) Connections() []Connection {
 	defer s.mu.Unlock()
 	out := make([]Connection, 0, len(s.sessions))
 	for _, ss := range s.sessions {
-		c := Connection{ID: ss.id, ClientID: ss.clientID(), Live: ss.t != nil}
+		c := Connection{ID: ss.id, AppID: appOfKey(ss.ident.KeyName()), ClientID: ss.clientID(), Live: ss.t != nil}
 		if ss.t != nil {
 			c.Format = ss.t.codec.format()
 		}
@@ -246,4 +248,10 @@ func (s *Server) WaitConnections(ctx context.Context, n int) error {
 		}
 		return live == n
 	})
+}
+
+// appOfKey is the app of a key name APPID.KEYID.
+func appOfKey(keyName string) string {
+	app, _, _ := strings.Cut(keyName, ".")
+	return app
 }
