@@ -2,8 +2,10 @@ package realtimetest
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ably/ably-suite/pkg/realtime/proto"
 	"github.com/ably/ably-suite/pkg/resttest"
@@ -164,4 +166,54 @@ func TestRewind(t *testing.T) {
 		t.Errorf("a bad rewind: %+v", e.Error)
 	}
 	c.quiet(50 * 1e6)
+}
+
+// TestSlowConsumer: a connection that takes its frames slower than they come has the excess
+// dropped, its queue bounded, and the channel told continuity is lost (80020, RTL12); new
+// messages flow again after.
+func TestSlowConsumer(t *testing.T) {
+	srv := newServer(t, WithConnectionQueue(5, 1<<20))
+	c := connect(t, srv, testKey)
+	c.attach("flood", 0, nil)
+	srv.DelayFrames(20 * time.Millisecond)
+	for i := range 40 {
+		srv.Publish("flood", resttest.Message{Name: fmt.Sprint(i), Data: json.RawMessage(`"x"`)})
+	}
+	messages, lost := 0, false
+	for !lost {
+		m, ok := c.next()
+		if !ok {
+			t.Fatal("the connection closed")
+		}
+		switch m.Action {
+		case proto.ActionMessage:
+			messages += len(m.Messages)
+		case proto.ActionAttached:
+			if m.Error == nil || m.Error.Code != CodeContinuityLost || m.Flags.Has(proto.FlagResumed) {
+				t.Fatalf("ATTACHED %+v, want error 80020 without RESUMED", m)
+			}
+			lost = true
+		}
+	}
+	if messages >= 40 || messages == 0 {
+		t.Errorf("%d messages before the continuity loss, want some dropped of 40", messages)
+	}
+	srv.DelayFrames(0)
+	for drained := false; !drained; { // what is still queued comes first
+		select {
+		case <-c.frames:
+		case <-time.After(200 * time.Millisecond):
+			drained = true
+		}
+	}
+	srv.Publish("flood", resttest.Message{Name: "after", Data: json.RawMessage(`"y"`)})
+	for {
+		m, ok := c.next()
+		if !ok {
+			t.Fatal("the connection closed before the message published after the loss")
+		}
+		if m.Action == proto.ActionMessage && m.Messages[0].Name == "after" {
+			return
+		}
+	}
 }

@@ -39,6 +39,10 @@
 //   - Liveness (RTN23): after maxIdleInterval without a frame, a HEARTBEAT when the client
 //     asked for heartbeats=true, else a WebSocket ping; a client HEARTBEAT with an id is
 //     answered with the same id (RTN13).
+//   - Slow connections: at most WithConnectionQueue's frames and bytes (DefaultQueueFrames,
+//     DefaultQueueBytes) wait to be written to one connection; beyond that its MESSAGE frames
+//     are dropped, as Ably drops what a connection cannot take, and where the gap is the
+//     channel gets an ATTACHED with error 80020 and no RESUMED (RTL12).
 //   - ATTACH (RTL4): the capability must reach the channel, else ERROR {channel, 40160}
 //     (RTL14). Granted modes are those asked for (all when none) within the capability:
 //     publish PUBLISH, subscribe SUBSCRIBE and PRESENCE_SUBSCRIBE, presence PRESENCE,

@@ -50,9 +50,10 @@ func (f *faults) takeNack() (code int, ok bool) {
 
 // Default codes of the faults.
 const (
-	CodeDisconnected = 80003 // DISCONNECTED: the server ends a transport
-	CodeUnavailable  = 80000 // a refused connection attempt
-	CodeInternal     = 50000 // a refused publish
+	CodeDisconnected   = 80003 // DISCONNECTED: the server ends a transport
+	CodeContinuityLost = 80020 // ATTACHED: messages dropped for a slow connection
+	CodeUnavailable    = 80000 // a refused connection attempt
+	CodeInternal       = 50000 // a refused publish
 )
 
 // sessionsLocked are the sessions with a live transport, all of them or the one with

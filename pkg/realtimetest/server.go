@@ -44,8 +44,11 @@ type Server struct {
 	// it reach the REST fake, and a WebSocket upgrade at / the Realtime one.
 	URL string
 
-	handler http.Handler         // what the port serves: Handler
-	observe func(resttest.Event) // WithObserver; nil: none
+	handler http.Handler // what the port serves: Handler
+	// queueFrames and queueBytes bound what waits to be written to one connection
+	// (WithConnectionQueue).
+	queueFrames, queueBytes int
+	observe                 func(resttest.Event) // WithObserver; nil: none
 
 	now                func() time.Time
 	rand               io.Reader
@@ -118,6 +121,19 @@ func (s *Server) SetPresenceLeaveDelay(d time.Duration) {
 	s.presenceLeaveDelay = d
 }
 
+// Bounds of what waits to be written to one connection, by default: beyond them a slow
+// connection's MESSAGE frames are dropped and its channels told continuity is lost (80020).
+const (
+	DefaultQueueFrames = 10_000
+	DefaultQueueBytes  = 16 << 20
+)
+
+// WithConnectionQueue sets how many frames, and bytes of message data, may wait to be
+// written to one connection (DefaultQueueFrames, DefaultQueueBytes).
+func WithConnectionQueue(frames, bytes int) Option {
+	return func(s *Server) { s.queueFrames, s.queueBytes = frames, bytes }
+}
+
 // WithObserver makes the server call observe with every change to the store (messages,
 // annotations, presence, from REST or Realtime), in order, after the Realtime connections
 // have been given it, from one goroutine: for a program that acts on what happens (the
@@ -139,6 +155,7 @@ func New(opts ...Option) *Server {
 		sessions:           map[string]*session{}, byKey: map[string]*session{}, expired: map[string]bool{},
 		attached: map[string]int{}, lastOcc: map[string]resttest.Metrics{}, changed: make(chan struct{})}
 	s.maxIdle.Store(int64(DefaultMaxIdleInterval))
+	s.queueFrames, s.queueBytes = DefaultQueueFrames, DefaultQueueBytes
 	for _, o := range opts {
 		o(s)
 	}

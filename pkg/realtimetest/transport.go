@@ -23,8 +23,11 @@ type transport struct {
 	cancel     context.CancelFunc
 	sess       *session // guarded by s.mu; nil until connected, or once replaced
 
-	mu    sync.Mutex // guards queue and written
-	queue []frame
+	mu          sync.Mutex // guards queue, queuedBytes, lost, attached and written
+	queue       []frame
+	queuedBytes int                    // of the messages' data in queue
+	lost        map[string]bool        // channels whose MESSAGE frames were dropped (continuity lost)
+	attached    map[string]proto.Flags // the modes of each channel's last ATTACHED
 	// written is, by channel, the serial of the last MESSAGE frame written in full: what
 	// a resumed connection's attachment carries on from (see attachment.delivered).
 	written map[string]string
@@ -83,8 +86,41 @@ func (s *Server) serveRealtime(w http.ResponseWriter, r *http.Request) {
 // send queues a frame.
 func (t *transport) send(m proto.ProtocolMessage, closeAfter bool) {
 	t.mu.Lock()
+	size := 0
+	for _, msg := range m.Messages {
+		size += len(msg.Data) + len(msg.Name)
+	}
+	if m.Action == proto.ActionMessage && (len(t.queue) >= t.s.queueFrames || t.queuedBytes+size > t.s.queueBytes) {
+		// A consumer slower than the messages for it: as Ably does, the excess is dropped,
+		// so that memory stays bounded however slow the client, and the channel is told its
+		// continuity is lost (an ATTACHED with 80020 and no RESUMED, RTL12) where the gap is.
+		if t.lost == nil {
+			t.lost = map[string]bool{}
+		}
+		if !t.lost[m.Channel] {
+			t.lost[m.Channel] = true
+			t.queue = append(t.queue, frame{msg: proto.ProtocolMessage{Action: proto.ActionAttached, Channel: m.Channel,
+				Flags: t.attached[m.Channel],
+				Error: errInfo(CodeContinuityLost, 429, "continuity lost: messages were dropped, delivered faster than the connection took them")}})
+		}
+		t.mu.Unlock()
+		t.wake()
+		return
+	}
+	if m.Action == proto.ActionAttached && m.Error == nil {
+		if t.attached == nil {
+			t.attached = map[string]proto.Flags{}
+		}
+		t.attached[m.Channel] = m.Flags &^ (proto.FlagResumed | proto.FlagHasPresence)
+	}
 	t.queue = append(t.queue, frame{m, closeAfter})
+	t.queuedBytes += size
 	t.mu.Unlock()
+	t.wake()
+}
+
+// wake tells the write loop there are frames.
+func (t *transport) wake() {
 	select {
 	case t.ready <- struct{}{}:
 	default:
@@ -136,7 +172,7 @@ func (t *transport) writeLoop() {
 		case <-t.ready:
 			t.mu.Lock()
 			frames := t.queue
-			t.queue = nil
+			t.queue, t.queuedBytes = nil, 0
 			t.mu.Unlock()
 			for _, f := range frames {
 				if d := t.s.faults.frameDelay(); d > 0 {
@@ -145,6 +181,11 @@ func (t *transport) writeLoop() {
 					case <-t.ctx.Done():
 						return
 					}
+				}
+				if f.msg.Action == proto.ActionAttached && f.msg.Error != nil && f.msg.Error.Code == CodeContinuityLost {
+					t.mu.Lock()
+					delete(t.lost, f.msg.Channel) // a later drop marks a new gap
+					t.mu.Unlock()
 				}
 				err := t.write(f.msg)
 				if err == nil && f.msg.Action == proto.ActionMessage && f.msg.ChannelSerial != "" {
