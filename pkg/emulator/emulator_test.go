@@ -6,7 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -237,5 +239,50 @@ func TestStatsCountWhatHappened(t *testing.T) {
 	_, body = do(t, "GET", emu.ControlURL()+"/accounts/"+emu.Seeded.AccountID+"/stats?unit=hour&limit=1", "Bearer "+emu.Seeded.AccessToken, nil)
 	if !strings.Contains(string(body), `"messages.inbound.all.messages.count":3`) {
 		t.Errorf("account stats %s", body)
+	}
+}
+
+// Faults: a client that vanishes mid-frame, a frame that is not a ProtocolMessage, and a
+// request cut short leave the emulator serving.
+func TestClientFaults(t *testing.T) {
+	emu := start(t)
+	addr := strings.TrimPrefix(emu.URL, "http://")
+	// A WebSocket upgrade, then half a frame, then gone.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "GET /?format=json&v=6&key=%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+		url.QueryEscape(emu.Seeded.APIKey), addr)
+	buf := make([]byte, 4096)
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, _ := conn.Read(buf); !strings.Contains(string(buf[:n]), "101 Switching Protocols") {
+		t.Fatalf("upgrade answered %q", buf[:n])
+	}
+	_, _ = conn.Write([]byte{0x81, 0xfe, 0x10, 0x00, 0x01, 0x02}) // a masked text frame of 4096 bytes, cut short
+	conn.Close()
+	// A request whose body never arrives in full.
+	conn, err = net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /channels/x/messages HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"data\":", addr)
+	conn.Close()
+	// A frame that is not a ProtocolMessage: an Ably error, not a crash.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, "ws://"+addr+"/?format=json&v=6&key="+url.QueryEscape(emu.Seeded.APIKey), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	_, _, _ = ws.Read(ctx) // CONNECTED
+	_ = ws.Write(ctx, websocket.MessageText, []byte(`{"action":"not a number"`))
+	_, b, err := ws.Read(ctx)
+	if err != nil || !strings.Contains(string(b), `"code":40000`) {
+		t.Errorf("after a garbled frame: %s, %v", b, err)
+	}
+	if code, _ := do(t, "GET", emu.URL+"/time", "", nil); code != 200 {
+		t.Errorf("GET /time after the faults: %d", code)
 	}
 }

@@ -1,6 +1,7 @@
 package resttest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -25,6 +26,11 @@ func TestContract(t *testing.T) {
 	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	srv := specServer(t, now)
 	srv.AddKey(Key{Key: testKey, RevocableTokens: true, Capability: map[string][]string{"chat:*": {"*"}}})
+
+	// GET /time needs no credentials (RSC16).
+	if r := call(t, srv, "GET", "/time", "", nil); r.status != 200 || string(r.raw) != fmt.Sprintf("[%d]\n", now.UnixMilli()) && string(r.raw) != fmt.Sprintf("[%d]", now.UnixMilli()) {
+		t.Fatalf("GET /time: %d %s", r.status, r.raw)
+	}
 
 	ok := signed(t, now, testKey, ablyauth.TokenParams{Capability: ablyauth.Capability{"chat:a": {"publish"}}, ClientID: "alice", TTL: time.Minute})
 	if a := post(t, srv, "/keys/app1.key1/requestToken", ok); a.status != 200 {

@@ -78,6 +78,7 @@ func New(opts ...Option) *Server {
 		o(s)
 	}
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /time", s.serviceTime)
 	mux.HandleFunc("POST /keys/{keyName}/requestToken", s.requestToken)
 	mux.HandleFunc("POST /keys/{keyName}/revokeTokens", s.revokeTokens)
 	mux.HandleFunc("POST /channels/{channel}/messages", s.publish)
@@ -143,4 +144,10 @@ func (s *Server) keptFrom(appID, channel string, now int64) int64 {
 		return 0
 	}
 	return now - d.Milliseconds()
+}
+
+// serviceTime answers GET /time (RSC16): the server's time in milliseconds, in an array; no
+// credentials needed.
+func (s *Server) serviceTime(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, []int64{s.now().UnixMilli()})
 }
