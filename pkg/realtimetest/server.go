@@ -183,12 +183,13 @@ func New(opts ...Option) *Server {
 		FlushInterval: -1,
 		ErrorHandler:  dropped,
 	}
+	rest := restMsgpack(proxy)
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/" && r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			s.serveRealtime(w, r)
 			return
 		}
-		proxy.ServeHTTP(w, r)
+		rest.ServeHTTP(w, r)
 	})
 	s.hs = httptest.NewServer(s.handler)
 	s.URL = s.hs.URL
