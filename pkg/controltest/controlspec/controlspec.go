@@ -15,33 +15,27 @@ import (
 // Load reads and checks an OpenAPI 3 description of the Control API (control-v1.yaml) and
 // returns the check of a fake's traffic against it. The YAML is read as YAML 1.2, so the
 // unquoted `off` in the MongoDB rule enums stays the string "off".
-func Load(path string) (fakeserver.Checker, error) {
-	sp, err := openapi.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	return sp.Checker(rules()), nil
-}
+func Load(path string) (fakeserver.Checker, error) { return description().Load(path) }
 
-// Path finds the Control API description this suite's tests validate against:
-// ../shared/spec/control-v1.yaml beside the module root (see openapi.SpecPath).
-func Path() (string, error) { return openapi.SpecPath(specName, specFile) }
+// Path finds the description this suite's tests check against, in ../shared/spec beside the
+// module root (see openapi.SpecPath).
+func Path() (string, error) { return description().Path() }
 
 // Require returns Path's answer for a test that needs the spec, failing the test under CI
 // and skipping it elsewhere when the spec is missing (see openapi.RequireSpec).
 func Require(t testing.TB) string {
 	t.Helper()
-	return openapi.RequireSpec(t, specName, specFile)
+	return description().Require(t)
 }
 
 // MustLoad is Load of Require's path for a test: the test fails if the spec does not load.
 func MustLoad(t testing.TB) fakeserver.Checker {
 	t.Helper()
-	c, err := Load(Require(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return description().MustLoad(t)
+}
+
+func description() openapi.Description {
+	return openapi.Description{Name: specName, File: specFile, Rules: rules()}
 }
 
 const (

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ably/ably-suite/pkg/fakeserver"
 )
 
 // SpecPath finds an API description the suite's tests check against: file (such as
@@ -52,4 +54,42 @@ func RequireSpec(t testing.TB, what, file string) string {
 		t.Skip(err)
 	}
 	return path
+}
+
+// Description is one API's published description as the suite's tests use it: its file
+// beside the checkout, how it is loaded, and where the API's fake departs from it.
+type Description struct {
+	Name    string // for errors: "the Control API spec"
+	File    string // in ../shared/spec: "control-v1.yaml"
+	Options []Option
+	Rules   Rules
+}
+
+// Load reads and checks the description at path and returns the check of a fake's traffic
+// against it, with the rules.
+func (d Description) Load(path string) (fakeserver.Checker, error) {
+	sp, err := Load(path, d.Options...)
+	if err != nil {
+		return nil, err
+	}
+	return sp.Checker(d.Rules), nil
+}
+
+// Path finds the description beside the checkout (SpecPath).
+func (d Description) Path() (string, error) { return SpecPath(d.Name, d.File) }
+
+// Require is Path for a test that needs the description (RequireSpec).
+func (d Description) Require(t testing.TB) string {
+	t.Helper()
+	return RequireSpec(t, d.Name, d.File)
+}
+
+// MustLoad is Load of Require's path: the test fails if the description does not load.
+func (d Description) MustLoad(t testing.TB) fakeserver.Checker {
+	t.Helper()
+	c, err := d.Load(d.Require(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

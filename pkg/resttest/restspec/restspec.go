@@ -27,33 +27,27 @@ const (
 // Load reads Ably's REST API description (platform-v1.yaml) as the fake checks against it,
 // tolerating the flaws in it that the check does not touch and amending those that would
 // make every signed token request a violation, and returns the check of a fake's traffic.
-func Load(path string) (fakeserver.Checker, error) {
-	sp, err := openapi.Load(path, loadOptions()...)
-	if err != nil {
-		return nil, err
-	}
-	return sp.Checker(rules()), nil
-}
+func Load(path string) (fakeserver.Checker, error) { return description().Load(path) }
 
-// Path finds the REST API description this suite's tests check against:
-// ../shared/spec/platform-v1.yaml beside the module root (see openapi.SpecPath).
-func Path() (string, error) { return openapi.SpecPath(specName, specFile) }
+// Path finds the description this suite's tests check against, in ../shared/spec beside the
+// module root (see openapi.SpecPath).
+func Path() (string, error) { return description().Path() }
 
 // Require returns Path's answer for a test that needs the spec, failing the test under CI
 // and skipping it elsewhere when the spec is missing (see openapi.RequireSpec).
 func Require(t testing.TB) string {
 	t.Helper()
-	return openapi.RequireSpec(t, specName, specFile)
+	return description().Require(t)
 }
 
 // MustLoad is Load of Require's path for a test: the test fails if the spec does not load.
 func MustLoad(t testing.TB) fakeserver.Checker {
 	t.Helper()
-	c, err := Load(Require(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return description().MustLoad(t)
+}
+
+func description() openapi.Description {
+	return openapi.Description{Name: specName, File: specFile, Options: loadOptions(), Rules: rules()}
 }
 
 func loadOptions() []openapi.Option {
