@@ -81,7 +81,7 @@ func runList(_ context.Context, d plugin.Deps, _ listOptions) error {
 		if r.AuthMethod == "oauth" {
 			login = "oauth"
 		}
-		table = append(table, []string{mark, r.Alias, dash(r.AccountName), dash(r.AccountID), dash(r.UserEmail), login, dash(r.TokenName), r.expiry})
+		table = append(table, []string{mark, r.Alias, output.OrDash(r.AccountName), output.OrDash(r.AccountID), output.OrDash(r.UserEmail), login, output.OrDash(r.TokenName), r.expiry})
 	}
 	return out.Table([]string{"", "alias", "account", "account id", "user", "login", "token", "token expires"}, table)
 }
@@ -167,7 +167,7 @@ func runSwitch(ctx context.Context, d plugin.Deps, o switchOptions) error {
 	if out.IsJSON() {
 		return out.JSON(map[string]any{"alias": alias, "current": true, "accountId": acct.AccountID, "accountName": acct.AccountName})
 	}
-	out.Printf("Switched to profile %q (account %s).\n", alias, dash(acct.AccountName))
+	out.Printf("Switched to profile %q (account %s).\n", alias, output.OrDash(acct.AccountName))
 	return nil
 }
 
@@ -275,13 +275,6 @@ func configPath(d plugin.Deps) (string, error) {
 // loadConfig reads the config file, warning on d's output of anything odd in it.
 func loadConfig(d plugin.Deps) (*config.File, error) {
 	return resolve.For(d, resolve.Flags{}).Config()
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func nullable(s string) *string {

@@ -16,14 +16,14 @@ func appDetails(a control.App) []output.Field {
 		{Label: "Account", Value: a.AccountID},
 		{Label: "Created", Value: output.Millis(a.Created)},
 		{Label: "Modified", Value: output.Millis(a.Modified)},
-		{Label: "APNs auth type", Value: optString(a.APNsAuthType)},
+		{Label: "APNs auth type", Value: output.OrDashPtr(a.APNsAuthType)},
 		{Label: "APNs certificate", Value: configured(a.APNsCertificateConfigured)},
 		{Label: "APNs signing key", Value: configured(a.APNsSigningKeyConfigured)},
-		{Label: "APNs signing key ID", Value: optString(a.APNsSigningKeyID)},
-		{Label: "APNs issuer key", Value: optString(a.APNsIssuerKey)},
-		{Label: "APNs topic header", Value: optString(a.APNsTopicHeader)},
+		{Label: "APNs signing key ID", Value: output.OrDashPtr(a.APNsSigningKeyID)},
+		{Label: "APNs issuer key", Value: output.OrDashPtr(a.APNsIssuerKey)},
+		{Label: "APNs topic header", Value: output.OrDashPtr(a.APNsTopicHeader)},
 		{Label: "APNs sandbox", Value: optBool(a.APNsUseSandboxEndpoint)},
-		{Label: "FCM project ID", Value: optString(a.FCMProjectID)},
+		{Label: "FCM project ID", Value: output.OrDashPtr(a.FCMProjectID)},
 		{Label: "FCM service account", Value: configured(a.FCMServiceAccountConfigured)},
 	}
 }
@@ -40,13 +40,6 @@ func optBool(b *bool) string {
 		return "-"
 	}
 	return yesNo(*b)
-}
-
-func optString(s *string) string {
-	if s == nil || *s == "" {
-		return "-"
-	}
-	return *s
 }
 
 func configured(b bool) string {

@@ -108,13 +108,6 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 // keyArg reads the one KEY argument of a keys command.
 func keyArg(c *cli.Context) (keyRef, error) {
 	if c.NArg() != 1 {
@@ -210,7 +203,7 @@ func printKey(out *output.Printer, k keyOut) error {
 	}
 	err := out.Details([]output.Field{
 		{Label: "Key name", Value: k.KeyName},
-		{Label: "Label", Value: dash(k.Name)},
+		{Label: "Label", Value: output.OrDash(k.Name)},
 		{Label: "App", Value: k.AppID},
 		{Label: "Status", Value: statusText(k.Status)},
 		{Label: "Current", Value: yesNo(k.Current)},

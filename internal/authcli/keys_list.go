@@ -71,7 +71,7 @@ func runKeysList(ctx context.Context, d plugin.Deps, o keysListOptions) error {
 	rows := make([][]string, 0, len(views))
 	for _, k := range views {
 		mark := output.CurrentMark(k.Current)
-		row := []string{mark, k.KeyName, dash(k.Name), statusText(k.Status), compactCapability(k.Capability), output.Millis(k.Created)}
+		row := []string{mark, k.KeyName, output.OrDash(k.Name), statusText(k.Status), compactCapability(k.Capability), output.Millis(k.Created)}
 		if showSecret {
 			row = append(row, k.Key.Key)
 		}

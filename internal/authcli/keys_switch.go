@@ -9,6 +9,7 @@ import (
 	"github.com/ably/ably-suite/pkg/config"
 	"github.com/ably/ably-suite/pkg/control"
 	"github.com/ably/ably-suite/pkg/exitcode"
+	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/session"
 )
@@ -78,7 +79,7 @@ func runKeysSwitch(ctx context.Context, d plugin.Deps, o keyOptions) error {
 	if out.IsJSON() {
 		return out.JSON(res)
 	}
-	out.Printf("Profile %q now uses key %s (%s) for app %s.\n", res.Profile, res.KeyName, dash(res.Label), app.Label())
+	out.Printf("Profile %q now uses key %s (%s) for app %s.\n", res.Profile, res.KeyName, output.OrDash(res.Label), app.Label())
 	if res.AppIsCurrent {
 		out.Printf("App %s is the profile's current app.\n", app.ID)
 	}

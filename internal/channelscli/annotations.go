@@ -195,7 +195,7 @@ func runAnnotationsGet(ctx context.Context, d plugin.Deps, o annotationsGetOptio
 	}
 	d.Out.Heading(fmt.Sprintf("%s of message %s of channel %q", plural(len(list), "annotation"), o.Serial, o.Channel))
 	for i, a := range list {
-		if err := d.Out.Printf("\n[%d] %s\n", i+1, dash(isoMillis(a.Timestamp))); err != nil {
+		if err := d.Out.Printf("\n[%d] %s\n", i+1, output.OrDash(isoMillis(a.Timestamp))); err != nil {
 			return err
 		}
 		if err := d.Out.Details(annotationFields(a)); err != nil {
@@ -229,10 +229,10 @@ func annotationFields(a dataplane.Annotation) []output.Field {
 	return []output.Field{
 		{Label: "Type", Value: a.Type},
 		{Label: "Action", Value: a.Action.String()},
-		{Label: "Name", Value: dash(a.Name)},
-		{Label: "Client ID", Value: dash(a.ClientID)},
+		{Label: "Name", Value: output.OrDash(a.Name)},
+		{Label: "Client ID", Value: output.OrDash(a.ClientID)},
 		{Label: "Count", Value: count},
-		{Label: "Serial", Value: dash(a.Serial)},
+		{Label: "Serial", Value: output.OrDash(a.Serial)},
 		{Label: "Data", Value: dataText(a.Data)},
 	}
 }

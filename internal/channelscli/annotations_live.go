@@ -65,8 +65,8 @@ func runAnnotationsSubscribe(ctx context.Context, d plugin.Deps, o annotationsSu
 				if d.Out.IsJSON() {
 					_ = d.Out.JSON(annotationEventJSON{Channel: ev.Channel, annotationJSON: toAnnotationJSON(a)})
 				} else {
-					d.Out.Heading(fmt.Sprintf("[%s] channel %s: message %s", dash(isoMillis(a.Timestamp)), ev.Channel, dash(a.MessageSerial)))
-					_ = d.Out.Details(append(annotationFields(a), output.Field{Label: "Message serial", Value: dash(a.MessageSerial)}))
+					d.Out.Heading(fmt.Sprintf("[%s] channel %s: message %s", output.OrDash(isoMillis(a.Timestamp)), ev.Channel, output.OrDash(a.MessageSerial)))
+					_ = d.Out.Details(append(annotationFields(a), output.Field{Label: "Message serial", Value: output.OrDash(a.MessageSerial)}))
 					_ = d.Out.Printf("\n")
 				}
 				return count.Add()

@@ -151,7 +151,7 @@ func printMessages(d plugin.Deps, channel string, msgs []dataplane.Message, more
 	}
 	d.Out.Heading(fmt.Sprintf("%s in the history of channel %q (%s)", plural(len(msgs), "message"), channel, order))
 	for i, m := range msgs {
-		if err := d.Out.Printf("\n[%d] %s\n", i+1, dash(isoMillis(m.Timestamp))); err != nil {
+		if err := d.Out.Printf("\n[%d] %s\n", i+1, output.OrDash(isoMillis(m.Timestamp))); err != nil {
 			return err
 		}
 		if err := d.Out.Details(messageFields(m)); err != nil {

@@ -92,10 +92,10 @@ func dataText(data json.RawMessage) string {
 // messageFields are a message's labelled lines in a listing.
 func messageFields(m dataplane.Message) []output.Field {
 	f := []output.Field{
-		{Label: "ID", Value: dash(m.ID)},
-		{Label: "Name", Value: dash(m.Name)},
-		{Label: "Client ID", Value: dash(m.ClientID)},
-		{Label: "Serial", Value: dash(m.Serial)},
+		{Label: "ID", Value: output.OrDash(m.ID)},
+		{Label: "Name", Value: output.OrDash(m.Name)},
+		{Label: "Client ID", Value: output.OrDash(m.ClientID)},
+		{Label: "Serial", Value: output.OrDash(m.Serial)},
 		{Label: "Action", Value: m.Action.String()},
 	}
 	if m.Version != nil && m.Version.Serial != "" && m.Version.Serial != m.Serial {
@@ -144,11 +144,4 @@ func isoMillis(ms int64) string {
 		return ""
 	}
 	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000Z07:00")
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

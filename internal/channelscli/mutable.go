@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ably/ably-suite/pkg/dataplane"
+	"github.com/ably/ably-suite/pkg/output"
 	"github.com/ably/ably-suite/pkg/plugin"
 	"github.com/ably/ably-suite/pkg/realtime/proto"
 )
@@ -88,7 +89,7 @@ func runGetMessage(ctx context.Context, d plugin.Deps, o getMessageOptions) erro
 			Message messageJSON `json:"message"`
 		}{o.Channel, toJSON(m)})
 	}
-	d.Out.Heading(fmt.Sprintf("Message %s of channel %q, %s", o.Serial, o.Channel, dash(isoMillis(m.Timestamp))))
+	d.Out.Heading(fmt.Sprintf("Message %s of channel %q, %s", o.Serial, o.Channel, output.OrDash(isoMillis(m.Timestamp))))
 	return d.Out.Details(messageFields(m))
 }
 
@@ -194,5 +195,5 @@ func runEdit(ctx context.Context, d plugin.Deps, o editOptions) error {
 			VersionSerial string `json:"versionSerial"`
 		}{o.Channel, o.Serial, e.Action.String(), res.VersionSerial})
 	}
-	return d.Out.Printf("%s message %s of channel %q: version %s\n", o.Kind.done, o.Serial, o.Channel, dash(res.VersionSerial))
+	return d.Out.Printf("%s message %s of channel %q: version %s\n", o.Kind.done, o.Serial, o.Channel, output.OrDash(res.VersionSerial))
 }

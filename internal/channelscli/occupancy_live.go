@@ -76,7 +76,7 @@ func printOccupancy(d plugin.Deps, o occupancyJSON) {
 		_ = d.Out.JSON(o)
 		return
 	}
-	d.Out.Heading(fmt.Sprintf("[%s] occupancy of channel %s", dash(o.Time), o.Channel))
+	d.Out.Heading(fmt.Sprintf("[%s] occupancy of channel %s", output.OrDash(o.Time), o.Channel))
 	_ = d.Out.Details(metricsFields(o.Metrics))
 	_ = d.Out.Printf("\n")
 }

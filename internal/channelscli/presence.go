@@ -91,10 +91,10 @@ func runPresence(ctx context.Context, d plugin.Deps, o presenceOptions) error {
 			return err
 		}
 		if err := d.Out.Details([]output.Field{
-			{Label: "Client ID", Value: dash(m.ClientID)},
-			{Label: "Connection ID", Value: dash(m.ConnectionID)},
+			{Label: "Client ID", Value: output.OrDash(m.ClientID)},
+			{Label: "Connection ID", Value: output.OrDash(m.ConnectionID)},
 			{Label: "Action", Value: m.Action.String()},
-			{Label: "Since", Value: dash(isoMillis(m.Timestamp))},
+			{Label: "Since", Value: output.OrDash(isoMillis(m.Timestamp))},
 			{Label: "Data", Value: dataText(m.Data)},
 		}); err != nil {
 			return err

@@ -92,10 +92,10 @@ func printPresenceEvent(d plugin.Deps, ev realtime.PresenceEvent) {
 			memberJSON: memberJSON{PresenceMessage: m, Action: m.Action.String(), Time: isoMillis(m.Timestamp)}})
 		return
 	}
-	d.Out.Heading(fmt.Sprintf("[%s] channel %s: %s %s", isoMillis(m.Timestamp), ev.Channel, dash(m.ClientID), m.Action))
+	d.Out.Heading(fmt.Sprintf("[%s] channel %s: %s %s", isoMillis(m.Timestamp), ev.Channel, output.OrDash(m.ClientID), m.Action))
 	_ = d.Out.Details([]output.Field{
-		{Label: "Client ID", Value: dash(m.ClientID)},
-		{Label: "Connection ID", Value: dash(m.ConnectionID)},
+		{Label: "Client ID", Value: output.OrDash(m.ClientID)},
+		{Label: "Connection ID", Value: output.OrDash(m.ConnectionID)},
 		{Label: "Action", Value: m.Action.String()},
 		{Label: "Data", Value: dataText(m.Data)},
 	})

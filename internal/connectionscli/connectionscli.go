@@ -109,7 +109,7 @@ func runTest(ctx context.Context, d plugin.Deps, o testOptions) error {
 	d.Out.Heading("Connected to Ably over WebSocket")
 	return d.Out.Details([]output.Field{
 		{Label: "Connection ID", Value: r.ConnectionID},
-		{Label: "Client ID", Value: dash(r.ClientID)},
+		{Label: "Client ID", Value: output.OrDash(r.ClientID)},
 		{Label: "Transport", Value: r.Transport},
 		{Label: "Connect time", Value: connected.Round(100 * time.Microsecond).String()},
 		{Label: "Ping", Value: rtt.Round(10 * time.Microsecond).String()},
@@ -117,10 +117,3 @@ func runTest(ctx context.Context, d plugin.Deps, o testOptions) error {
 }
 
 func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}

@@ -54,13 +54,13 @@ func (r shownRule) row() []string {
 	if mode == "" {
 		mode = strings.ToLower(strings.ReplaceAll(r.str("invocationMode"), "_", "-"))
 	}
-	return []string{r.str("id"), dash(r.str("ruleType")), dash(mode), dash(r.str("status")), r.source(), r.target()}
+	return []string{r.str("id"), output.OrDash(r.str("ruleType")), output.OrDash(mode), output.OrDash(r.str("status")), r.source(), r.target()}
 }
 
 // source is the channel source (type and filter) or the chat room filter.
 func (r shownRule) source() string {
 	if src := r.get("source"); src != nil {
-		s := dash(src.str("type"))
+		s := output.OrDash(src.str("type"))
 		if f := src.str("channelFilter"); f != "" {
 			s += " " + f
 		}
@@ -108,7 +108,7 @@ func (r shownRule) details() []output.Field {
 			if filter == "" {
 				filter = "(all channels)"
 			}
-			fields = append(fields, output.Field{Label: "Source", Value: dash(v.str("type"))},
+			fields = append(fields, output.Field{Label: "Source", Value: output.OrDash(v.str("type"))},
 				output.Field{Label: "Channel filter", Value: filter})
 		case "target", "beforePublishConfig":
 			fields = flatten(fields, tl.key, v)
@@ -176,11 +176,4 @@ func millis(v *node) string {
 		return v.text()
 	}
 	return output.Millis(int64(f))
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

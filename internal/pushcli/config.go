@@ -82,24 +82,17 @@ func (p pushConfig) details() []output.Field {
 	}
 	return []output.Field{
 		{Label: "APNs", Value: apns},
-		{Label: "APNs auth type", Value: opt(p.APNs.AuthType)},
+		{Label: "APNs auth type", Value: output.OrDashPtr(p.APNs.AuthType)},
 		{Label: "APNs certificate", Value: configured(p.APNs.CertificateConfigured)},
 		{Label: "APNs signing key", Value: configured(p.APNs.SigningKeyConfigured)},
-		{Label: "APNs key ID", Value: opt(p.APNs.KeyID)},
-		{Label: "APNs team ID", Value: opt(p.APNs.TeamID)},
-		{Label: "APNs topic", Value: opt(p.APNs.Topic)},
+		{Label: "APNs key ID", Value: output.OrDashPtr(p.APNs.KeyID)},
+		{Label: "APNs team ID", Value: output.OrDashPtr(p.APNs.TeamID)},
+		{Label: "APNs topic", Value: output.OrDashPtr(p.APNs.Topic)},
 		{Label: "APNs endpoint", Value: endpoint},
 		{Label: "FCM", Value: fcm},
-		{Label: "FCM project ID", Value: opt(p.FCM.ProjectID)},
+		{Label: "FCM project ID", Value: output.OrDashPtr(p.FCM.ProjectID)},
 		{Label: "FCM service account", Value: configured(p.FCM.ServiceAccountConfigured)},
 	}
-}
-
-func opt(s *string) string {
-	if s == nil || *s == "" {
-		return "-"
-	}
-	return *s
 }
 
 func configured(b bool) string {

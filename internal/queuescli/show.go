@@ -13,7 +13,7 @@ var queueHeader = []string{"id", "name", "region", "state", "ttl", "max length",
 
 // queueRow is a queue's line in a listing; MESSAGES is ready/total.
 func queueRow(q control.Queue) []string {
-	return []string{q.ID, q.Name, q.Region, dash(q.State), minutes(q.TTL), strconv.Itoa(q.MaxLength),
+	return []string{q.ID, q.Name, q.Region, output.OrDash(q.State), minutes(q.TTL), strconv.Itoa(q.MaxLength),
 		count(q.Messages.Ready) + "/" + count(q.Messages.Total)}
 }
 
@@ -32,7 +32,7 @@ func queueDetails(q control.Queue) []output.Field {
 		{Label: "Name", Value: q.Name},
 		{Label: "App ID", Value: q.AppID},
 		{Label: "Region", Value: q.Region},
-		{Label: "State", Value: dash(q.State)},
+		{Label: "State", Value: output.OrDash(q.State)},
 		{Label: "TTL", Value: minutes(q.TTL)},
 		{Label: "Max length", Value: strconv.Itoa(q.MaxLength) + " messages"},
 		{Label: "Messages", Value: fmt.Sprintf("%s ready, %s unacknowledged, %s total",
@@ -41,11 +41,11 @@ func queueDetails(q control.Queue) []output.Field {
 			rate(q.Stats.PublishRate), rate(q.Stats.DeliveryRate), rate(q.Stats.AcknowledgementRate))},
 		{Label: "Dead-letter queue", Value: dlq},
 		{Label: "Is dead-letter queue", Value: deadletter},
-		{Label: "AMQP URI", Value: dash(q.AMQP.URI)},
-		{Label: "AMQP queue name", Value: dash(q.AMQP.QueueName)},
-		{Label: "STOMP URI", Value: dash(q.STOMP.URI)},
-		{Label: "STOMP host", Value: dash(q.STOMP.Host)},
-		{Label: "STOMP destination", Value: dash(q.STOMP.Destination)},
+		{Label: "AMQP URI", Value: output.OrDash(q.AMQP.URI)},
+		{Label: "AMQP queue name", Value: output.OrDash(q.AMQP.QueueName)},
+		{Label: "STOMP URI", Value: output.OrDash(q.STOMP.URI)},
+		{Label: "STOMP host", Value: output.OrDash(q.STOMP.Host)},
+		{Label: "STOMP destination", Value: output.OrDash(q.STOMP.Destination)},
 	}
 }
 
@@ -77,11 +77,4 @@ func rate(r *float64) string {
 		return "-"
 	}
 	return strings.TrimSuffix(strconv.FormatFloat(*r, 'f', 2, 64), ".00")
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -285,3 +285,19 @@ func CurrentMark(current bool) string {
 	}
 	return " "
 }
+
+// OrDash is s, or "-" for an empty value: how tables and details show a value left out.
+func OrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// OrDashPtr is OrDash of *p, "-" for nil.
+func OrDashPtr(p *string) string {
+	if p == nil {
+		return "-"
+	}
+	return OrDash(*p)
+}
