@@ -62,6 +62,48 @@ func do(t *testing.T, method, u, auth string, body any) (int, []byte) {
 
 func basic(key string) string { return "Basic " + base64.StdEncoding.EncodeToString([]byte(key)) }
 
+// rawClient is a WebSocket to the emulator's Realtime API with the root key, JSON protocol.
+type rawClient struct {
+	t   *testing.T
+	ctx context.Context
+	ws  *websocket.Conn
+}
+
+func dialRealtime(t *testing.T, emu *Emulator) *rawClient {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	u := strings.Replace(emu.URL, "http://", "ws://", 1) + "/?format=json&v=6&key=" + url.QueryEscape(emu.Seeded.APIKey)
+	ws, _, err := websocket.Dial(ctx, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.CloseNow() })
+	return &rawClient{t: t, ctx: ctx, ws: ws}
+}
+
+// read is the next frame, decoded.
+func (c *rawClient) read() map[string]any {
+	c.t.Helper()
+	_, b, err := c.ws.Read(c.ctx)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+// until reads frames until one with action, and returns it.
+func (c *rawClient) until(action float64) map[string]any {
+	c.t.Helper()
+	for {
+		if m := c.read(); m["action"] == action {
+			return m
+		}
+	}
+}
+
 func TestSeededCredentialsWorkOnBothPlanes(t *testing.T) {
 	emu := start(t)
 	bearer := "Bearer " + emu.Seeded.AccessToken
@@ -111,24 +153,8 @@ func TestKeysCreatedAndRevokedThroughTheControlAPI(t *testing.T) {
 
 func TestRealtimeThroughThePortAndShutdown(t *testing.T) {
 	emu := start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	u := strings.Replace(emu.URL, "http://", "ws://", 1) + "/?format=json&v=6&key=" + url.QueryEscape(emu.Seeded.APIKey)
-	ws, _, err := websocket.Dial(ctx, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.CloseNow()
-	read := func() map[string]any {
-		t.Helper()
-		_, b, err := ws.Read(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
-		_ = json.Unmarshal(b, &m)
-		return m
-	}
+	c := dialRealtime(t, emu)
+	ctx, read := c.ctx, c.read
 	if m := read(); m["action"] != float64(4) { // CONNECTED
 		t.Fatalf("first frame %v, want CONNECTED", m)
 	}
@@ -190,28 +216,9 @@ func TestRetentionFollowsChannelRules(t *testing.T) {
 // Stats count what happened: messages published and delivered, connections and channels.
 func TestStatsCountWhatHappened(t *testing.T) {
 	emu := start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	u := strings.Replace(emu.URL, "http://", "ws://", 1) + "/?format=json&v=6&key=" + url.QueryEscape(emu.Seeded.APIKey)
-	ws, _, err := websocket.Dial(ctx, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.CloseNow()
-	read := func(action float64) {
-		t.Helper()
-		for {
-			_, b, err := ws.Read(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var m map[string]any
-			_ = json.Unmarshal(b, &m)
-			if m["action"] == action {
-				return
-			}
-		}
-	}
+	c := dialRealtime(t, emu)
+	ctx, ws := c.ctx, c.ws
+	read := func(action float64) { t.Helper(); c.until(action) }
 	read(4) // CONNECTED
 	if err := ws.Write(ctx, websocket.MessageText, []byte(`{"action":10,"channel":"counted"}`)); err != nil {
 		t.Fatal(err)
@@ -269,18 +276,13 @@ func TestClientFaults(t *testing.T) {
 	fmt.Fprintf(conn, "POST /channels/x/messages HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"data\":", addr)
 	conn.Close()
 	// A frame that is not a ProtocolMessage: an Ably error, not a crash.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	ws, _, err := websocket.Dial(ctx, "ws://"+addr+"/?format=json&v=6&key="+url.QueryEscape(emu.Seeded.APIKey), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.CloseNow()
-	_, _, _ = ws.Read(ctx) // CONNECTED
-	_ = ws.Write(ctx, websocket.MessageText, []byte(`{"action":"not a number"`))
-	_, b, err := ws.Read(ctx)
-	if err != nil || !strings.Contains(string(b), `"code":40000`) {
-		t.Errorf("after a garbled frame: %s, %v", b, err)
+	c := dialRealtime(t, emu)
+	c.until(4) // CONNECTED
+	_ = c.ws.Write(c.ctx, websocket.MessageText, []byte(`{"action":"not a number"`))
+	if m := c.read(); m["action"] != float64(9) { // ERROR
+		t.Errorf("after a garbled frame: %v, want ERROR", m)
+	} else if e, _ := m["error"].(map[string]any); e["code"] != float64(40000) {
+		t.Errorf("after a garbled frame: error %v, want 40000", m["error"])
 	}
 	if code, _ := do(t, "GET", emu.URL+"/time", "", nil); code != 200 {
 		t.Errorf("GET /time after the faults: %d", code)
