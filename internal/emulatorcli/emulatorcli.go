@@ -272,11 +272,7 @@ func printStarted(d plugin.Deps, s started) error {
 	if d.Out.IsJSON() {
 		return d.Out.JSON(s)
 	}
-	env := []emulator.EnvVar{
-		{Name: "ABLY_CONTROL_HOST", Value: s.ControlHost}, {Name: "ABLY_ENDPOINT", Value: s.Endpoint},
-		{Name: "ABLY_API_KEY", Value: s.APIKey}, {Name: "ABLY_ACCESS_TOKEN", Value: s.AccessToken},
-	}
-	for _, v := range env {
+	for _, v := range emulator.EnvFor(s.ControlHost, s.Endpoint, s.APIKey, s.AccessToken) {
 		if err := d.Out.Printf("export %s=%s\n", v.Name, shellQuote(v.Value)); err != nil {
 			return err
 		}

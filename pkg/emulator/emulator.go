@@ -164,11 +164,17 @@ type EnvVar struct{ Name, Value string }
 // Env is the environment that points this suite (and the official CLI, and scripts) at the
 // emulator, with its seeded credentials.
 func (e *Emulator) Env() []EnvVar {
+	return EnvFor(e.ControlURL(), e.URL, e.Seeded.APIKey, e.Seeded.AccessToken)
+}
+
+// EnvFor is the environment that points clients at an emulator with these URLs and
+// credentials (of one running elsewhere, such as in the background).
+func EnvFor(controlURL, endpoint, apiKey, accessToken string) []EnvVar {
 	return []EnvVar{
-		{"ABLY_CONTROL_HOST", e.ControlURL()},
-		{"ABLY_ENDPOINT", e.URL},
-		{"ABLY_API_KEY", e.Seeded.APIKey},
-		{"ABLY_ACCESS_TOKEN", e.Seeded.AccessToken},
+		{"ABLY_CONTROL_HOST", controlURL},
+		{"ABLY_ENDPOINT", endpoint},
+		{"ABLY_API_KEY", apiKey},
+		{"ABLY_ACCESS_TOKEN", accessToken},
 	}
 }
 
