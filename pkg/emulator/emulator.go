@@ -6,7 +6,8 @@
 // pkg/realtimetest the REST and Realtime APIs (on pkg/resttest's store). What the Control API
 // creates is real on the data plane: a key created with POST /apps/{id}/keys authenticates
 // REST and Realtime requests with exactly its capability, a revoked key stops working, and a
-// namespace with mutableMessages allows message updates on its channels.
+// namespace with mutableMessages allows message updates on its channels. Each app has its
+// own channels, as on Ably: messages, presence, occupancy and metachannels stay in their app.
 //
 //	emu, err := emulator.Start(emulator.Options{Addr: "127.0.0.1:0"})
 //	...
@@ -119,12 +120,12 @@ func Start(opts Options) (*Emulator, error) {
 		e.hooks.observe(ev)
 		subscribers := 0
 		if len(ev.Messages) > 0 {
-			subscribers = e.Realtime.Status(ev.Channel).Status.Occupancy.Metrics.Subscribers
+			subscribers = e.Realtime.App(ev.AppID).Status(ev.Channel).Status.Occupancy.Metrics.Subscribers
 		}
 		counter.observe(ev, subscribers)
 	}
 	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand), realtimetest.WithObserver(observe),
-		realtimetest.WithREST(resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control)),
+		realtimetest.WithREST(resttest.WithSeparateApps(), resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control)),
 			resttest.WithRetention(RetentionOf(e.Control)), resttest.WithRequestLogLimit(requestLogLimit)))
 	e.statePath = opts.StatePath
 	st, restored, err := loadState(opts.StatePath)

@@ -71,9 +71,18 @@ type rawClient struct {
 
 func dialRealtime(t *testing.T, emu *Emulator) *rawClient {
 	t.Helper()
+	return dialRealtimeAs(t, emu, emu.Seeded.APIKey, "")
+}
+
+// dialRealtimeAs connects with key, identified as clientID unless it is "".
+func dialRealtimeAs(t *testing.T, emu *Emulator, key, clientID string) *rawClient {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
-	u := strings.Replace(emu.URL, "http://", "ws://", 1) + "/?format=json&v=6&key=" + url.QueryEscape(emu.Seeded.APIKey)
+	u := strings.Replace(emu.URL, "http://", "ws://", 1) + "/?format=json&v=6&key=" + url.QueryEscape(key)
+	if clientID != "" {
+		u += "&clientId=" + url.QueryEscape(clientID)
+	}
 	ws, _, err := websocket.Dial(ctx, u, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -210,6 +219,69 @@ func TestRetentionFollowsChannelRules(t *testing.T) {
 	}
 	if _, body := do(t, "GET", emu.URL+"/channels/logs:1/messages", key, nil); !strings.Contains(string(body), "kept?") {
 		t.Errorf("logs:1 (persisted) after 3 minutes lost its message: %s", body)
+	}
+}
+
+// Apps are kept apart, as on Ably: a channel of one app is not the channel of the same
+// name of another, over REST and Realtime alike.
+func TestAppsKeepTheirChannelsApart(t *testing.T) {
+	emu := start(t)
+	bearer, ours := "Bearer "+emu.Seeded.AccessToken, basic(emu.Seeded.APIKey)
+	code, body := do(t, "POST", emu.ControlURL()+"/accounts/"+emu.Seeded.AccountID+"/apps", bearer, map[string]any{"name": "other"})
+	if code != 201 {
+		t.Fatalf("create an app: %d %s", code, body)
+	}
+	var app struct{ ID string }
+	_ = json.Unmarshal(body, &app)
+	code, body = do(t, "GET", emu.ControlURL()+"/apps/"+app.ID+"/keys", bearer, nil)
+	var keys []struct{ Key string }
+	if err := json.Unmarshal(body, &keys); code != 200 || err != nil || len(keys) == 0 {
+		t.Fatalf("the new app's keys: %d %s", code, body)
+	}
+	theirs := basic(keys[0].Key)
+
+	c := dialRealtimeAs(t, emu, keys[0].Key, "them")
+	c.until(4) // CONNECTED
+	for _, f := range []string{`{"action":10,"channel":"shared"}`, `{"action":14,"channel":"shared","msgSerial":0,"presence":[{"action":2,"data":"here"}]}`} {
+		if err := c.ws.Write(c.ctx, websocket.MessageText, []byte(f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.until(11) // ATTACHED
+	c.until(1)  // ACK of the presence
+	for _, p := range []struct{ auth, data string }{{ours, "ours"}, {theirs, "theirs"}} {
+		if code, body := do(t, "POST", emu.URL+"/channels/shared/messages", p.auth, map[string]string{"data": p.data}); code != 201 {
+			t.Fatalf("publish %s: %d %s", p.data, code, body)
+		}
+	}
+	msgs, _ := c.until(15)["messages"].([]any)
+	if first, _ := msgs[0].(map[string]any); len(msgs) != 1 || first["data"] != "theirs" {
+		t.Errorf("the other app's subscriber got %v, want only its app's message", msgs)
+	}
+	for _, h := range []struct{ auth, want, not string }{{ours, `"ours"`, `"theirs"`}, {theirs, `"theirs"`, `"ours"`}} {
+		_, body := do(t, "GET", emu.URL+"/channels/shared/messages", h.auth, nil)
+		if !strings.Contains(string(body), h.want) || strings.Contains(string(body), h.not) {
+			t.Errorf("history with the key of %s: %s", h.want, body)
+		}
+	}
+	for _, st := range []struct {
+		auth            string
+		connections     float64
+		presenceMembers float64
+	}{{ours, 0, 0}, {theirs, 1, 1}} {
+		_, body := do(t, "GET", emu.URL+"/channels/shared", st.auth, nil)
+		var d struct {
+			Status struct {
+				Occupancy struct{ Metrics map[string]float64 }
+			}
+		}
+		_ = json.Unmarshal(body, &d)
+		if m := d.Status.Occupancy.Metrics; m["connections"] != st.connections || m["presenceMembers"] != st.presenceMembers {
+			t.Errorf("status %s, want %v connections and %v members", body, st.connections, st.presenceMembers)
+		}
+	}
+	if _, body := do(t, "GET", emu.URL+"/channels/shared/presence", ours, nil); strings.Contains(string(body), "them") {
+		t.Errorf("the other app's member is present on ours: %s", body)
 	}
 }
 

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,8 +69,8 @@ func (c *statsCounter) minuteLocked(app string, t time.Time) *minuteStats {
 // observe counts a change of the store: messages published, with one delivery per Realtime
 // subscriber attached to the channel, and presence messages.
 func (c *statsCounter) observe(e resttest.Event, subscribers int) {
-	if e.AppID == "" {
-		return
+	if e.AppID == "" || isMeta(e.Channel) {
+		return // Ably's own lifecycle messages are not the app's traffic
 	}
 	var n, bytes int64
 	for _, m := range e.Messages {
@@ -99,6 +100,9 @@ func (c *statsCounter) observe(e resttest.Event, subscribers int) {
 		add("messages.all.all.count", p)
 	}
 }
+
+// isMeta reports whether channel is a metachannel ([meta]...), whose messages are Ably's.
+func isMeta(channel string) bool { return strings.HasPrefix(channel, "[meta]") }
 
 // sample counts the live connections and attached channels of every app now.
 func (c *statsCounter) sample(conns []realtimetest.Connection, appOf func(realtimetest.Connection) string) {

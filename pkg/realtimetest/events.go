@@ -55,29 +55,33 @@ func (q *eventQueue) close() {
 	}
 }
 
+// chanRef is a channel of an app: the scope of the app's channels
+// (resttest.Server.AppScope) and the channel's name.
+type chanRef struct{ scope, name string }
+
 // occupancyTable holds the live counts of each channel for the REST fake's status, which
 // reads them with its own lock held; so it has its own lock and nothing else.
 type occupancyTable struct {
 	mu sync.Mutex
-	m  map[string]resttest.Metrics
+	m  map[chanRef]resttest.Metrics
 }
 
-func (o *occupancyTable) init() { o.m = map[string]resttest.Metrics{} }
+func (o *occupancyTable) init() { o.m = map[chanRef]resttest.Metrics{} }
 
-func (o *occupancyTable) get(channel string) resttest.Metrics {
+func (o *occupancyTable) get(scope, channel string) resttest.Metrics {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.m[channel]
+	return o.m[chanRef{scope, channel}]
 }
 
-func (o *occupancyTable) set(channel string, m resttest.Metrics) {
+func (o *occupancyTable) set(ref chanRef, m resttest.Metrics) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if m == (resttest.Metrics{}) {
-		delete(o.m, channel)
+		delete(o.m, ref)
 		return
 	}
-	o.m[channel] = m
+	o.m[ref] = m
 }
 
 // dispatch fans the REST fake's changes out to the connections, one at a time, so each
@@ -91,13 +95,14 @@ func (s *Server) dispatch() {
 		}
 		s.mu.Lock()
 		for _, e := range events {
+			ref := chanRef{s.Server.AppScope(e.AppID), e.Channel}
 			switch {
 			case len(e.Messages) > 0:
-				s.fanOutMessagesLocked(e.Channel, e.Messages)
+				s.fanOutMessagesLocked(ref, e.Messages)
 			case len(e.Annotations) > 0:
-				s.fanOutAnnotationsLocked(e.Channel, e.Annotations)
+				s.fanOutAnnotationsLocked(ref, e.Annotations)
 			case len(e.Presence) > 0:
-				s.fanOutPresenceLocked(e.Channel, e.Presence)
+				s.fanOutPresenceLocked(ref, e.Presence)
 			}
 		}
 		s.mu.Unlock()

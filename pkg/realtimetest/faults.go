@@ -3,6 +3,7 @@ package realtimetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -203,33 +204,51 @@ func (s *Server) wait(ctx context.Context, cond func() bool) error {
 	}
 }
 
-// WaitAttached waits until at least n live connections are attached to channel.
+// WaitAttached waits until at least n live connections are attached to channel (of
+// whichever app, on a server of separate apps).
 func (s *Server) WaitAttached(ctx context.Context, channel string, n int) error {
-	return s.wait(ctx, func() bool { return s.liveCountsLocked(channel).Connections >= n })
+	return s.wait(ctx, func() bool {
+		live := 0
+		for _, scope := range s.scopesLocked() {
+			live += s.liveCountsLocked(chanRef{scope, channel}).Connections
+		}
+		return live >= n
+	})
 }
 
-// WaitPresent waits until clientID is a member present on channel.
+// WaitPresent waits until clientID is a member present on channel (of whichever app).
 func (s *Server) WaitPresent(ctx context.Context, channel, clientID string) error {
-	return s.wait(ctx, func() bool {
-		for _, p := range s.Server.Presence(channel) {
+	return s.wait(ctx, func() bool { return s.presentLocked(channel, clientID) })
+}
+
+// WaitAbsent waits until clientID is not a member present on channel (of any app).
+func (s *Server) WaitAbsent(ctx context.Context, channel, clientID string) error {
+	return s.wait(ctx, func() bool { return !s.presentLocked(channel, clientID) })
+}
+
+// presentLocked reports whether clientID is present on a channel of that name of any app
+// a connection is of. The caller holds s.mu.
+func (s *Server) presentLocked(channel, clientID string) bool {
+	for _, scope := range s.scopesLocked() {
+		for _, p := range s.Server.App(scope).Presence(channel) {
 			if p.ClientID == clientID {
 				return true
 			}
 		}
-		return false
-	})
+	}
+	return false
 }
 
-// WaitAbsent waits until clientID is not a member present on channel.
-func (s *Server) WaitAbsent(ctx context.Context, channel, clientID string) error {
-	return s.wait(ctx, func() bool {
-		for _, p := range s.Server.Presence(channel) {
-			if p.ClientID == clientID {
-				return false
-			}
+// scopesLocked lists the scopes of the sessions' apps, and "" (the channels of tests that
+// use the REST fake's own methods). The caller holds s.mu.
+func (s *Server) scopesLocked() []string {
+	scopes := []string{""}
+	for _, ss := range s.sessions {
+		if !slices.Contains(scopes, ss.scope) {
+			scopes = append(scopes, ss.scope)
 		}
-		return true
-	})
+	}
+	return scopes
 }
 
 // WaitStates waits until exactly n connection states are kept, live or awaiting a resume

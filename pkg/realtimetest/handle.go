@@ -86,7 +86,7 @@ func (s *Server) attachLocked(ss *session, pm proto.ProtocolMessage) {
 	if !ss.ident.Reaches(ch) {
 		if ss.attachments[ch] != nil {
 			delete(ss.attachments, ch)
-			s.countsChangedLocked(ch)
+			s.countsChangedLocked(ss.ref(ch))
 		}
 		ss.sendLocked(channelError(ch, errInfo(resttest.CodeCapability, 401,
 			"channel denied access based on given capability: "+strconvQuote(ch)+" is not in the capability")))
@@ -118,7 +118,7 @@ func (s *Server) attachLocked(ss *session, pm proto.ProtocolMessage) {
 		params = nil
 	}
 
-	msgs := s.Server.Messages(ch)
+	msgs := s.Server.App(ss.scope).Messages(ch)
 	latest := ""
 	if len(msgs) > 0 {
 		latest = msgs[len(msgs)-1].Serial
@@ -154,7 +154,7 @@ func (s *Server) attachLocked(ss *session, pm proto.ProtocolMessage) {
 	}
 	var members []resttest.PresenceMessage
 	if granted.Has(proto.FlagPresenceSubscribe) {
-		members = s.Server.Presence(ch)
+		members = s.Server.App(ss.scope).Presence(ch)
 		if len(members) > 0 {
 			flags |= proto.FlagHasPresence
 		}
@@ -176,9 +176,9 @@ func (s *Server) attachLocked(ss *session, pm proto.ProtocolMessage) {
 	// The others hear of the change; this one gets the occupancy once, whether it changed.
 	wantsOccupancy := a.occupancy
 	a.occupancy = false
-	s.countsChangedLocked(ch)
+	s.countsChangedLocked(ss.ref(ch))
 	if a.occupancy = wantsOccupancy; a.occupancy {
-		ss.sendLocked(s.occupancyFrameLocked(ch))
+		ss.sendLocked(s.occupancyFrameLocked(ss.ref(ch)))
 	}
 }
 
@@ -211,7 +211,7 @@ func (s *Server) detachLocked(ss *session, ch string) {
 	if ss.attachments[ch] != nil {
 		delete(ss.attachments, ch)
 		s.leaveChannelLocked(ss, ch)
-		s.countsChangedLocked(ch)
+		s.countsChangedLocked(ss.ref(ch))
 	}
 	ss.sendLocked(proto.ProtocolMessage{Action: proto.ActionDetached, Channel: ch})
 }
@@ -282,11 +282,11 @@ func (s *Server) presenceLocked(ss *session, pm proto.ProtocolMessage) {
 			c = own
 		}
 		if p.Action == proto.PresenceLeave {
-			s.Server.LeavePresence(ch, c, ss.id) // leaving when absent is ACKed (RTP10d)
+			s.Server.App(ss.scope).LeavePresence(ch, c, ss.id) // leaving when absent is ACKed (RTP10d)
 			delete(ss.members[ch], c)
 			continue
 		}
-		s.Server.EnterPresence(ch, resttest.PresenceMember{ClientID: c, ConnectionID: ss.id, Data: p.Data, Encoding: p.Encoding})
+		s.Server.App(ss.scope).EnterPresence(ch, resttest.PresenceMember{ClientID: c, ConnectionID: ss.id, Data: p.Data, Encoding: p.Encoding})
 		if ss.members[ch] == nil {
 			ss.members[ch] = map[string]bool{}
 		}
@@ -397,10 +397,11 @@ func idPrefix(id string) string {
 // fanOutMessagesLocked sends newly stored messages to every connection attached to their
 // channel with SUBSCRIBE, not the publisher's own when it asked for echo=false (RTN2b),
 // each message at most once per attachment. The caller holds s.mu.
-func (s *Server) fanOutMessagesLocked(ch string, msgs []resttest.Message) {
+func (s *Server) fanOutMessagesLocked(ref chanRef, msgs []resttest.Message) {
+	ch := ref.name
 	for _, ss := range s.sessions {
 		a := ss.attachments[ch]
-		if a == nil || a.stale || ss.t == nil {
+		if a == nil || a.stale || ss.t == nil || ss.scope != ref.scope {
 			continue
 		}
 		var out []resttest.Message
@@ -422,13 +423,14 @@ func (s *Server) fanOutMessagesLocked(ch string, msgs []resttest.Message) {
 
 // fanOutAnnotationsLocked sends annotations to every connection attached to their channel
 // with ANNOTATION_SUBSCRIBE. The caller holds s.mu.
-func (s *Server) fanOutAnnotationsLocked(ch string, anns []resttest.Annotation) {
+func (s *Server) fanOutAnnotationsLocked(ref chanRef, anns []resttest.Annotation) {
+	ch := ref.name
 	wire := make([]proto.Annotation, len(anns))
 	for i, a := range anns {
 		wire[i] = wireAnnotation(a)
 	}
 	for _, ss := range s.sessions {
-		if a := ss.attachments[ch]; a != nil && !a.stale && a.modes.Has(proto.FlagAnnotationSubscribe) {
+		if a := ss.attachments[ch]; a != nil && !a.stale && ss.scope == ref.scope && a.modes.Has(proto.FlagAnnotationSubscribe) {
 			ss.sendLocked(proto.ProtocolMessage{Action: proto.ActionAnnotation, Channel: ch, Annotations: wire})
 		}
 	}
@@ -436,17 +438,18 @@ func (s *Server) fanOutAnnotationsLocked(ch string, anns []resttest.Annotation) 
 
 // fanOutPresenceLocked broadcasts presence changes to every connection attached to their
 // channel with PRESENCE_SUBSCRIBE, then counts the channel again. The caller holds s.mu.
-func (s *Server) fanOutPresenceLocked(ch string, ps []resttest.PresenceMessage) {
+func (s *Server) fanOutPresenceLocked(ref chanRef, ps []resttest.PresenceMessage) {
+	ch := ref.name
 	wire := make([]proto.PresenceMessage, len(ps))
 	for i, p := range ps {
 		wire[i] = wirePresence(p)
 	}
 	for _, ss := range s.sessions {
-		if a := ss.attachments[ch]; a != nil && !a.stale && a.modes.Has(proto.FlagPresenceSubscribe) {
+		if a := ss.attachments[ch]; a != nil && !a.stale && ss.scope == ref.scope && a.modes.Has(proto.FlagPresenceSubscribe) {
 			ss.sendLocked(proto.ProtocolMessage{Action: proto.ActionPresence, Channel: ch, Presence: wire,
 				ConnectionID: wire[0].ConnectionID, Timestamp: wire[0].Timestamp})
 		}
 	}
-	s.occupancyChangedLocked(ch)
+	s.occupancyChangedLocked(ref)
 	s.changedLocked()
 }

@@ -48,11 +48,11 @@ func (r rewindSpec) pick(msgs []resttest.Message, now int64) []resttest.Message 
 
 // liveCountsLocked counts the live connections attached to a channel by mode, for
 // occupancy. The caller holds s.mu.
-func (s *Server) liveCountsLocked(ch string) resttest.Metrics {
+func (s *Server) liveCountsLocked(ref chanRef) resttest.Metrics {
 	var m resttest.Metrics
 	for _, ss := range s.sessions {
-		a := ss.attachments[ch]
-		if a == nil || a.stale || ss.t == nil {
+		a := ss.attachments[ref.name]
+		if a == nil || a.stale || ss.t == nil || ss.scope != ref.scope {
 			continue
 		}
 		m.Connections++
@@ -75,53 +75,55 @@ func (s *Server) liveCountsLocked(ch string) resttest.Metrics {
 // occupancy, its lifecycle ([meta]channel.lifecycle channel.opened when it gains its first
 // attached connection, channel.closed when it loses its last) and the occupancy events.
 // The caller holds s.mu.
-func (s *Server) countsChangedLocked(ch string) {
-	live := s.liveCountsLocked(ch)
-	s.occ.set(ch, live)
-	before := s.attached[ch]
+func (s *Server) countsChangedLocked(ref chanRef) {
+	live := s.liveCountsLocked(ref)
+	s.occ.set(ref, live)
+	before := s.attached[ref]
 	if live.Connections == 0 {
-		delete(s.attached, ch)
+		delete(s.attached, ref)
 	} else {
-		s.attached[ch] = live.Connections
+		s.attached[ref] = live.Connections
 	}
-	if !strings.HasPrefix(ch, "[meta]") {
+	if !strings.HasPrefix(ref.name, "[meta]") {
+		lifecycle := chanRef{ref.scope, "[meta]channel.lifecycle"}
 		switch {
 		case before == 0 && live.Connections > 0:
-			s.lifecycleLocked("[meta]channel.lifecycle", "channel.opened", s.channelLife(ch))
+			s.lifecycleLocked(lifecycle, "channel.opened", s.channelLife(ref))
 		case before > 0 && live.Connections == 0:
-			s.lifecycleLocked("[meta]channel.lifecycle", "channel.closed", s.channelLife(ch))
+			s.lifecycleLocked(lifecycle, "channel.closed", s.channelLife(ref))
 		}
 	}
-	s.occupancyChangedLocked(ch)
+	s.occupancyChangedLocked(ref)
 	s.changedLocked()
 }
 
 // channelLife is the data of a [meta]channel.lifecycle message: the channel's name and
 // status, as GET /channels/{channel} gives it.
-func (s *Server) channelLife(ch string) map[string]any {
-	return map[string]any{"name": ch, "status": s.Server.Status(ch).Status}
+func (s *Server) channelLife(ref chanRef) map[string]any {
+	return map[string]any{"name": ref.name, "status": s.Server.App(ref.scope).Status(ref.name).Status}
 }
 
 // lifecycleLocked publishes a lifecycle message on a meta channel, through the store, so
 // that subscribers and history both see it. The caller holds s.mu.
-func (s *Server) lifecycleLocked(metaChannel, name string, data any) {
+func (s *Server) lifecycleLocked(meta chanRef, name string, data any) {
 	b, err := json.Marshal(data)
 	if err != nil {
 		return // the data is the fake's own maps of strings and numbers
 	}
-	s.Server.Publish(metaChannel, resttest.Message{Name: name, Data: b})
+	s.Server.App(meta.scope).Publish(meta.name, resttest.Message{Name: name, Data: b})
 }
 
 // occupancyLocked is a channel's occupancy as its status gives it: live connections,
 // members present and seeded metrics. The caller holds s.mu.
-func (s *Server) occupancyLocked(ch string) resttest.Metrics {
-	return s.Server.Status(ch).Status.Occupancy.Metrics
+func (s *Server) occupancyLocked(ref chanRef) resttest.Metrics {
+	return s.Server.App(ref.scope).Status(ref.name).Status.Occupancy.Metrics
 }
 
 // occupancyFrameLocked is the [meta]occupancy MESSAGE a connection attached with
 // occupancy=metrics gets. The caller holds s.mu.
-func (s *Server) occupancyFrameLocked(ch string) proto.ProtocolMessage {
-	m := s.occupancyLocked(ch)
+func (s *Server) occupancyFrameLocked(ref chanRef) proto.ProtocolMessage {
+	ch := ref.name
+	m := s.occupancyLocked(ref)
 	data, _ := json.Marshal(map[string]resttest.Metrics{"metrics": m})
 	now := s.now().UnixMilli()
 	id := "occupancy:" + s.randomLocked(6)
@@ -131,21 +133,21 @@ func (s *Server) occupancyFrameLocked(ch string) proto.ProtocolMessage {
 
 // occupancyChangedLocked sends [meta]occupancy to the connections that asked for it on a
 // channel when its occupancy differs from what was last sent. The caller holds s.mu.
-func (s *Server) occupancyChangedLocked(ch string) {
-	m := s.occupancyLocked(ch)
-	if last, ok := s.lastOcc[ch]; ok && last == m {
+func (s *Server) occupancyChangedLocked(ref chanRef) {
+	m := s.occupancyLocked(ref)
+	if last, ok := s.lastOcc[ref]; ok && last == m {
 		return
 	}
 	if m == (resttest.Metrics{}) {
-		delete(s.lastOcc, ch)
+		delete(s.lastOcc, ref)
 	} else {
-		s.lastOcc[ch] = m
+		s.lastOcc[ref] = m
 	}
 	var frame *proto.ProtocolMessage
 	for _, ss := range s.sessions {
-		if a := ss.attachments[ch]; a != nil && !a.stale && a.occupancy && ss.t != nil {
+		if a := ss.attachments[ref.name]; a != nil && !a.stale && a.occupancy && ss.t != nil && ss.scope == ref.scope {
 			if frame == nil {
-				f := s.occupancyFrameLocked(ch)
+				f := s.occupancyFrameLocked(ref)
 				frame = &f
 			}
 			ss.sendLocked(*frame)

@@ -70,8 +70,8 @@ type Server struct {
 	sessions map[string]*session // by connection ID, live or awaiting resume
 	byKey    map[string]*session // by connection key
 	expired  map[string]bool     // connection keys whose state expired (80008 on resume)
-	attached map[string]int      // channel to live attachments, for lifecycle events
-	lastOcc  map[string]resttest.Metrics
+	attached map[chanRef]int     // channel to live attachments, for lifecycle events
+	lastOcc  map[chanRef]resttest.Metrics
 	faults   faults
 	changed  chan struct{} // closed and replaced on every change waits look at
 }
@@ -153,7 +153,7 @@ func New(opts ...Option) *Server {
 	s := &Server{now: time.Now, rand: rand.Reader, stateTTL: DefaultConnectionStateTTL,
 		presenceLeaveDelay: DefaultPresenceLeaveDelay,
 		sessions:           map[string]*session{}, byKey: map[string]*session{}, expired: map[string]bool{},
-		attached: map[string]int{}, lastOcc: map[string]resttest.Metrics{}, changed: make(chan struct{})}
+		attached: map[chanRef]int{}, lastOcc: map[chanRef]resttest.Metrics{}, changed: make(chan struct{})}
 	s.maxIdle.Store(int64(DefaultMaxIdleInterval))
 	s.queueFrames, s.queueBytes = DefaultQueueFrames, DefaultQueueBytes
 	for _, o := range opts {

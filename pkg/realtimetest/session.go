@@ -14,6 +14,7 @@ import (
 type session struct {
 	id, key     string
 	ident       resttest.Identity // clientID applied
+	scope       string            // its app's channels (resttest.Server.AppScope)
 	echo        bool
 	t           *transport // nil while disconnected
 	attachments map[string]*attachment
@@ -40,6 +41,9 @@ type attachment struct {
 }
 
 func (ss *session) clientID() string { return ss.ident.ClientID() }
+
+// ref is the session's app's channel named ch.
+func (ss *session) ref(ch string) chanRef { return chanRef{ss.scope, ch} }
 
 // sendLocked queues a frame on the session's transport, if it has one. The caller holds
 // s.mu.
@@ -108,11 +112,13 @@ func (s *Server) connect(t *transport, q url.Values) {
 	if key := q.Get("resume"); key != "" {
 		old := s.byKey[key]
 		switch {
-		case old != nil && old.clientID() == ident.ClientID():
+		case old != nil && old.clientID() == ident.ClientID() && old.scope == s.Server.AppScope(ident.AppID()):
 			s.resumeLocked(old, t, ident)
 			return
-		case old != nil:
+		case old != nil && old.clientID() != ident.ClientID():
 			resumeErr = errInfo(80018, 400, "invalid connection key: it belongs to another client ID")
+		case old != nil:
+			resumeErr = errInfo(80018, 400, "invalid connection key: it belongs to another app")
 		case s.expired[key]:
 			resumeErr = errInfo(80008, 400, "unable to recover connection: its state expired (connectionStateTtl passed)")
 		default:
@@ -120,7 +126,7 @@ func (s *Server) connect(t *transport, q url.Values) {
 		}
 	}
 	id := s.randomLocked(9)
-	ss := &session{id: id, key: id + "!" + s.randomLocked(12), ident: ident, echo: q.Get("echo") != "false", t: t,
+	ss := &session{id: id, key: id + "!" + s.randomLocked(12), ident: ident, scope: s.Server.AppScope(ident.AppID()), echo: q.Get("echo") != "false", t: t,
 		attachments: map[string]*attachment{}, members: map[string]map[string]bool{}}
 	s.sessions[id] = ss
 	s.byKey[ss.key] = ss
@@ -128,7 +134,7 @@ func (s *Server) connect(t *transport, q url.Values) {
 	t.send(proto.ProtocolMessage{Action: proto.ActionConnected, ConnectionID: id, ConnectionKey: ss.key,
 		ConnectionDetails: s.details(ss), Error: resumeErr}, false)
 	s.watchTokenLocked(ss)
-	s.lifecycleLocked("[meta]connection.lifecycle", "connection.opened", connectionLife(ss))
+	s.lifecycleLocked(ss.ref("[meta]connection.lifecycle"), "connection.opened", connectionLife(ss))
 	s.changedLocked()
 }
 
@@ -193,7 +199,7 @@ func (s *Server) resumeLocked(ss *session, t *transport, ident resttest.Identity
 		ConnectionDetails: s.details(ss)}, false)
 	s.watchTokenLocked(ss)
 	for ch := range ss.attachments {
-		s.countsChangedLocked(ch)
+		s.countsChangedLocked(ss.ref(ch))
 	}
 	s.changedLocked()
 }
@@ -234,7 +240,7 @@ func (s *Server) transportGone(t *transport) {
 			a.delivered = w
 		}
 		a.stale = true
-		s.countsChangedLocked(ch)
+		s.countsChangedLocked(ss.ref(ch))
 	}
 	ss.leaveTimer = s.afterFunc(s.presenceLeaveDelay, func() {
 		s.mu.Lock()
@@ -270,9 +276,9 @@ func (s *Server) endSessionLocked(ss *session) {
 	ss.attachments = map[string]*attachment{}
 	sort.Strings(chans)
 	for _, ch := range chans {
-		s.countsChangedLocked(ch)
+		s.countsChangedLocked(ss.ref(ch))
 	}
-	s.lifecycleLocked("[meta]connection.lifecycle", "connection.closed", connectionLife(ss))
+	s.lifecycleLocked(ss.ref("[meta]connection.lifecycle"), "connection.closed", connectionLife(ss))
 	s.changedLocked()
 }
 
@@ -296,7 +302,7 @@ func (s *Server) leaveChannelLocked(ss *session, ch string) {
 	}
 	sort.Strings(ids)
 	for _, c := range ids {
-		s.Server.LeavePresence(ch, c, ss.id)
+		s.Server.App(ss.scope).LeavePresence(ch, c, ss.id)
 	}
 	delete(ss.members, ch)
 }

@@ -34,10 +34,10 @@ type wireAnnotation struct {
 }
 
 // Annotations returns the annotations of a message, oldest first.
-func (s *Server) Annotations(channel, messageSerial string) []Annotation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := s.channelLocked(channel, false)
+func (a AppChannels) Annotations(channel, messageSerial string) []Annotation {
+	a.s.mu.Lock()
+	defer a.s.mu.Unlock()
+	ch := a.s.channelLocked(a.app, channel, false)
 	if ch == nil {
 		return nil
 	}
@@ -121,7 +121,7 @@ func (s *Server) annotate(who caller, channel, serial string, in []wireAnnotatio
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ch := s.channelLocked(channel, false)
+	ch := s.channelLocked(who.appID(), channel, false)
 	if ch == nil || ch.find(serial) < 0 {
 		return newError(http.StatusNotFound, CodeNotFound, "no message with serial %s on channel %s", quote(serial), quote(channel))
 	}
@@ -148,7 +148,7 @@ func (s *Server) annotate(who caller, channel, serial string, in []wireAnnotatio
 		fresh = append(fresh, a)
 	}
 	if len(fresh) > 0 {
-		s.observeLocked(Event{Channel: channel, Annotations: fresh})
+		s.observeLocked(Event{AppID: who.appID(), Channel: channel, Annotations: fresh})
 	}
 	return nil
 }
@@ -156,7 +156,7 @@ func (s *Server) annotate(who caller, channel, serial string, in []wireAnnotatio
 // getAnnotations answers GET /channels/{channel}/messages/{serial}/annotations: the
 // message's annotations, oldest first, a page at a time.
 func (s *Server) getAnnotations(w http.ResponseWriter, r *http.Request) {
-	_, channel, serial, aerr := s.messageTarget(r, "annotation-subscribe")
+	who, channel, serial, aerr := s.messageTarget(r, "annotation-subscribe")
 	limit, from := 0, 0
 	if aerr == nil {
 		limit, from, aerr = readOffset(r.URL.Query())
@@ -166,7 +166,7 @@ func (s *Server) getAnnotations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	all := cloneAnnotations(s.channelLocked(channel, false).annotations[serial])
+	all := cloneAnnotations(s.channelLocked(who.appID(), channel, false).annotations[serial])
 	s.mu.Unlock()
 	writeOffsetPage(w, r, all, limit, from)
 }

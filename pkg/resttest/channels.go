@@ -8,8 +8,7 @@ import (
 	"sort"
 )
 
-// channelState is what the server keeps of a channel. The fake keeps one set of channels
-// for every app: tests use one app at a time.
+// channelState is what the server keeps of a channel.
 type channelState struct {
 	messages    []Message               // sorted by serial, which sorts by timestamp, then arrival
 	ids         map[string]string       // message ID to serial, for idempotent publishing (RSL1k)
@@ -19,13 +18,17 @@ type channelState struct {
 	annotations map[string][]Annotation // by message serial, oldest first
 }
 
-// channelLocked returns the state of a channel, created when create is set (nil otherwise
-// when there is none). The caller holds s.mu.
-func (s *Server) channelLocked(name string, create bool) *channelState {
-	ch := s.channels[name]
+// chanKey is a channel in the store: its app's scope (AppScope) and its name.
+type chanKey struct{ scope, name string }
+
+// channelLocked returns the state of an app's channel, created when create is set (nil
+// otherwise when there is none). The caller holds s.mu.
+func (s *Server) channelLocked(appID, name string, create bool) *channelState {
+	k := chanKey{s.AppScope(appID), name}
+	ch := s.channels[k]
 	if ch == nil && create {
 		ch = &channelState{ids: map[string]string{}, annotations: map[string][]Annotation{}}
-		s.channels[name] = ch
+		s.channels[k] = ch
 	}
 	return ch
 }

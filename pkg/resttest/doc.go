@@ -99,7 +99,8 @@
 // "*" does not), and [*] matches any qualifier or none, so "[*]*" matches everything. The
 // operation "*" grants all. A missing capability is 401 40160, as Ably answers it, naming
 // the operation and channel. The client ID "*" (of a JWT or token) allows any. Channels
-// are one set shared by every app's keys: tests use one app.
+// are one set shared by every app's keys, as a test of one app wants, unless the server is
+// made WithSeparateApps: then each app has its own, as on Ably, reached with App(appID).
 //
 // Signatures and credentials are checked with the fake's own code (verify.go), not with
 // pkg/ablyauth or any other client's, so a client's mistake cannot pass by being shared. An

@@ -161,7 +161,7 @@ func messageSize(m Message) int {
 // channel has stored already is not stored again (RSL1k): its serial is the stored one.
 // The caller holds s.mu.
 func (s *Server) storeLocked(appID, channel string, msgs []Message, baseID string) []Message {
-	ch := s.channelLocked(channel, true)
+	ch := s.channelLocked(appID, channel, true)
 	now := s.now().UnixMilli()
 	defer ch.forget(s.keptFrom(appID, channel, now))
 	out := make([]Message, 0, len(msgs))
@@ -203,22 +203,23 @@ func messageIDPrefix(id string) string {
 // capabilities and limits, and returns them as stored. Messages without an ID get a random
 // one, without a timestamp the server's time; an ID the channel holds already is not
 // stored again.
-func (s *Server) Publish(channel string, msgs ...Message) []Message {
+func (a AppChannels) Publish(channel string, msgs ...Message) []Message {
+	s := a.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	base, err := s.randomIDLocked()
 	if err != nil {
 		base = "seed" + strconv.Itoa(len(s.channels))
 	}
-	return cloneMessages(s.storeLocked("", channel, cloneMessages(msgs), base))
+	return cloneMessages(s.storeLocked(a.app, channel, cloneMessages(msgs), base))
 }
 
 // Messages returns the messages stored on a channel, oldest first, each as its latest
 // version.
-func (s *Server) Messages(channel string) []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := s.channelLocked(channel, false)
+func (a AppChannels) Messages(channel string) []Message {
+	a.s.mu.Lock()
+	defer a.s.mu.Unlock()
+	ch := a.s.channelLocked(a.app, channel, false)
 	if ch == nil {
 		return nil
 	}
@@ -326,7 +327,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 			var cursor string
 			if cursor, aerr = readCursor(q); aerr == nil {
 				start = max(start, s.keptFrom(who.appID(), channel, s.now().UnixMilli()))
-				page, next := s.historyPage(channel, start, end, backwards, cursor, limit)
+				page, next := s.historyPage(who.appID(), channel, start, end, backwards, cursor, limit)
 				direction := "backwards"
 				if !backwards {
 					direction = "forwards"
@@ -353,14 +354,14 @@ func readTime(q url.Values, name string, def int64) (int64, *apiError) {
 	return n, nil
 }
 
-// historyPage selects a page of a channel's messages: those with timestamps in
+// historyPage selects a page of an app's channel's messages: those with timestamps in
 // [start, end], in the direction asked, from the cursor (a serial) on; next is the serial
 // the following page starts at, "" when none remain.
-func (s *Server) historyPage(channel string, start, end int64, backwards bool, cursor string, limit int) ([]Message, string) {
+func (s *Server) historyPage(appID, channel string, start, end int64, backwards bool, cursor string, limit int) ([]Message, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	page := []Message{}
-	ch := s.channelLocked(channel, false)
+	ch := s.channelLocked(appID, channel, false)
 	if ch == nil {
 		return page, ""
 	}

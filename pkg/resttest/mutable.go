@@ -16,8 +16,7 @@ func WithMutable(allowed func(appID, channel string) bool) Option {
 
 // checkMutable refuses a channel whose namespace does not allow mutable messages: 400 93002.
 func (s *Server) checkMutable(who caller, channel string) *apiError {
-	appID, _, _ := strings.Cut(who.keyName, ".")
-	if s.Mutable(appID, channel) {
+	if s.Mutable(who.appID(), channel) {
 		return nil
 	}
 	ns, _, hasNS := strings.Cut(channel, ":")
@@ -53,7 +52,7 @@ func (s *Server) messageTarget(r *http.Request, op string) (caller, string, stri
 	}
 	if aerr == nil {
 		s.mu.Lock()
-		ch := s.channelLocked(channel, false)
+		ch := s.channelLocked(who.appID(), channel, false)
 		if ch == nil || ch.find(serial) < 0 {
 			aerr = newError(http.StatusNotFound, CodeNotFound, "no message with serial %s on channel %s", quote(serial), quote(channel))
 		}
@@ -64,13 +63,13 @@ func (s *Server) messageTarget(r *http.Request, op string) (caller, string, stri
 
 // getMessage answers GET /channels/{channel}/messages/{serial}: the message's latest version.
 func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
-	_, channel, serial, aerr := s.messageTarget(r, "history")
+	who, channel, serial, aerr := s.messageTarget(r, "history")
 	if aerr != nil {
 		aerr.write(w)
 		return
 	}
 	s.mu.Lock()
-	ch := s.channelLocked(channel, false)
+	ch := s.channelLocked(who.appID(), channel, false)
 	m := withVersion(ch.messages[ch.find(serial)])
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, m)
@@ -129,7 +128,7 @@ func (s *Server) patchMessage(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ch := s.channelLocked(channel, false)
+	ch := s.channelLocked(who.appID(), channel, false)
 	i := ch.find(serial)
 	m := ch.messages[i].clone()
 	kind := "update"
@@ -194,10 +193,10 @@ func (s *Server) Mutable(appID, channel string) bool {
 
 // Message returns a channel's message by serial, as GET /channels/{channel}/messages/{serial}
 // answers it (with its version).
-func (s *Server) Message(channel, serial string) (Message, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := s.channelLocked(channel, false)
+func (a AppChannels) Message(channel, serial string) (Message, bool) {
+	a.s.mu.Lock()
+	defer a.s.mu.Unlock()
+	ch := a.s.channelLocked(a.app, channel, false)
 	if ch == nil || ch.find(serial) < 0 {
 		return Message{}, false
 	}

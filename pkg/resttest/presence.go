@@ -43,10 +43,11 @@ const presenceActionPresent = 1
 // EnterPresence makes a member present on a channel, as if it had entered over a realtime
 // connection at the server's time; a member with the same client and connection IDs is
 // updated. It returns the member as the channel's presence lists it.
-func (s *Server) EnterPresence(channel string, m PresenceMember) PresenceMessage {
+func (a AppChannels) EnterPresence(channel string, m PresenceMember) PresenceMessage {
+	s := a.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ch := s.channelLocked(channel, true)
+	ch := s.channelLocked(a.app, channel, true)
 	s.presenceSeq++
 	if m.ConnectionID == "" {
 		m.ConnectionID = "fakeconn" + strconv.Itoa(s.presenceSeq)
@@ -59,28 +60,28 @@ func (s *Server) EnterPresence(channel string, m PresenceMember) PresenceMessage
 	for i, old := range ch.presence {
 		if old.ClientID == m.ClientID && old.ConnectionID == m.ConnectionID {
 			ch.presence[i] = p
-			s.observePresenceLocked(channel, p, PresenceActionUpdate)
+			s.observePresenceLocked(a.app, channel, p, PresenceActionUpdate)
 			return p
 		}
 	}
 	ch.presence = append(ch.presence, p)
-	s.observePresenceLocked(channel, p, PresenceActionEnter)
+	s.observePresenceLocked(a.app, channel, p, PresenceActionEnter)
 	return p
 }
 
 // observePresenceLocked tells the observer of a member entering or updating. The caller
 // holds s.mu.
-func (s *Server) observePresenceLocked(channel string, p PresenceMessage, action int) {
+func (s *Server) observePresenceLocked(appID, channel string, p PresenceMessage, action int) {
 	p.Action = action
-	s.observeLocked(Event{Channel: channel, Presence: []PresenceMessage{p}})
+	s.observeLocked(Event{AppID: appID, Channel: channel, Presence: []PresenceMessage{p}})
 }
 
 // SetOccupancy seeds a channel's occupancy metrics; presenceMembers is answered as the
 // seeded count plus the members present.
-func (s *Server) SetOccupancy(channel string, m Metrics) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.channelLocked(channel, true).occupancy = &m
+func (a AppChannels) SetOccupancy(channel string, m Metrics) {
+	a.s.mu.Lock()
+	defer a.s.mu.Unlock()
+	a.s.channelLocked(a.app, channel, true).occupancy = &m
 }
 
 func cloneRaw(b json.RawMessage) json.RawMessage {
@@ -109,7 +110,7 @@ func (s *Server) presence(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	var matching []PresenceMessage
-	if ch := s.channelLocked(channel, false); ch != nil {
+	if ch := s.channelLocked(who.appID(), channel, false); ch != nil {
 		for _, p := range ch.presence {
 			if (!q.Has("clientId") || p.ClientID == q.Get("clientId")) && (!q.Has("connectionId") || p.ConnectionID == q.Get("connectionId")) {
 				p.Data = cloneRaw(p.Data)
@@ -122,10 +123,10 @@ func (s *Server) presence(w http.ResponseWriter, r *http.Request) {
 }
 
 // Presence returns the members present on a channel, in the order they entered.
-func (s *Server) Presence(channel string) []PresenceMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := s.channelLocked(channel, false)
+func (a AppChannels) Presence(channel string) []PresenceMessage {
+	a.s.mu.Lock()
+	defer a.s.mu.Unlock()
+	ch := a.s.channelLocked(a.app, channel, false)
 	if ch == nil {
 		return nil
 	}

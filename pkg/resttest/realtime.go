@@ -22,6 +22,9 @@ type Identity struct {
 // KeyName is the credential's key, APPID.KEYID.
 func (id Identity) KeyName() string { return id.who.keyName }
 
+// AppID is the app of the credential's key.
+func (id Identity) AppID() string { return id.who.appID() }
+
 // ClientID is the identified client: "" for none, "*" for a token allowing any.
 func (id Identity) ClientID() string { return id.who.clientID }
 
@@ -141,10 +144,11 @@ func (s *Server) AnnotateAs(id Identity, channel, messageSerial string, anns []A
 // LeavePresence removes the member with clientID and connectionID from a channel's
 // presence, as a Realtime leave or a connection's end does; it reports whether there was
 // one.
-func (s *Server) LeavePresence(channel, clientID, connectionID string) (PresenceMessage, bool) {
+func (a AppChannels) LeavePresence(channel, clientID, connectionID string) (PresenceMessage, bool) {
+	s := a.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ch := s.channelLocked(channel, false)
+	ch := s.channelLocked(a.app, channel, false)
 	if ch == nil {
 		return PresenceMessage{}, false
 	}
@@ -155,7 +159,7 @@ func (s *Server) LeavePresence(channel, clientID, connectionID string) (Presence
 			p.Action = PresenceActionLeave
 			p.ID = connectionID + ":" + strconv.Itoa(s.presenceSeq) + ":0"
 			p.Timestamp = s.now().UnixMilli()
-			s.observeLocked(Event{Channel: channel, Presence: []PresenceMessage{p}})
+			s.observeLocked(Event{AppID: a.app, Channel: channel, Presence: []PresenceMessage{p}})
 			return p, true
 		}
 	}
@@ -173,7 +177,7 @@ const (
 // (new ones only, in serial order), annotations stored, or a presence change (a member
 // entering, updating or leaving, with its action).
 type Event struct {
-	AppID       string // the app of the credential that made the change; "" for seeded state
+	AppID       string // the app of the channel, or of the credential that made the change; "" for seeded state
 	Channel     string
 	Messages    []Message
 	Annotations []Annotation
@@ -189,9 +193,10 @@ func WithObserver(observe func(Event)) Option {
 }
 
 // WithOccupancy adds live counts to what a channel's status answers (GET
-// /channels/{channel}, Status): a Realtime server's connections attached to it. It is
-// called with the server's lock held, and must not call the Server.
-func WithOccupancy(live func(channel string) Metrics) Option {
+// /channels/{channel}, Status): a Realtime server's connections attached to the channel of
+// that name in an app's scope (AppScope). It is called with the server's lock held, and
+// must not call the Server.
+func WithOccupancy(live func(scope, channel string) Metrics) Option {
 	return func(s *Server) { s.liveOccupancy = live }
 }
 

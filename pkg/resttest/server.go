@@ -39,14 +39,15 @@ type Server struct {
 	// observe hears of every change to the store (WithObserver); called with mu held.
 	observe func(Event)
 	// liveOccupancy counts a Realtime server's connections (WithOccupancy); called with mu held.
-	liveOccupancy func(channel string) Metrics
+	liveOccupancy func(scope, channel string) Metrics
+	separateApps  bool // WithSeparateApps
 
 	mu          sync.Mutex // guards everything below
 	keys        map[string]Key
 	nonces      map[string]bool // keyName + "\n" + nonce of every request redeemed
 	tokens      []Token
 	revocations []Revocation
-	channels    map[string]*channelState
+	channels    map[chanKey]*channelState
 	presenceSeq int // members entered so far, for their IDs
 }
 
@@ -73,7 +74,7 @@ func WithKeys(lookup func(keyName string) (Key, bool)) Option {
 // New starts a fake REST API on a loopback port. Close it when done.
 func New(opts ...Option) *Server {
 	s := &Server{now: time.Now, rand: rand.Reader, keys: map[string]Key{}, nonces: map[string]bool{},
-		channels: map[string]*channelState{}}
+		channels: map[chanKey]*channelState{}}
 	for _, o := range opts {
 		o(s)
 	}

@@ -23,28 +23,28 @@ type Occupancy struct {
 	Metrics Metrics `json:"metrics"`
 }
 
-// detailsLocked is a channel's status. The caller holds s.mu.
-func (s *Server) detailsLocked(name string) ChannelDetails {
+// detailsLocked is an app's channel's status. The caller holds s.mu.
+func (s *Server) detailsLocked(appID, name string) ChannelDetails {
 	d := ChannelDetails{ChannelID: name}
-	ch := s.channelLocked(name, false)
+	ch := s.channelLocked(appID, name, false)
 	if ch == nil {
-		return s.withLive(d)
+		return s.withLive(appID, d)
 	}
 	d.Status.IsActive = ch.active()
 	if ch.occupancy != nil {
 		d.Status.Occupancy.Metrics = *ch.occupancy
 	}
 	d.Status.Occupancy.Metrics.PresenceMembers += len(ch.presence)
-	return s.withLive(d)
+	return s.withLive(appID, d)
 }
 
 // withLive adds a Realtime server's live counts (WithOccupancy) to a channel's details.
 // The caller holds s.mu.
-func (s *Server) withLive(d ChannelDetails) ChannelDetails {
+func (s *Server) withLive(appID string, d ChannelDetails) ChannelDetails {
 	if s.liveOccupancy == nil {
 		return d
 	}
-	live := s.liveOccupancy(d.ChannelID)
+	live := s.liveOccupancy(s.AppScope(appID), d.ChannelID)
 	m := &d.Status.Occupancy.Metrics
 	m.Connections += live.Connections
 	m.PresenceConnections += live.PresenceConnections
@@ -73,7 +73,7 @@ func (s *Server) channelStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	d := s.detailsLocked(channel)
+	d := s.detailsLocked(who.appID(), channel)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, d)
 }
@@ -102,9 +102,10 @@ func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
 	prefix := q.Get("prefix")
 	s.mu.Lock()
 	var names []string
-	for name, ch := range s.channels {
-		if ch.active() && strings.HasPrefix(name, prefix) && name >= cursor && who.can("channel-metadata", name) {
-			names = append(names, name)
+	scope := s.AppScope(who.appID())
+	for k, ch := range s.channels {
+		if k.scope == scope && ch.active() && strings.HasPrefix(k.name, prefix) && k.name >= cursor && who.can("channel-metadata", k.name) {
+			names = append(names, k.name)
 		}
 	}
 	sort.Strings(names)
@@ -114,7 +115,7 @@ func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
 	}
 	details := make([]ChannelDetails, len(names))
 	for i, n := range names {
-		details[i] = s.detailsLocked(n)
+		details[i] = s.detailsLocked(who.appID(), n)
 	}
 	s.mu.Unlock()
 	setLinks(w, r, limit, next)
@@ -129,8 +130,8 @@ func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
 }
 
 // Status returns a channel's status as GET /channels/{channel} answers it.
-func (s *Server) Status(channel string) ChannelDetails {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.detailsLocked(channel)
+func (a AppChannels) Status(channel string) ChannelDetails {
+	a.s.mu.Lock()
+	defer a.s.mu.Unlock()
+	return a.s.detailsLocked(a.app, channel)
 }
