@@ -24,6 +24,25 @@ const interopKey = "interApp.interKey:interopSecretValue"
 // saying so; with ABLY_INTEROP_REQUIRED set (CI), it fails instead.
 func ablyJS(t *testing.T, srv *resttest.Server, env []string, step, channel string, out any) {
 	t.Helper()
+	ablyJSAt(t, srv.URL, env, step, channel, out)
+}
+
+// ablyJSAt is ablyJS against the REST API at base.
+func ablyJSAt(t *testing.T, base string, env []string, step, channel string, out any) {
+	t.Helper()
+	b, err := restJS(t, base, env, step, channel)
+	if err != nil {
+		t.Fatalf("ably-js %s: %v\n%s", step, err, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("ably-js %s printed %q: %v", step, b, err)
+	}
+}
+
+// restJS runs a step of interop/rest.mjs against base and returns what it printed, for a
+// test that judges a failed step itself. It skips or fails as ablyJS says.
+func restJS(t *testing.T, base string, env []string, step, channel string) ([]byte, error) {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	_, sdkErr := os.Stat(filepath.Join("interop", "node_modules", "ably"))
 	if err != nil || sdkErr != nil {
@@ -33,16 +52,10 @@ func ablyJS(t *testing.T, srv *resttest.Server, env []string, step, channel stri
 		}
 		t.Skip(msg)
 	}
-	u, _ := url.Parse(srv.URL)
+	u, _ := url.Parse(base)
 	cmd := exec.Command(node, filepath.Join("interop", "rest.mjs"), step, channel)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "ABLY_INTEROP_HOST=" + u.Hostname(), "ABLY_INTEROP_PORT=" + u.Port()}, env...)
-	b, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("ably-js %s: %v\n%s", step, err, b)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatalf("ably-js %s printed %q: %v", step, b, err)
-	}
+	return cmd.Output()
 }
 
 // suite runs one of the suite's commands against srv with the interop key.

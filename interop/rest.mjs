@@ -1,9 +1,12 @@
 // Drives Ably's JavaScript SDK (REST) against an endpoint given in the environment, and
-// prints what it saw as one JSON document, for interop_test.go to judge.
+// prints what it saw as one JSON document, for interop_test.go and
+// interop_rest_msgpack_test.go to judge.
 //
 //   ABLY_INTEROP_HOST, ABLY_INTEROP_PORT  the fake REST API on loopback (plain http)
 //   ABLY_INTEROP_KEY or ABLY_INTEROP_TOKEN  the credential
 //   ABLY_INTEROP_CIPHER  a base64 AES key, for the encrypted step
+//   ABLY_INTEROP_BINARY=1  the SDK's default binary protocol (MessagePack) instead of JSON,
+//     for the emulator's REST front; the plain REST fake speaks JSON only
 //   node rest.mjs STEP CHANNEL
 import * as Ably from 'ably';
 
@@ -12,9 +15,9 @@ const opts = {
   restHost: process.env.ABLY_INTEROP_HOST,
   port: Number(process.env.ABLY_INTEROP_PORT),
   tls: false,
-  useBinaryProtocol: false, // the fake speaks JSON; MessagePack is the emulator's (issue 12)
   logLevel: 0,
 };
+if (process.env.ABLY_INTEROP_BINARY !== '1') opts.useBinaryProtocol = false; // else the SDK's default
 if (process.env.ABLY_INTEROP_TOKEN) opts.token = process.env.ABLY_INTEROP_TOKEN;
 else opts.key = process.env.ABLY_INTEROP_KEY;
 const rest = new Ably.Rest(opts);

@@ -34,7 +34,7 @@ func restMsgpack(next http.Handler) http.Handler {
 				err = errors.New("the body is larger than 16 MiB")
 			}
 			var text []byte
-			if err == nil {
+			if err == nil && len(body) > 0 { // an SDK marks even a GET's empty body as MessagePack
 				text, err = msgpackToJSON(body)
 			}
 			if err != nil {
@@ -46,6 +46,9 @@ func restMsgpack(next http.Handler) http.Handler {
 			r.ContentLength = int64(len(text))
 			r.Header.Set("Content-Type", "application/json")
 			r.Header.Set("Content-Length", strconv.Itoa(len(text)))
+			if len(text) == 0 {
+				r.Header.Del("Content-Type")
+			}
 		}
 		if !acceptsMsgpack(r.Header.Get("Accept")) {
 			next.ServeHTTP(w, r)

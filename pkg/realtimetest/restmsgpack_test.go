@@ -51,6 +51,10 @@ func TestRESTMessagePack(t *testing.T) {
 	if page[1]["data"] != "hello" {
 		t.Errorf("text over MessagePack: %#v", page[1])
 	}
+	// ably-js marks a GET's empty body as MessagePack too (channel status).
+	if code, h, _ := send("GET", "/channels/packed", msgpackType, msgpackType, nil); code != 200 || h.Get("Content-Type") != msgpackType {
+		t.Errorf("a GET with an empty MessagePack body: %d %s", code, h.Get("Content-Type"))
+	}
 	_, _, b = send("GET", "/channels/packed/messages?direction=forwards", "", "application/json", nil)
 	if !strings.Contains(string(b), `"data":"AAEC/w==","encoding":"base64"`) {
 		t.Errorf("binary over JSON: %s", b)
