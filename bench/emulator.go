@@ -4,16 +4,24 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/ably/ably-suite/pkg/realtime"
+	"github.com/ably/ably-suite/pkg/realtime/proto"
 )
 
 // Sizes of the emulator's runs: starts timed, messages published for each number of
@@ -22,7 +30,8 @@ import (
 const (
 	emuStartRuns    = 30
 	emuPaced        = 500
-	emuIdleConns    = 1_000
+	emuIdleConns    = 10_000
+	emuIdleDialers  = 64 // idle connections being opened at once
 	emuReadyTimeout = 15 * time.Second
 )
 
@@ -37,7 +46,8 @@ var emuFanouts = []struct {
 // emulatorPlane measures the installed `ably-emulator start`: process start to the
 // environment on its stdout (ready), then, through one emulator, messages a second and
 // publish-to-subscriber latency with 1, 10 and 100 subscribers (in-process Realtime clients
-// of the suite's own), and the emulator's memory per idle Realtime connection.
+// of the suite's own), and the emulator's memory per idle Realtime connection (bare
+// WebSockets: 10,000 full clients would weigh on the bench's process, not the emulator).
 func (b *bench) emulatorPlane() error {
 	exe := filepath.Join(b.bin, "ably-emulator")
 	home := filepath.Join(b.dir, "emu-home")
@@ -75,15 +85,16 @@ func (b *bench) emulatorPlane() error {
 			[]string{fmt.Sprintf("%d subscriber(s): messages delivered a second (a flood of %d)", f.subscribers, f.messages), fmt.Sprintf("%.0f /s", rate), "", ""},
 			[]string{fmt.Sprintf("%d subscriber(s): latency p50 / p99 (1 message every %s)", f.subscribers, f.pace), ms(q(0.5)) + " / " + ms(q(0.99)), "", ""})
 	}
-	perConn, err := idleMemory(emu)
+	idle, err := idleMemory(emu)
 	if err != nil {
 		return err
 	}
-	rows = append(rows, []string{fmt.Sprintf("memory per idle Realtime connection (%d connections)", emuIdleConns), fmt.Sprintf("%.1f kB", perConn), "", ""})
+	rows = append(rows, []string{fmt.Sprintf("memory per idle Realtime connection (%s held %.0f s, all still connected at the end)", thousands(emuIdleConns), idle.held.Seconds()),
+		fmt.Sprintf("%.1f kB (%.1f MB in all); opening them took %.1f s", idle.perConnKB, idle.growthMB, idle.opening.Seconds()), "", ""})
 
 	b.r.heading("The emulator: `ably emulator start`")
-	b.r.para(fmt.Sprintf("The installed ably-emulator on loopback, port 0. Start-up: process start to the environment (JSON) on stdout, %d runs, each then stopped with SIGTERM. Fan-out: one publisher and N subscribers, all Realtime connections of the suite's own client in the bench's process, with the emulator's seeded root key; messages published as fast as the ACK window allows (deliveries counted over all subscribers), then %d more, paced (one a millisecond, one every 10 ms for 100 subscribers), for latency (each carries its send time). Memory: the emulator's resident set before and after %d more idle connections, per connection.",
-		emuStartRuns, emuPaced, emuIdleConns))
+	b.r.para(fmt.Sprintf("The installed ably-emulator on loopback, port 0. Start-up: process start to the environment (JSON) on stdout, %d runs, each then stopped with SIGTERM. Fan-out: one publisher and N subscribers, all Realtime connections of the suite's own client in the bench's process, with the emulator's seeded root key; messages published as fast as the ACK window allows (deliveries counted over all subscribers), then %d more, paced (one a millisecond, one every 10 ms for 100 subscribers), for latency (each carries its send time). Memory: the emulator's resident set before and after %s more idle connections, bare WebSockets (JSON, the root key) opened from the bench's process %d at a time, each read to its CONNECTED and then only its pings answered; the growth per connection and in all, and the time from the first dial to the last CONNECTED. The connections are held one maxIdleInterval (%.0f s) and 2 s more, so that each has been pinged, and all must still be connected when the resident set is read again.",
+		emuStartRuns, emuPaced, thousands(emuIdleConns), emuIdleDialers, idle.maxIdle.Seconds()))
 	b.r.table([]string{"figure", "value", "target", ""}, rows)
 	return nil
 }
@@ -203,29 +214,203 @@ func fanout(emu struct{ URL, APIKey string }, channel string, subs, n int, pace 
 	return float64(total) / last.Sub(start).Seconds(), lat, nil
 }
 
-// idleMemory opens emuIdleConns connections to the emulator and gives its resident set's
-// growth per connection, in kB.
-func idleMemory(emu *runningEmulator) (float64, error) {
+// idleFigures is what idleMemory measures.
+type idleFigures struct {
+	perConnKB, growthMB float64
+	opening             time.Duration // first dial to last CONNECTED
+	maxIdle, held       time.Duration
+}
+
+// idleMemory opens emuIdleConns idle connections to the emulator, holds them past its
+// maxIdleInterval, and gives its resident set's growth; it fails unless all are still
+// connected at the end.
+func idleMemory(emu *runningEmulator) (idleFigures, error) {
 	pid := emu.cmd.Process.Pid
+	for _, p := range []struct {
+		who string
+		pid int
+	}{{"the bench", os.Getpid()}, {"the emulator", pid}} {
+		if n := openFileLimit(p.pid); n > 0 && n < emuIdleConns+256 {
+			return idleFigures{}, fmt.Errorf("%s may open %d files, too few for %s idle connections: raise the limit (ulimit -n)", p.who, n, thousands(emuIdleConns))
+		}
+	}
 	time.Sleep(200 * time.Millisecond) // let the fan-out's connections go
 	before := rssKB(pid)
-	var conns []*realtime.Conn
-	defer func() {
-		for _, c := range conns {
-			_ = c.Close(context.Background())
-		}
-	}()
-	for range emuIdleConns {
-		c, err := benchPublisher(emu.doc.URL, emu.doc.APIKey)
-		if err != nil {
-			return 0, err
-		}
-		conns = append(conns, c)
+	start := time.Now()
+	idle, err := openIdle(emu.doc.URL, emu.doc.APIKey, emuIdleConns)
+	if err != nil {
+		return idleFigures{}, err
 	}
-	time.Sleep(200 * time.Millisecond)
+	defer idle.close()
+	f := idleFigures{opening: time.Since(start), maxIdle: idle.maxIdle, held: idle.maxIdle + 2*time.Second}
+	time.Sleep(f.held)
 	after := rssKB(pid)
-	if before == 0 || after == 0 {
-		return 0, fmt.Errorf("the emulator's memory cannot be read (RSS %d kB, then %d kB)", before, after)
+	if n := idle.open(); n != emuIdleConns {
+		return idleFigures{}, fmt.Errorf("idle connections: %d of %d still connected after %s", n, emuIdleConns, f.held)
 	}
-	return float64(after-before) / emuIdleConns, nil
+	if before == 0 || after == 0 {
+		return idleFigures{}, fmt.Errorf("the emulator's memory cannot be read (RSS %d kB, then %d kB)", before, after)
+	}
+	f.perConnKB = float64(after-before) / emuIdleConns
+	f.growthMB = float64(after-before) / 1024
+	return f, nil
+}
+
+// idleSet is a set of idle Realtime connections, each with a reader that discards what
+// the server sends: coder/websocket answers a ping only while a read is in flight.
+type idleSet struct {
+	conns   []*websocket.Conn
+	live    atomic.Int64 // readers still running
+	maxIdle time.Duration
+	cancel  context.CancelFunc
+	readers sync.WaitGroup
+}
+
+// openIdle opens n connections to the Realtime endpoint with key, emuIdleDialers at a
+// time, each read to its CONNECTED.
+func openIdle(endpoint, key string, n int) (*idleSet, error) {
+	base, err := url.Parse(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	// Pings, not HEARTBEAT frames: nothing but control frames on an idle connection.
+	u, err := realtime.ConnectParams{Key: key}.URL(base)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &idleSet{conns: make([]*websocket.Conn, n), cancel: cancel}
+	var (
+		next    atomic.Int64
+		failed  atomic.Bool
+		errOnce sync.Once
+		first   error
+		dialers sync.WaitGroup
+		maxIdle atomic.Int64
+	)
+	for range min(emuIdleDialers, n) {
+		dialers.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				c, idle, err := dialIdle(ctx, u.String())
+				if err != nil {
+					failed.Store(true)
+					errOnce.Do(func() { first = fmt.Errorf("idle connection %d of %d: %w", i+1, n, err) })
+					return
+				}
+				maxIdle.Store(int64(idle))
+				s.conns[i] = c
+				s.live.Add(1)
+				s.readers.Go(func() { s.hold(ctx, c) })
+			}
+		})
+	}
+	dialers.Wait()
+	s.maxIdle = time.Duration(maxIdle.Load())
+	if first != nil {
+		s.close()
+		if errors.Is(first, syscall.EMFILE) {
+			first = fmt.Errorf("%w (the bench may open %d files)", first, openFileLimit(os.Getpid()))
+		}
+		return nil, first
+	}
+	return s, nil
+}
+
+// dialIdle opens one connection and reads it to its CONNECTED, giving the maxIdleInterval
+// it states.
+func dialIdle(ctx context.Context, u string) (*websocket.Conn, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, u, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	for {
+		_, data, err := c.Read(ctx)
+		if err != nil {
+			_ = c.CloseNow()
+			return nil, 0, err
+		}
+		var pm proto.ProtocolMessage
+		if err := json.Unmarshal(data, &pm); err != nil {
+			_ = c.CloseNow()
+			return nil, 0, fmt.Errorf("the server sent %q: %w", data, err)
+		}
+		switch pm.Action {
+		case proto.ActionConnected:
+			var idle time.Duration
+			if pm.ConnectionDetails != nil {
+				idle = pm.ConnectionDetails.MaxIdle()
+			}
+			return c, idle, nil
+		case proto.ActionError, proto.ActionDisconnected, proto.ActionClosed:
+			_ = c.CloseNow()
+			if pm.Error != nil {
+				return nil, 0, fmt.Errorf("%s: %w", pm.Action, pm.Error)
+			}
+			return nil, 0, fmt.Errorf("%s before CONNECTED", pm.Action)
+		}
+	}
+}
+
+// hold reads c until it ends: closed, or ended by the server with DISCONNECTED, ERROR or
+// CLOSED.
+func (s *idleSet) hold(ctx context.Context, c *websocket.Conn) {
+	defer s.live.Add(-1)
+	for {
+		_, data, err := c.Read(ctx)
+		if err != nil {
+			return
+		}
+		var pm struct{ Action proto.Action }
+		if json.Unmarshal(data, &pm) == nil {
+			switch pm.Action {
+			case proto.ActionDisconnected, proto.ActionError, proto.ActionClosed:
+				return
+			}
+		}
+	}
+}
+
+// open is how many of the connections are still connected.
+func (s *idleSet) open() int { return int(s.live.Load()) }
+
+func (s *idleSet) close() {
+	s.cancel()
+	for _, c := range s.conns {
+		if c != nil {
+			_ = c.CloseNow()
+		}
+	}
+	s.readers.Wait()
+}
+
+// openFileLimit is a process's soft limit on open files (/proc/PID/limits); 0 if unknown.
+func openFileLimit(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Max open files"); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				n, _ := strconv.Atoi(f[0])
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// thousands writes n with commas: 10,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
