@@ -62,7 +62,8 @@ func startCommand() *cli.Command {
 		Usage: "Start the emulator and print the environment that points clients at it",
 		Description: fmt.Sprintf(`Serves the Control API (under /v1), the REST API and the Realtime WebSocket on one port of
 %s (--port, default %d; 0 picks a free port), seeded with an account, an app with a root
-key granting every capability, and an access token with every Control API capability, their
+key granting every capability on every channel, metachannels too ({"[*]*":["*"]}, so that
+'ably logs' reads the app's logs with it), and an access token with every Control API capability, their
 secrets drawn at random on each start. Once it is ready it prints on stdout the environment
 for clients (ABLY_CONTROL_HOST, ABLY_ENDPOINT, ABLY_API_KEY, ABLY_ACCESS_TOKEN) as shell
 exports, or as one JSON document with --json, and runs until Ctrl-C (or SIGTERM), which

@@ -127,6 +127,11 @@ func Start(opts Options) (*Emulator, error) {
 	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand), realtimetest.WithObserver(observe),
 		realtimetest.WithREST(resttest.WithSeparateApps(), resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control)),
 			resttest.WithRetention(RetentionOf(e.Control)), resttest.WithRequestLogLimit(requestLogLimit)))
+	e.hooks.record = func(appID string, entry webhookLog) {
+		if b, err := json.Marshal(entry); err == nil {
+			e.Realtime.App(appID).Publish(appLog, resttest.Message{Name: "webhook", Data: b})
+		}
+	}
 	e.statePath = opts.StatePath
 	st, restored, err := loadState(opts.StatePath)
 	if err == nil && restored && opts.Seed != nil {
@@ -213,13 +218,14 @@ const (
 )
 
 // seed gives a new emulator its account, apps, keys and access tokens: those of opts.Seed,
-// else an account with one app, its root key and an access token with every capability.
+// else an account with one app, its root key and an access token with every capability. The
+// root key reaches metachannels too ("[*]*"), so that the app's logs can be read with it.
 // Secrets not given are drawn at random: the emulator's own, never a well-known value
 // another local user could guess.
 func seed(ctl *controltest.Server, sd *Seed, r io.Reader) (Seeded, error) {
 	ctl.RevokeToken(controltest.DefaultToken) // well known: never valid here
 	if sd == nil {
-		sd = &Seed{Apps: []SeedApp{{Name: "Emulator", Keys: []SeedKey{{Name: "Root", Capability: map[string][]string{"*": {"*"}}}}}}}
+		sd = &Seed{Apps: []SeedApp{{Name: "Emulator", Keys: []SeedKey{{Name: "Root", Capability: map[string][]string{"[*]*": {"*"}}}}}}}
 	}
 	return sd.apply(ctl, func() (string, error) {
 		token, err := randomString(r, 32)

@@ -22,24 +22,30 @@ import (
 	"github.com/ably/ably-suite/pkg/resttest"
 )
 
-// Webhooks: an http integration rule (ruleType "http", status enabled, source
-// channel.message, its channel filter matching) posts the messages published on its app's
-// channels to its target URL, as Ably does (docs: platform/integrations/webhooks, version
-// 1.2 of the payloads):
+// Webhooks: an http integration rule (ruleType "http", status enabled, its channel filter
+// matching) posts what happens on its app's channels to its target URL, as Ably does (docs:
+// platform/integrations/webhooks, version 1.2 of the payloads): the messages published, for
+// source channel.message, or the presence changes (members entering, updating, leaving), for
+// channel.presence. Metachannels are not the app's channels: no rule sees them.
 //
-//   - requestMode "single", enveloped (the default): one request a message, body
-//     {"source","appId","channel","site","ruleId","messages":[message]}; not enveloped: the
-//     message's data itself, its context in x-ably-envelope-* and x-ably-message-* headers.
-//     A request that fails (5xx, or no answer) is tried again after 4 s, then 20 s.
-//   - requestMode "batch": the messages queued while a request is under way go in the next,
+//   - requestMode "single", enveloped (the default): one request an event, body
+//     {"source","appId","channel","site","ruleId","messages":[message]} ("presence":[member]
+//     for presence); not enveloped: the event's data itself, its context in
+//     x-ably-envelope-* and x-ably-message-* headers. A request that fails (5xx, or no
+//     answer) is tried again after 4 s, then 20 s.
+//   - requestMode "batch": the events queued while a request is under way go in the next,
 //     body {"items":[{"webhookId","source","serial","timestamp","name","data":{"channelId",
-//     "site","messages"}}]}, signed when the rule has a signingKeyId: X-Ably-Key names the
-//     key, X-Ably-Signature is the base64 HMAC-SHA256 of the body with its secret. A failed
-//     batch is tried again after 1 s growing by √2 up to 60 s; messages queued for 5 minutes
-//     without delivery are dropped.
+//     "site","messages"}}]} (name "presence.message" and "presence" for presence), signed
+//     when the rule has a signingKeyId: X-Ably-Key names the key, X-Ably-Signature is the
+//     base64 HMAC-SHA256 of the body with its secret. A failed batch is tried again after
+//     1 s growing by √2 up to 60 s; events queued for 5 minutes without delivery are dropped.
 //
-// Every request carries x-ably-version: 1.2 and the rule's headers; deliveries and failures
-// are logged (Options.Logf).
+// Every request carries x-ably-version: 1.2 and the rule's headers. Deliveries and failures
+// are logged (Options.Logf) and written to the app's [meta]log as messages named "webhook",
+// so that ably logs subscribe shows them.
+
+// appLog is the metachannel of an app's log, where deliveries are written.
+const appLog = "[meta]log"
 
 // webhookSite is what the emulator calls its datacenter in payloads.
 const webhookSite = "emulator"
@@ -56,11 +62,30 @@ const (
 	webhookTimeout    = 15 * time.Second
 )
 
+// Sources of the events an http rule posts.
+const (
+	sourceMessage  = "channel.message"
+	sourcePresence = "channel.presence"
+)
+
+// webhookLog is a [meta]log entry of a delivery: what the rule sent, where, and what came of it.
+type webhookLog struct {
+	RuleID  string `json:"ruleId"`
+	Source  string `json:"source"`
+	Channel string `json:"channel,omitempty"` // "" for a batch of several channels
+	Target  string `json:"target"`            // the URL, credentials masked
+	Events  int    `json:"events"`
+	Outcome string `json:"outcome"` // delivered, retrying, failed or dropped
+	Error   string `json:"error,omitempty"`
+}
+
 // webhooks delivers what a Control API fake's http rules ask for.
 type webhooks struct {
 	ctl    *controltest.Server
 	client *http.Client
 	logf   func(string, ...any)
+	// record writes an entry to the app's [meta]log; nil: nowhere.
+	record func(appID string, entry webhookLog)
 	now    func() time.Time
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -93,6 +118,7 @@ func (w *webhooks) close() {
 // httpRule is what a delivery needs of an http rule.
 type httpRule struct {
 	ID, AppID, Mode string
+	Source          string         // what it posts: sourceMessage or sourcePresence
 	Filter          *regexp.Regexp // nil: every channel
 	URL             string
 	Headers         [][2]string
@@ -100,18 +126,27 @@ type httpRule struct {
 	SigningKeyID    string // "" for none
 }
 
-// rulesFor are the enabled http rules of app on channel.message whose filter matches channel.
-func (w *webhooks) rulesFor(appID, channel string) []httpRule {
+// note logs an outcome and writes it to the rule's app's [meta]log.
+func (w *webhooks) note(rule httpRule, entry webhookLog, format string, args ...any) {
+	w.logf("webhook rule %s: "+format, append([]any{rule.ID}, args...)...)
+	if w.record != nil {
+		entry.RuleID, entry.Target = rule.ID, redactURL(rule.URL)
+		w.record(rule.AppID, entry)
+	}
+}
+
+// rulesFor are the enabled http rules of app on source whose filter matches channel.
+func (w *webhooks) rulesFor(appID, source, channel string) []httpRule {
 	var out []httpRule
 	for _, r := range w.ctl.Rules(appID) {
 		if str(r, "ruleType") != "http" || str(r, "status") == "disabled" {
 			continue
 		}
 		src, _ := r["source"].(map[string]any)
-		if src == nil || src["type"] != "channel.message" {
+		if src == nil || src["type"] != source {
 			continue
 		}
-		rule := httpRule{ID: r.ID(), AppID: appID, Mode: str(r, "requestMode"), Enveloped: true}
+		rule := httpRule{ID: r.ID(), AppID: appID, Mode: str(r, "requestMode"), Source: source, Enveloped: true}
 		if f, _ := src["channelFilter"].(string); f != "" {
 			re, err := regexp.Compile(f)
 			if err != nil {
@@ -147,45 +182,88 @@ func (w *webhooks) rulesFor(appID, channel string) []httpRule {
 
 func str(r controltest.Rule, key string) string { s, _ := r[key].(string); return s }
 
-// observe is the Realtime server's observer: messages published go to the rules that want
-// them.
+// events are what happened on one channel that rules of one source post: messages
+// published or presence changes, in order.
+type events struct {
+	source   string
+	channel  string
+	messages []resttest.Message
+	presence []resttest.PresenceMessage
+}
+
+func (ev events) len() int { return len(ev.messages) + len(ev.presence) }
+
+// one is the i-th event alone, for a single request.
+func (ev events) one(i int) events {
+	out := events{source: ev.source, channel: ev.channel}
+	if ev.source == sourcePresence {
+		out.presence = ev.presence[i : i+1]
+	} else {
+		out.messages = ev.messages[i : i+1]
+	}
+	return out
+}
+
+// id is the ID of the first event, for logs and a batch item's serial.
+func (ev events) id() string {
+	if len(ev.presence) > 0 {
+		return ev.presence[0].ID
+	}
+	return ev.messages[0].ID
+}
+
+// observe is the Realtime server's observer: messages published and presence changes go to
+// the rules that want them.
 func (w *webhooks) observe(e resttest.Event) {
-	if e.AppID == "" || len(e.Messages) == 0 {
+	if e.AppID == "" || isMeta(e.Channel) {
 		return
 	}
-	for _, rule := range w.rulesFor(e.AppID, e.Channel) {
+	ev := events{source: sourceMessage, channel: e.Channel, messages: e.Messages}
+	if len(e.Presence) > 0 {
+		ev = events{source: sourcePresence, channel: e.Channel, presence: e.Presence}
+	}
+	if ev.len() == 0 {
+		return
+	}
+	for _, rule := range w.rulesFor(e.AppID, ev.source, e.Channel) {
 		if rule.Mode == "batch" {
-			w.enqueue(rule, e.Channel, e.Messages)
+			w.enqueue(rule, ev)
 			continue
 		}
-		for _, m := range e.Messages {
+		for i := range ev.len() {
 			w.wg.Add(1)
 			go func() {
 				defer w.wg.Done()
-				w.single(rule, e.Channel, m)
+				w.single(rule, ev.one(i))
 			}()
 		}
 	}
 }
 
-// single delivers one message, trying again after singleRetries when it fails.
-func (w *webhooks) single(rule httpRule, channel string, m resttest.Message) {
-	body, header, err := singleRequest(rule, channel, m)
+// single delivers one event, trying again after singleRetries when it fails.
+func (w *webhooks) single(rule httpRule, ev events) {
+	entry := webhookLog{Source: ev.source, Channel: ev.channel, Events: 1}
+	body, header, err := singleRequest(rule, ev)
 	if err != nil {
-		w.logf("webhook rule %s: message %s: %v", rule.ID, m.ID, err)
+		entry.Outcome, entry.Error = "failed", err.Error()
+		w.note(rule, entry, "event %s: %v", ev.id(), err)
 		return
 	}
 	for attempt := 0; ; attempt++ {
 		err := w.post(rule, body, header)
 		if err == nil {
-			w.logf("webhook rule %s: delivered message %s of %s to %s", rule.ID, m.ID, channel, redactURL(rule.URL))
+			entry.Outcome = "delivered"
+			w.note(rule, entry, "delivered %s %s of %s to %s", ev.source, ev.id(), ev.channel, redactURL(rule.URL))
 			return
 		}
+		entry.Error = err.Error()
 		if attempt >= len(w.retries) || !retryable(err) {
-			w.logf("webhook rule %s: message %s of %s not delivered to %s: %v", rule.ID, m.ID, channel, redactURL(rule.URL), err)
+			entry.Outcome = "failed"
+			w.note(rule, entry, "%s %s of %s not delivered to %s: %v", ev.source, ev.id(), ev.channel, redactURL(rule.URL), err)
 			return
 		}
-		w.logf("webhook rule %s: %v; trying again in %s", rule.ID, err, w.retries[attempt])
+		entry.Outcome = "retrying"
+		w.note(rule, entry, "%v; trying again in %s", err, w.retries[attempt])
 		select {
 		case <-time.After(w.retries[attempt]):
 		case <-w.ctx.Done():
@@ -194,52 +272,82 @@ func (w *webhooks) single(rule httpRule, channel string, m resttest.Message) {
 	}
 }
 
-// singleRequest is the body and headers of a single request for m.
-func singleRequest(rule httpRule, channel string, m resttest.Message) ([]byte, http.Header, error) {
+// singleRequest is the body and headers of a single request for one event.
+func singleRequest(rule httpRule, ev events) ([]byte, http.Header, error) {
 	h := http.Header{}
 	if rule.Enveloped {
 		body, err := json.Marshal(struct {
-			Source   string             `json:"source"`
-			AppID    string             `json:"appId"`
-			Channel  string             `json:"channel"`
-			Site     string             `json:"site"`
-			RuleID   string             `json:"ruleId"`
-			Messages []resttest.Message `json:"messages"`
-		}{"channel.message", rule.AppID, channel, webhookSite, rule.ID, []resttest.Message{m}})
+			Source   string                     `json:"source"`
+			AppID    string                     `json:"appId"`
+			Channel  string                     `json:"channel"`
+			Site     string                     `json:"site"`
+			RuleID   string                     `json:"ruleId"`
+			Messages []resttest.Message         `json:"messages,omitempty"`
+			Presence []resttest.PresenceMessage `json:"presence,omitempty"`
+		}{ev.source, rule.AppID, ev.channel, webhookSite, rule.ID, ev.messages, ev.presence})
 		h.Set("Content-Type", "application/json")
 		return body, h, err
 	}
-	for k, v := range map[string]string{
-		"x-ably-envelope-appid": rule.AppID, "x-ably-envelope-channel": channel, "x-ably-envelope-rule-id": rule.ID,
-		"x-ably-envelope-site": webhookSite, "x-ably-envelope-source": "channel.message",
-		"x-ably-message-client-id": m.ClientID, "x-ably-message-connection-id": m.ConnectionID,
-		"x-ably-message-id": m.ID, "x-ably-message-timestamp": strconv.FormatInt(m.Timestamp, 10),
-		"x-ably-message-name": m.Name,
-	} {
+	fields := map[string]string{
+		"x-ably-envelope-appid": rule.AppID, "x-ably-envelope-channel": ev.channel, "x-ably-envelope-rule-id": rule.ID,
+		"x-ably-envelope-site": webhookSite, "x-ably-envelope-source": ev.source,
+	}
+	var data json.RawMessage
+	var encoding string
+	if len(ev.presence) > 0 {
+		p := ev.presence[0]
+		data, encoding = p.Data, p.Encoding
+		for k, v := range map[string]string{"x-ably-message-client-id": p.ClientID, "x-ably-message-connection-id": p.ConnectionID,
+			"x-ably-message-id": p.ID, "x-ably-message-timestamp": strconv.FormatInt(p.Timestamp, 10),
+			"x-ably-message-action": presenceActionName(p.Action)} {
+			fields[k] = v
+		}
+	} else {
+		m := ev.messages[0]
+		data, encoding = m.Data, m.Encoding
+		for k, v := range map[string]string{"x-ably-message-client-id": m.ClientID, "x-ably-message-connection-id": m.ConnectionID,
+			"x-ably-message-id": m.ID, "x-ably-message-timestamp": strconv.FormatInt(m.Timestamp, 10), "x-ably-message-name": m.Name} {
+			fields[k] = v
+		}
+	}
+	for k, v := range fields {
 		if v != "" {
 			h.Set(k, v)
 		}
 	}
-	body, contentType, err := rawData(m)
+	body, contentType, err := rawData(data, encoding)
 	h.Set("Content-Type", contentType)
 	return body, h, err
 }
 
-// rawData is a message's data as a non-enveloped request carries it: a string as text, binary
+// presenceActionName names a presence change's action (TP2) as headers carry it.
+func presenceActionName(action int) string {
+	switch action {
+	case resttest.PresenceActionEnter:
+		return "enter"
+	case resttest.PresenceActionLeave:
+		return "leave"
+	case resttest.PresenceActionUpdate:
+		return "update"
+	}
+	return "present"
+}
+
+// rawData is an event's data as a non-enveloped request carries it: a string as text, binary
 // (base64 last in its encoding) as bytes, anything else as JSON.
-func rawData(m resttest.Message) ([]byte, string, error) {
-	if len(m.Data) == 0 || string(m.Data) == "null" {
+func rawData(data json.RawMessage, encoding string) ([]byte, string, error) {
+	if len(data) == 0 || string(data) == "null" {
 		return nil, "text/plain", nil
 	}
 	var s string
-	if json.Unmarshal(m.Data, &s) != nil {
-		return m.Data, "application/json", nil
+	if json.Unmarshal(data, &s) != nil {
+		return data, "application/json", nil
 	}
-	if strings.HasSuffix(m.Encoding, "base64") {
+	if strings.HasSuffix(encoding, "base64") {
 		b, err := base64.StdEncoding.DecodeString(s)
 		return b, "application/octet-stream", err
 	}
-	if strings.HasSuffix(m.Encoding, "json") {
+	if strings.HasSuffix(encoding, "json") {
 		return []byte(s), "application/json", nil
 	}
 	return []byte(s), "text/plain", nil
@@ -284,7 +392,7 @@ func (w *webhooks) post(rule httpRule, body []byte, header http.Header) error {
 	return nil
 }
 
-// batchQueue is one batch rule's messages awaiting delivery, and its delivery loop.
+// batchQueue is one batch rule's events awaiting delivery, and its delivery loop.
 type batchQueue struct {
 	rule    httpRule
 	items   []batchItem
@@ -292,12 +400,11 @@ type batchQueue struct {
 }
 
 type batchItem struct {
-	channel string
-	queued  time.Time
-	msgs    []resttest.Message
+	events
+	queued time.Time
 }
 
-func (w *webhooks) enqueue(rule httpRule, channel string, msgs []resttest.Message) {
+func (w *webhooks) enqueue(rule httpRule, ev events) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	q := w.batches[rule.ID]
@@ -306,7 +413,7 @@ func (w *webhooks) enqueue(rule httpRule, channel string, msgs []resttest.Messag
 		w.batches[rule.ID] = q
 	}
 	q.rule = rule // the rule as it is now (its URL or headers may have changed)
-	q.items = append(q.items, batchItem{channel: channel, queued: w.now(), msgs: msgs})
+	q.items = append(q.items, batchItem{events: ev, queued: w.now()})
 	if !q.running {
 		q.running = true
 		w.wg.Add(1)
@@ -329,7 +436,8 @@ func (w *webhooks) deliverBatches(q *batchQueue) {
 			}
 		}
 		if dropped := len(q.items) - len(kept); dropped > 0 {
-			w.logf("webhook rule %s: dropped %d queued events after %s undelivered", q.rule.ID, dropped, batchKeep)
+			w.note(q.rule, webhookLog{Source: q.rule.Source, Events: dropped, Outcome: "dropped"},
+				"dropped %d queued events after %s undelivered", dropped, batchKeep)
 		}
 		q.items = kept
 		if len(q.items) == 0 {
@@ -347,8 +455,10 @@ func (w *webhooks) deliverBatches(q *batchQueue) {
 				err = w.post(rule, body, header)
 			}
 		}
+		entry := webhookLog{Source: rule.Source, Events: len(items)}
 		if err == nil {
-			w.logf("webhook rule %s: delivered a batch of %d events to %s", rule.ID, len(items), redactURL(rule.URL))
+			entry.Outcome = "delivered"
+			w.note(rule, entry, "delivered a batch of %d events to %s", len(items), redactURL(rule.URL))
 			w.mu.Lock()
 			q.items = q.items[len(items):]
 			w.mu.Unlock()
@@ -359,7 +469,8 @@ func (w *webhooks) deliverBatches(q *batchQueue) {
 			backoff = w.firstBackoff
 		}
 		backoff = min(time.Duration(float64(backoff)*1.41421356), batchMaxBackoff)
-		w.logf("webhook rule %s: a batch of %d events not delivered to %s: %v; trying again in %s", rule.ID, len(items), redactURL(rule.URL), err, backoff.Round(100*time.Millisecond))
+		entry.Outcome, entry.Error = "retrying", err.Error()
+		w.note(rule, entry, "a batch of %d events not delivered to %s: %v; trying again in %s", len(items), redactURL(rule.URL), err, backoff.Round(100*time.Millisecond))
 		select {
 		case <-time.After(backoff):
 		case <-w.ctx.Done():
@@ -368,12 +479,13 @@ func (w *webhooks) deliverBatches(q *batchQueue) {
 	}
 }
 
-// batchBody is the body of a batch request: an item for each channel's messages.
+// batchBody is the body of a batch request: an item for each channel's events.
 func batchBody(rule httpRule, items []batchItem) ([]byte, error) {
 	type data struct {
-		ChannelID string             `json:"channelId"`
-		Site      string             `json:"site"`
-		Messages  []resttest.Message `json:"messages"`
+		ChannelID string                     `json:"channelId"`
+		Site      string                     `json:"site"`
+		Messages  []resttest.Message         `json:"messages,omitempty"`
+		Presence  []resttest.PresenceMessage `json:"presence,omitempty"`
 	}
 	type item struct {
 		WebhookID string `json:"webhookId"`
@@ -387,9 +499,14 @@ func batchBody(rule httpRule, items []batchItem) ([]byte, error) {
 		Items []item `json:"items"`
 	}{}
 	for _, it := range items {
-		first := it.msgs[0]
-		out.Items = append(out.Items, item{WebhookID: rule.ID, Source: "channel.message", Serial: first.ID, Timestamp: first.Timestamp,
-			Name: "channel.message", Data: data{ChannelID: it.channel, Site: webhookSite, Messages: it.msgs}})
+		name, timestamp := "channel.message", int64(0)
+		if it.source == sourcePresence {
+			name, timestamp = "presence.message", it.presence[0].Timestamp
+		} else {
+			timestamp = it.messages[0].Timestamp
+		}
+		out.Items = append(out.Items, item{WebhookID: rule.ID, Source: it.source, Serial: it.id(), Timestamp: timestamp,
+			Name: name, Data: data{ChannelID: it.channel, Site: webhookSite, Messages: it.messages, Presence: it.presence}})
 	}
 	return json.Marshal(out)
 }

@@ -9,10 +9,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // receiver is a webhook endpoint of the test's own: each request it gets, on a channel; the
@@ -137,4 +140,96 @@ func TestWebhookBatchSigned(t *testing.T) {
 		t.Errorf("signature headers %v", r.header)
 	}
 	_ = emu.Shutdown(context.Background())
+}
+
+// A channel.presence rule posts members entering and leaving, single or batched; messages
+// are not presence, and a presence rule does not post them.
+func TestWebhookPresence(t *testing.T) {
+	emu := start(t)
+	singleURL, single := receiver(t, 0)
+	batchURL, batched := receiver(t, 0)
+	id := rule(t, emu, map[string]any{"ruleType": "http", "requestMode": "single",
+		"source": map[string]any{"channelFilter": "^room", "type": "channel.presence"}, "target": map[string]any{"url": singleURL}})
+	rule(t, emu, map[string]any{"ruleType": "http", "requestMode": "batch",
+		"source": map[string]any{"channelFilter": "^room", "type": "channel.presence"}, "target": map[string]any{"url": batchURL}})
+	do(t, "POST", emu.URL+"/channels/room:1/messages", basic(emu.Seeded.APIKey), map[string]string{"data": "not presence"})
+
+	c := dialRealtimeAs(t, emu, emu.Seeded.APIKey, "amy")
+	c.until(4) // CONNECTED
+	if err := c.ws.Write(c.ctx, websocket.MessageText, []byte(`{"action":14,"channel":"room:1","msgSerial":0,"presence":[{"action":2,"data":"hi"}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	r := wait(t, single)
+	var env struct {
+		Source, AppID, Channel, RuleID string
+		Messages                       []any
+		Presence                       []struct {
+			Action         int
+			ClientID, Data string
+		}
+	}
+	if err := json.Unmarshal(r.body, &env); err != nil {
+		t.Fatalf("%s: %v", r.body, err)
+	}
+	if env.Source != "channel.presence" || env.Channel != "room:1" || env.RuleID != id || env.Messages != nil ||
+		len(env.Presence) != 1 || env.Presence[0].Action != 2 || env.Presence[0].ClientID != "amy" || env.Presence[0].Data != "hi" {
+		t.Errorf("presence envelope %s", r.body)
+	}
+	r = wait(t, batched)
+	var batch struct {
+		Items []struct {
+			Source, Name string
+			Data         struct {
+				ChannelID string
+				Presence  []struct{ ClientID string }
+			}
+		}
+	}
+	if err := json.Unmarshal(r.body, &batch); err != nil || len(batch.Items) != 1 {
+		t.Fatalf("batch %s: %v", r.body, err)
+	}
+	if it := batch.Items[0]; it.Source != "channel.presence" || it.Name != "presence.message" || it.Data.ChannelID != "room:1" ||
+		len(it.Data.Presence) != 1 || it.Data.Presence[0].ClientID != "amy" {
+		t.Errorf("presence batch %s", r.body)
+	}
+}
+
+// Deliveries, retries and failures are written to the app's [meta]log as "webhook"
+// messages, which no rule posts in turn.
+func TestWebhookLog(t *testing.T) {
+	emu := start(t)
+	emu.hooks.retries = []time.Duration{10 * time.Millisecond}
+	url, got := receiver(t, 1)
+	id := rule(t, emu, map[string]any{"ruleType": "http", "requestMode": "single",
+		"source": map[string]any{"channelFilter": "", "type": "channel.message"}, "target": map[string]any{"url": url + "?token=s3cret"}})
+	deadID := rule(t, emu, map[string]any{"ruleType": "http", "requestMode": "single",
+		"source": map[string]any{"channelFilter": "", "type": "channel.message"}, "target": map[string]any{"url": "http://127.0.0.1:1/gone"}})
+	do(t, "POST", emu.URL+"/channels/logged/messages", basic(emu.Seeded.APIKey), map[string]string{"data": "x"})
+	wait(t, got)
+	var outcomes []string
+	deadline := time.Now().Add(10 * time.Second)
+	for len(outcomes) < 4 && time.Now().Before(deadline) {
+		outcomes = outcomes[:0]
+		for _, m := range emu.Realtime.App(emu.Seeded.AppID).Messages("[meta]log") {
+			var e webhookLog
+			if err := json.Unmarshal(m.Data, &e); err != nil || m.Name != "webhook" {
+				t.Fatalf("[meta]log message %s %s: %v", m.Name, m.Data, err)
+			}
+			if strings.Contains(e.Target, "s3cret") {
+				t.Errorf("the log shows the target's credentials: %+v", e)
+			}
+			rule := map[string]string{id: "live", deadID: "dead"}[e.RuleID]
+			outcomes = append(outcomes, rule+" "+e.Outcome)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	slices.Sort(outcomes)
+	if want := []string{"dead failed", "dead retrying", "live delivered", "live retrying"}; !slices.Equal(outcomes, want) {
+		t.Errorf("logged %v, want %v", outcomes, want)
+	}
+	select {
+	case extra := <-got:
+		t.Errorf("a rule posted more than the one message: %s", extra.body)
+	case <-time.After(100 * time.Millisecond):
+	}
 }
