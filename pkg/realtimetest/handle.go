@@ -22,9 +22,10 @@ func (s *Server) handle(t *transport, pm proto.ProtocolMessage) {
 			t.send(proto.ProtocolMessage{Action: proto.ActionHeartbeat, ID: pm.ID}, false)
 		}
 	case proto.ActionClose: // RTN12
-		t.send(proto.ProtocolMessage{Action: proto.ActionClosed}, true)
+		// The members leave before CLOSED goes, so that a client told CLOSED finds them gone.
 		t.sess, ss.t = nil, nil
 		s.endSessionLocked(ss)
+		t.send(proto.ProtocolMessage{Action: proto.ActionClosed}, true)
 	case proto.ActionAttach:
 		s.attachLocked(ss, pm)
 	case proto.ActionDetach:
@@ -85,7 +86,7 @@ func (s *Server) attachLocked(ss *session, pm proto.ProtocolMessage) {
 	}
 	if !ss.ident.Reaches(ch) {
 		if ss.attachments[ch] != nil {
-			delete(ss.attachments, ch)
+			s.setAttachmentLocked(ss, ch, nil)
 			s.countsChangedLocked(ss.ref(ch))
 		}
 		ss.sendLocked(channelError(ch, errInfo(resttest.CodeCapability, 401,
@@ -160,7 +161,7 @@ func (s *Server) attachLocked(ss *session, pm proto.ProtocolMessage) {
 		}
 	}
 	a := &attachment{modes: granted, occupancy: params["occupancy"] != "", last: latest, delivered: latest}
-	ss.attachments[ch] = a
+	s.setAttachmentLocked(ss, ch, a)
 	ss.sendLocked(proto.ProtocolMessage{Action: proto.ActionAttached, Channel: ch, Flags: flags, ChannelSerial: latest, Params: params})
 	if granted.Has(proto.FlagSubscribe) {
 		for _, m := range replay {
@@ -209,7 +210,7 @@ func (s *Server) syncLocked(ss *session, ch string, members []resttest.PresenceM
 // leave. The caller holds s.mu.
 func (s *Server) detachLocked(ss *session, ch string) {
 	if ss.attachments[ch] != nil {
-		delete(ss.attachments, ch)
+		s.setAttachmentLocked(ss, ch, nil)
 		s.leaveChannelLocked(ss, ch)
 		s.countsChangedLocked(ss.ref(ch))
 	}
@@ -399,9 +400,9 @@ func idPrefix(id string) string {
 // each message at most once per attachment. The caller holds s.mu.
 func (s *Server) fanOutMessagesLocked(ref chanRef, msgs []resttest.Message) {
 	ch := ref.name
-	for _, ss := range s.sessions {
+	for ss := range s.attachedTo[ref] {
 		a := ss.attachments[ch]
-		if a == nil || a.stale || ss.t == nil || ss.scope != ref.scope {
+		if a.stale || ss.t == nil {
 			continue
 		}
 		var out []resttest.Message
@@ -429,8 +430,8 @@ func (s *Server) fanOutAnnotationsLocked(ref chanRef, anns []resttest.Annotation
 	for i, a := range anns {
 		wire[i] = wireAnnotation(a)
 	}
-	for _, ss := range s.sessions {
-		if a := ss.attachments[ch]; a != nil && !a.stale && ss.scope == ref.scope && a.modes.Has(proto.FlagAnnotationSubscribe) {
+	for ss := range s.attachedTo[ref] {
+		if a := ss.attachments[ch]; !a.stale && a.modes.Has(proto.FlagAnnotationSubscribe) {
 			ss.sendLocked(proto.ProtocolMessage{Action: proto.ActionAnnotation, Channel: ch, Annotations: wire})
 		}
 	}
@@ -444,8 +445,8 @@ func (s *Server) fanOutPresenceLocked(ref chanRef, ps []resttest.PresenceMessage
 	for i, p := range ps {
 		wire[i] = wirePresence(p)
 	}
-	for _, ss := range s.sessions {
-		if a := ss.attachments[ch]; a != nil && !a.stale && ss.scope == ref.scope && a.modes.Has(proto.FlagPresenceSubscribe) {
+	for ss := range s.attachedTo[ref] {
+		if a := ss.attachments[ch]; !a.stale && a.modes.Has(proto.FlagPresenceSubscribe) {
 			ss.sendLocked(proto.ProtocolMessage{Action: proto.ActionPresence, Channel: ch, Presence: wire,
 				ConnectionID: wire[0].ConnectionID, Timestamp: wire[0].Timestamp})
 		}

@@ -50,9 +50,9 @@ func (r rewindSpec) pick(msgs []resttest.Message, now int64) []resttest.Message 
 // occupancy. The caller holds s.mu.
 func (s *Server) liveCountsLocked(ref chanRef) resttest.Metrics {
 	var m resttest.Metrics
-	for _, ss := range s.sessions {
+	for ss := range s.attachedTo[ref] {
 		a := ss.attachments[ref.name]
-		if a == nil || a.stale || ss.t == nil || ss.scope != ref.scope {
+		if a.stale || ss.t == nil {
 			continue
 		}
 		m.Connections++
@@ -144,8 +144,8 @@ func (s *Server) occupancyChangedLocked(ref chanRef) {
 		s.lastOcc[ref] = m
 	}
 	var frame *proto.ProtocolMessage
-	for _, ss := range s.sessions {
-		if a := ss.attachments[ref.name]; a != nil && !a.stale && a.occupancy && ss.t != nil && ss.scope == ref.scope {
+	for ss := range s.attachedTo[ref] {
+		if a := ss.attachments[ref.name]; !a.stale && a.occupancy && ss.t != nil {
 			if frame == nil {
 				f := s.occupancyFrameLocked(ref)
 				frame = &f

@@ -71,9 +71,12 @@ type Server struct {
 	byKey    map[string]*session // by connection key
 	expired  map[string]bool     // connection keys whose state expired (80008 on resume)
 	attached map[chanRef]int     // channel to live attachments, for lifecycle events
-	lastOcc  map[chanRef]resttest.Metrics
-	faults   faults
-	changed  chan struct{} // closed and replaced on every change waits look at
+	// attachedTo is, by channel, the sessions attached to it (live or stale): what a
+	// fan-out visits, however many other connections there are.
+	attachedTo map[chanRef]map[*session]struct{}
+	lastOcc    map[chanRef]resttest.Metrics
+	faults     faults
+	changed    chan struct{} // closed and replaced on every change waits look at
 }
 
 // Option configures a Server.
@@ -153,7 +156,7 @@ func New(opts ...Option) *Server {
 	s := &Server{now: time.Now, rand: rand.Reader, stateTTL: DefaultConnectionStateTTL,
 		presenceLeaveDelay: DefaultPresenceLeaveDelay,
 		sessions:           map[string]*session{}, byKey: map[string]*session{}, expired: map[string]bool{},
-		attached: map[chanRef]int{}, lastOcc: map[chanRef]resttest.Metrics{}, changed: make(chan struct{})}
+		attached: map[chanRef]int{}, attachedTo: map[chanRef]map[*session]struct{}{}, lastOcc: map[chanRef]resttest.Metrics{}, changed: make(chan struct{})}
 	s.maxIdle.Store(int64(DefaultMaxIdleInterval))
 	s.queueFrames, s.queueBytes = DefaultQueueFrames, DefaultQueueBytes
 	for _, o := range opts {

@@ -42,6 +42,25 @@ type attachment struct {
 
 func (ss *session) clientID() string { return ss.ident.ClientID() }
 
+// setAttachmentLocked attaches the session to its app's channel ch, or with a nil a
+// detaches it, keeping attachedTo in step. The caller holds s.mu.
+func (s *Server) setAttachmentLocked(ss *session, ch string, a *attachment) {
+	ref := ss.ref(ch)
+	if a == nil {
+		delete(ss.attachments, ch)
+		delete(s.attachedTo[ref], ss)
+		if len(s.attachedTo[ref]) == 0 {
+			delete(s.attachedTo, ref)
+		}
+		return
+	}
+	ss.attachments[ch] = a
+	if s.attachedTo[ref] == nil {
+		s.attachedTo[ref] = map[*session]struct{}{}
+	}
+	s.attachedTo[ref][ss] = struct{}{}
+}
+
 // ref is the session's app's channel named ch.
 func (ss *session) ref(ch string) chanRef { return chanRef{ss.scope, ch} }
 
@@ -273,7 +292,9 @@ func (s *Server) endSessionLocked(ss *session) {
 	for ch := range ss.attachments {
 		chans = append(chans, ch)
 	}
-	ss.attachments = map[string]*attachment{}
+	for _, ch := range chans {
+		s.setAttachmentLocked(ss, ch, nil)
+	}
 	sort.Strings(chans)
 	for _, ch := range chans {
 		s.countsChangedLocked(ss.ref(ch))

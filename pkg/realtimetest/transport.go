@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -33,6 +34,7 @@ type transport struct {
 	written map[string]string
 	ready   chan struct{}
 	once    sync.Once
+	pinging atomic.Bool // a ping awaits its pong
 }
 
 // frame is a ProtocolMessage to write; closeAfter ends the transport once it is written.
@@ -212,10 +214,17 @@ func (t *transport) writeLoop() {
 						t.end()
 						return
 					}
-				} else {
-					ctx, cancel := context.WithTimeout(t.ctx, idle)
-					_ = t.ws.Ping(ctx) // a lost pong is the client's problem to notice
-					cancel()
+				} else if t.pinging.CompareAndSwap(false, true) {
+					// The pong is awaited beside the writes, which go on meanwhile; a client
+					// that sends none within maxIdleInterval loses the WebSocket.
+					t.s.wg.Add(1) // this loop is counted, so Close waits for the ping too
+					go func() {
+						defer t.s.wg.Done()
+						defer t.pinging.Store(false)
+						ctx, cancel := context.WithTimeout(t.ctx, idle)
+						defer cancel()
+						_ = t.ws.Ping(ctx)
+					}()
 				}
 			}
 			timer.Reset(idle)
