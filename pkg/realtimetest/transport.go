@@ -238,7 +238,12 @@ func (t *transport) write(m proto.ProtocolMessage) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(t.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.ctx, stalledWrite)
 	defer cancel()
 	return t.ws.Write(ctx, typ, b)
 }
+
+// stalledWrite is how long a frame may take to be written: a client that takes nothing for
+// that long has its transport closed (its state kept for a resume), so that a stuck consumer
+// holds neither a goroutine nor its queue for ever.
+const stalledWrite = 10 * time.Second
