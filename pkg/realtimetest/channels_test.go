@@ -217,3 +217,28 @@ func TestSlowConsumer(t *testing.T) {
 		}
 	}
 }
+
+// TestPresenceFloodBounded: presence is not dropped, so a connection that falls twice its
+// queue behind on presence frames loses its transport instead of holding them all, and
+// resumes.
+func TestPresenceFloodBounded(t *testing.T) {
+	srv := newServer(t, WithConnectionQueue(5, 1<<20))
+	c := connect(t, srv, testKey)
+	c.attach("crowd", 0, nil)
+	srv.DelayFrames(50 * time.Millisecond)
+	for i := range 30 {
+		srv.EnterPresence("crowd", resttest.PresenceMember{ClientID: fmt.Sprint("m", i)})
+	}
+	for {
+		if _, ok := c.next(); !ok {
+			break // the transport went
+		}
+	}
+	srv.DelayFrames(0)
+	if err := srv.WaitConnections(ctxWait(t), 0); err != nil {
+		t.Fatalf("the flooded connection is still live: %v", err)
+	}
+	if err := srv.WaitStates(ctxWait(t), 1); err != nil {
+		t.Errorf("its state, kept for a resume: %v", err)
+	}
+}

@@ -42,7 +42,8 @@
 //   - Slow connections: at most WithConnectionQueue's frames and bytes (DefaultQueueFrames,
 //     DefaultQueueBytes) wait to be written to one connection; beyond that its MESSAGE frames
 //     are dropped, as Ably drops what a connection cannot take, and where the gap is the
-//     channel gets an ATTACHED with error 80020 and no RESUMED (RTL12). A client that takes
+//     channel gets an ATTACHED with error 80020 and no RESUMED (RTL12); twice that of any
+//     frames (presence, which is not dropped) and the transport goes. A client that takes
 //     no frame for 10 s, or answers no ping within maxIdleInterval, loses its transport; its
 //     connection state is kept for a resume (RTN15).
 //   - ATTACH (RTL4): the capability must reach the channel, else ERROR {channel, 40160}

@@ -92,6 +92,17 @@ func (t *transport) send(m proto.ProtocolMessage, closeAfter bool) {
 	for _, msg := range m.Messages {
 		size += len(msg.Data) + len(msg.Name)
 	}
+	for _, p := range m.Presence {
+		size += len(p.Data) + len(p.ClientID)
+	}
+	if len(t.queue) >= 2*t.s.queueFrames || t.queuedBytes+size > 2*t.s.queueBytes {
+		// Frames that cannot be dropped (presence, acknowledgements) still come faster than
+		// the client takes them: its transport goes, so that memory stays bounded, and the
+		// client resumes and attaches again (RTN15c6), its presence set synced afresh.
+		t.mu.Unlock()
+		t.end()
+		return
+	}
 	if m.Action == proto.ActionMessage && (len(t.queue) >= t.s.queueFrames || t.queuedBytes+size > t.s.queueBytes) {
 		// A consumer slower than the messages for it: as Ably does, the excess is dropped,
 		// so that memory stays bounded however slow the client, and the channel is told its
