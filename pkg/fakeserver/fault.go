@@ -84,11 +84,9 @@ func (l *faultList) apply(w http.ResponseWriter, r *http.Request, writeError fun
 		}
 	}
 	if f.Drop {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return true
-			}
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = conn.Close()
+			return true
 		}
 		panic(http.ErrAbortHandler) // not hijackable (HTTP/2): net/http aborts the stream
 	}

@@ -140,3 +140,7 @@ func (r *recorder) Flush() {
 		f.Flush()
 	}
 }
+
+// Unwrap lets http.ResponseController reach the connection beneath (a drop fault hijacks it),
+// however many handlers wrap the writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -5,11 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,13 +54,12 @@ type Server struct {
 	presenceLeaveDelay time.Duration // guarded by mu once started
 	restOpts           []resttest.Option
 
-	hs        *httptest.Server
-	transport *http.Transport // to the REST fake
-	ctx       context.Context // ended by Close
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup // every goroutine the server starts
-	events    eventQueue
-	occ       occupancyTable
+	hs     *httptest.Server
+	ctx    context.Context // ended by Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // every goroutine the server starts
+	events eventQueue
+	occ    occupancyTable
 
 	mu       sync.Mutex // guards everything below, and every session's fields
 	closed   bool
@@ -170,23 +166,9 @@ func New(opts ...Option) *Server {
 		resttest.WithObserver(s.events.push), resttest.WithOccupancy(s.occ.get))
 	s.Server = resttest.New(restOpts...)
 
-	// The REST fake runs on its own port behind pkg/fakeserver's pipeline, whose writer
-	// cannot be hijacked; so this server owns the public port, upgrades WebSockets itself
-	// and hands every other request to the REST fake unchanged.
-	target, _ := url.Parse(s.Server.URL)
-	// No keep-alives: Go's transport retries an idempotent request whose reused connection
-	// broke, which would turn a drop fault into a success behind the client's back.
-	s.transport = &http.Transport{Proxy: nil, DialContext: (&net.Dialer{}).DialContext, DisableKeepAlives: true}
-	proxy := &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			r.SetURL(target)
-			r.Out.Host = r.In.Host
-		},
-		Transport:     s.transport,
-		FlushInterval: -1,
-		ErrorHandler:  dropped,
-	}
-	rest := restMsgpack(proxy)
+	// This server owns the public port: it upgrades WebSockets itself and hands every other
+	// request to the REST fake's pipeline (log, faults, spec checks) on the same connection.
+	rest := restMsgpack(s.Server.Handler())
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/" && r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			s.serveRealtime(w, r)
@@ -201,21 +183,6 @@ func New(opts ...Option) *Server {
 	s.wg.Add(1)
 	go s.dispatch()
 	return s
-}
-
-// dropped answers a request the REST fake did not answer (a drop fault closes the
-// connection): the client's connection is closed unanswered too.
-func dropped(w http.ResponseWriter, r *http.Request, err error) {
-	if r.Context().Err() != nil {
-		return // the client went away
-	}
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, herr := hj.Hijack(); herr == nil {
-			_ = conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler)
 }
 
 // Handler serves both planes as the server's port does (the Realtime upgrade at /, REST
@@ -250,7 +217,6 @@ func (s *Server) Close() {
 	s.hs.CloseClientConnections()
 	s.hs.Close()
 	s.wg.Wait()
-	s.transport.CloseIdleConnections()
 	s.Server.Close()
 }
 
