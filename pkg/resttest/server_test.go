@@ -2,7 +2,9 @@ package resttest
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -169,6 +171,24 @@ func TestRequestTokenCapabilityObject(t *testing.T) {
 	body := map[string]any{"keyName": r.KeyName, "ttl": r.TTL, "capability": map[string][]string{"b": {"publish"}, "a": {"subscribe"}},
 		"timestamp": strconv.FormatInt(r.Timestamp, 10), "nonce": r.Nonce, "mac": r.MAC}
 	if a := post(t, srv, "/keys/app1.key1/requestToken", body); a.status != 200 || a.body["capability"] != `{"a":["subscribe"],"b":["publish"]}` {
+		t.Fatalf("%d %v", a.status, a.body)
+	}
+}
+
+// A token request without a capability (as Ably's SDKs send one made without) is signed
+// with an empty capability line, and the token gets the key's capability.
+func TestRequestTokenWithoutCapability(t *testing.T) {
+	now := time.Now()
+	srv := New(WithClock(func() time.Time { return now }))
+	defer srv.Close()
+	srv.AddKey(Key{Key: testKey, Capability: map[string][]string{"chat:*": {"publish", "subscribe"}}})
+	name, secret := splitKey(testKey)
+	nonce := "0123456789abcdef0"
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(macText(name, 0, "", "bob", now.UnixMilli(), nonce)))
+	body := map[string]any{"keyName": name, "clientId": "bob", "timestamp": now.UnixMilli(), "nonce": nonce,
+		"mac": base64.StdEncoding.EncodeToString(mac.Sum(nil))}
+	if a := post(t, srv, "/keys/app1.key1/requestToken", body); a.status != 200 || a.body["capability"] != `{"chat:*":["publish","subscribe"]}` || a.body["clientId"] != "bob" {
 		t.Fatalf("%d %v", a.status, a.body)
 	}
 }

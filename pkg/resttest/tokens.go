@@ -110,6 +110,10 @@ func (s *Server) requestToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var asked map[string][]string
+	if capability == "" { // none asked for: the key's own
+		b, _ := json.Marshal(keyGrant(k))
+		capability = string(b)
+	}
 	_ = json.Unmarshal([]byte(capability), &asked) // capabilityText checked it
 	if res, op, ok := beyondKey(k.Capability, asked); ok {
 		writeError(w, http.StatusUnauthorized, CodeCapability, "unable to grant capability: key %q does not allow %q on %q", keyName, op, res)
@@ -138,11 +142,12 @@ func (s *Server) requestToken(w http.ResponseWriter, r *http.Request) {
 }
 
 // capabilityText is the capability as the mac covers it: a JSON string as sent, or an
-// object in its compact form with sorted resources. It must be an object of resource to
+// object in its compact form with sorted resources; "" when the request leaves it out (the
+// token then gets the key's, as on Ably). Given, it must be an object of resource to
 // operations.
 func capabilityText(raw json.RawMessage) (string, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return "", fmt.Errorf("missing: give an object of resource to operations")
+	if len(raw) == 0 || string(raw) == "null" || string(raw) == `""` {
+		return "", nil
 	}
 	text, isString := "", json.Unmarshal(raw, new(string)) == nil
 	if isString {
