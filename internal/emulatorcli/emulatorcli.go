@@ -32,7 +32,10 @@ func Plugin() plugin.Plugin {
 the internet or an account: the Control API under /v1, the REST API and the Realtime
 WebSocket on one port, with an account, an app, a root key and an access token ready.
 What the Control API creates works on the data plane: a key created with 'ably auth keys
-create' publishes and subscribes with exactly its capability.
+create' publishes and subscribes with exactly its capability, each app has its own
+channels, and an http integration rule posts the messages (or presence changes) of the
+channels it matches to its URL as Ably does, each delivery and failure shown by --verbose
+and in the app's log ('ably logs history', 'ably logs subscribe').
 
 Examples:
    ably emulator start
