@@ -1,6 +1,7 @@
 package scripttest
 
 import (
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,7 +20,8 @@ import (
 //
 // It sends METHOD to $FAKE_URL followed by PATH (escaped as it should go on the wire, e.g.
 // /apps/$APP/queues/$APP:us-east-1-a:My%20queue), with "Authorization: Bearer $ACCESS_TOKEN"
-// unless ACCESS_TOKEN is empty, and BODY as application/json. It prints the status on the
+// unless ACCESS_TOKEN is empty (then with the API key $BASIC_KEY as basic auth, when set:
+// for a REST API), and BODY as application/json. It prints the status on the
 // first line of stdout and the response body after it. It fails only when no answer comes.
 func httpCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 || len(args) > 3 {
@@ -39,6 +41,8 @@ func httpCmd(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if tok := ts.Getenv("ACCESS_TOKEN"); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
+	} else if key := ts.Getenv("BASIC_KEY"); key != "" {
+		req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(key)))
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")

@@ -65,9 +65,10 @@ func scriptClient(ts *testscript.TestScript, name string) *rtClient {
 // realtimeClientCmd drives the script's own Realtime clients:
 //
 //	realtime client NAME connect [key=KEY|token=TOKEN] [clientId=ID] [echo=false]
-//	                             [heartbeats=false] [format=F] [v=N] [resume]
-//	    open a connection (key and token as given: ABLY_API_KEY's value by default);
-//	    resume sends the connectionKey of NAME's last CONNECTED; expect CONNECTED after
+//	                             [heartbeats=false] [format=F] [v=N] [resume] [url=URL]
+//	    open a connection (key and token as given: ABLY_API_KEY's value by default) to the
+//	    fake, or to the server at URL (http://HOST:PORT, such as an emulator's); resume
+//	    sends the connectionKey of NAME's last CONNECTED; expect CONNECTED after
 //	realtime client NAME attach CHANNEL [modes=publish,subscribe,...] [rewind=N]
 //	                                    [occupancy=metrics] [resume]
 //	    send ATTACH; resume sends the channel's last channelSerial
@@ -78,6 +79,8 @@ func scriptClient(ts *testscript.TestScript, name string) *rtClient {
 //	    send PRESENCE
 //	realtime client NAME send JSON
 //	    send a frame as given
+//	realtime client NAME sendraw TEXT
+//	    send TEXT as a text frame, unchecked (a frame the server cannot parse)
 //	realtime client NAME expect ACTION [REGEXP]
 //	    wait (15 s at most) for a frame with ACTION (HEARTBEAT, CONNECTED, ...) whose JSON
 //	    matches REGEXP, dropping the frames before it; print its JSON. With !, require that
@@ -90,7 +93,7 @@ func scriptClient(ts *testscript.TestScript, name string) *rtClient {
 //	realtime client NAME hangup
 //	    close the WebSocket without a word, as a lost network would
 func realtimeClientCmd(ts *testscript.TestScript, srv *realtimetest.Server, neg bool, args []string) {
-	const usage = "usage: realtime client NAME connect|attach|detach|publish|enter|update|leave|send|expect|ping|close|hangup ..."
+	const usage = "usage: realtime client NAME connect|attach|detach|publish|enter|update|leave|send|sendraw|expect|ping|close|hangup ..."
 	if len(args) < 2 {
 		ts.Fatalf(usage)
 	}
@@ -161,6 +164,15 @@ func realtimeClientCmd(ts *testscript.TestScript, srv *realtimetest.Server, neg 
 			ts.Fatalf("realtime client send: %v", err)
 		}
 		c.send(ts, m)
+	case "sendraw":
+		if len(args) != 1 {
+			ts.Fatalf("usage: realtime client NAME sendraw TEXT")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+		defer cancel()
+		if err := c.ws.Write(ctx, websocket.MessageText, []byte(args[0])); err != nil {
+			ts.Fatalf("realtime client sendraw: %v", err)
+		}
 	case "expect":
 		clientExpect(ts, c, neg, args)
 	case "ping":
@@ -214,7 +226,7 @@ func (c *rtClient) nextSerial() int64 {
 func clientConnect(ts *testscript.TestScript, srv *realtimetest.Server, name string, args []string) {
 	cs := ts.Value(realtimeClientsKey{}).(*scriptClients)
 	q := url.Values{"format": {"json"}, "v": {"6"}, "heartbeats": {"true"}}
-	resume := false
+	resume, target := false, wsURL(srv)
 	for _, a := range args {
 		k, v, ok := strings.Cut(a, "=")
 		switch {
@@ -224,6 +236,14 @@ func clientConnect(ts *testscript.TestScript, srv *realtimetest.Server, name str
 			ts.Fatalf("realtime client connect: %q is not KEY=VALUE or resume", a)
 		case k == "token":
 			q.Set("access_token", v)
+		case k == "url":
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				ts.Fatalf("realtime client connect: url=%q: want http://HOST:PORT", v)
+			}
+			u.Scheme = map[string]string{"http": "ws", "https": "wss"}[u.Scheme]
+			u.Path = "/"
+			target = u.String()
 		case k == "key" || k == "clientId" || k == "echo" || k == "heartbeats" || k == "format" || k == "v":
 			q.Set(k, v)
 		default:
@@ -252,7 +272,7 @@ func clientConnect(ts *testscript.TestScript, srv *realtimetest.Server, name str
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, wsURL(srv)+"?"+q.Encode(), &websocket.DialOptions{OnPingReceived: func(context.Context, []byte) bool {
+	ws, _, err := websocket.Dial(ctx, target+"?"+q.Encode(), &websocket.DialOptions{OnPingReceived: func(context.Context, []byte) bool {
 		c.mu.Lock()
 		c.lastPing = time.Now()
 		c.signalLocked()
@@ -260,7 +280,8 @@ func clientConnect(ts *testscript.TestScript, srv *realtimetest.Server, name str
 		return true
 	}})
 	if err != nil {
-		ts.Fatalf("realtime client connect: %v", err)
+		// The error quotes the URL, whose query holds the credential.
+		ts.Fatalf("realtime client connect to %s: %s", target, strings.ReplaceAll(err.Error(), q.Encode(), "(credentials)"))
 	}
 	ws.SetReadLimit(1 << 20)
 	c.ws = ws
