@@ -395,9 +395,10 @@ func idPrefix(id string) string {
 	return id
 }
 
-// fanOutMessagesLocked sends newly stored messages to every connection attached to their
-// channel with SUBSCRIBE, not the publisher's own when it asked for echo=false (RTN2b),
-// each message at most once per attachment. The caller holds s.mu.
+// fanOutMessagesLocked sends newly stored messages, and changes to stored ones, to every
+// connection attached to their channel with SUBSCRIBE, not the publisher's own when it
+// asked for echo=false (RTN2b), each new message at most once per attachment. The caller
+// holds s.mu.
 func (s *Server) fanOutMessagesLocked(ref chanRef, msgs []resttest.Message) {
 	ch := ref.name
 	for ss := range s.attachedTo[ref] {
@@ -407,10 +408,12 @@ func (s *Server) fanOutMessagesLocked(ref chanRef, msgs []resttest.Message) {
 		}
 		var out []resttest.Message
 		for _, m := range msgs {
-			if m.Serial <= a.last {
-				continue
+			if m.Action == resttest.ActionCreate { // a change keeps its message's serial
+				if m.Serial <= a.last {
+					continue
+				}
+				a.last = m.Serial
 			}
-			a.last = m.Serial
 			if !a.modes.Has(proto.FlagSubscribe) || !ss.echo && m.ConnectionID == ss.id {
 				continue
 			}

@@ -1,7 +1,11 @@
 package realtimetest
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -187,5 +191,44 @@ func TestFaults(t *testing.T) {
 	defer cancel()
 	if err := srv.WaitAttached(ctx, "nobody", 1); err == nil {
 		t.Error("WaitAttached did not time out")
+	}
+}
+
+// A message changed over REST reaches the channel's subscribers: an update or a delete as
+// its new version, an append as only what was appended, each with the message's serial.
+func TestMessageChangesFanOut(t *testing.T) {
+	srv := New(WithREST(resttest.WithMutable(func(_, channel string) bool { return channel == "mut:c" })))
+	t.Cleanup(srv.Close)
+	srv.AddKey(resttest.Key{Key: testKey})
+	sub := connect(t, srv, testKey)
+	sub.attach("mut:c", 0, nil)
+	msg := srv.Publish("mut:c", resttest.Message{Name: "m", Data: json.RawMessage(`"Hello"`)})[0]
+	sub.expect(proto.ActionMessage)
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(testKey))
+	for _, c := range []struct {
+		body   string
+		action proto.MessageAction
+		data   string
+	}{
+		{`{"action":5,"data":", world"}`, proto.MessageAppend, `", world"`},
+		{`{"action":1,"data":"Bye","version":{"description":"edited"}}`, proto.MessageUpdate, `"Bye"`},
+		{`{"action":2,"version":{"description":"gone"}}`, proto.MessageDelete, `"Bye"`},
+	} {
+		req, _ := http.NewRequest("PATCH", srv.URL+"/channels/mut:c/messages/"+url.PathEscape(msg.Serial), strings.NewReader(c.body))
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("PATCH %s: %v %v", c.body, res.StatusCode, err)
+		}
+		res.Body.Close()
+		m := sub.expect(proto.ActionMessage)
+		if len(m.Messages) != 1 || m.Messages[0].Action != c.action || m.Messages[0].Serial != msg.Serial ||
+			string(m.Messages[0].Data) != c.data || m.Messages[0].Version == nil || m.Messages[0].Version.Serial == "" {
+			t.Errorf("after %s: %+v", c.body, m.Messages)
+		}
+	}
+	if got := srv.Messages("mut:c"); len(got) != 1 || got[0].Action != resttest.ActionDelete {
+		t.Errorf("stored %+v", got)
 	}
 }

@@ -182,6 +182,13 @@ func (s *Server) patchMessage(w http.ResponseWriter, r *http.Request) {
 	m.Version = &MessageVersion{Serial: ch.serialFor(now), Timestamp: now, ClientID: versionClient,
 		Description: c.Version.Description, Metadata: cloneRaw(c.Version.Metadata)}
 	ch.messages[i] = m
+	// Subscribers hear of the change: the new version whole, or for an append only what was
+	// appended, which they add to what they have.
+	change := m
+	if *c.Action == ActionAppend {
+		change.Data = cloneRaw(c.Data)
+	}
+	s.observeLocked(Event{AppID: who.appID(), Channel: channel, Messages: []Message{change}})
 	writeJSON(w, http.StatusOK, VersionResult{VersionSerial: m.Version.Serial})
 }
 

@@ -174,8 +174,9 @@ const (
 )
 
 // Event is a change to a channel's store that a Realtime server fans out: messages stored
-// (new ones only, in serial order), annotations stored, or a presence change (a member
-// entering, updating or leaving, with its action).
+// (new ones only, in serial order), a message changed (its new version, action update or
+// delete; for an append, action append with only the data appended), annotations stored,
+// or a presence change (a member entering, updating or leaving, with its action).
 type Event struct {
 	AppID       string // the app of the channel, or of the credential that made the change; "" for seeded state
 	Channel     string
