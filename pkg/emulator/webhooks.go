@@ -26,7 +26,8 @@ import (
 // matching) posts what happens on its app's channels to its target URL, as Ably does (docs:
 // platform/integrations/webhooks, version 1.2 of the payloads): the messages published, for
 // source channel.message, or the presence changes (members entering, updating, leaving), for
-// channel.presence. Metachannels are not the app's channels: no rule sees them.
+// channel.presence (a rule of another source is told once, in the log, that it does not
+// fire here). Metachannels are not the app's channels: no rule sees them.
 //
 //   - requestMode "single", enveloped (the default): one request an event, body
 //     {"source","appId","channel","site","ruleId","messages":[message]} ("presence":[member]
@@ -75,7 +76,7 @@ type webhookLog struct {
 	Channel string `json:"channel,omitempty"` // "" for a batch of several channels
 	Target  string `json:"target"`            // the URL, credentials masked
 	Events  int    `json:"events"`
-	Outcome string `json:"outcome"` // delivered, retrying, failed or dropped
+	Outcome string `json:"outcome"` // delivered, retrying, failed, dropped, or unsupported (a source not emulated)
 	Error   string `json:"error,omitempty"`
 }
 
@@ -97,6 +98,7 @@ type webhooks struct {
 
 	mu      sync.Mutex
 	batches map[string]*batchQueue // by rule ID
+	warned  map[string]bool        // rules told to be of a source not emulated
 }
 
 func newWebhooks(ctl *controltest.Server, now func() time.Time, logf func(string, ...any)) *webhooks {
@@ -104,7 +106,7 @@ func newWebhooks(ctl *controltest.Server, now func() time.Time, logf func(string
 		logf = func(string, ...any) {}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &webhooks{ctl: ctl, logf: logf, now: now, ctx: ctx, cancel: cancel, batches: map[string]*batchQueue{},
+	return &webhooks{ctl: ctl, logf: logf, now: now, ctx: ctx, cancel: cancel, batches: map[string]*batchQueue{}, warned: map[string]bool{},
 		retries: []time.Duration{singleFirstRetry, singleSecondRetry}, firstBackoff: batchFirstBackoff,
 		client: &http.Client{Timeout: webhookTimeout, Transport: &http.Transport{Proxy: nil}}}
 }
@@ -135,6 +137,19 @@ func (w *webhooks) note(rule httpRule, entry webhookLog, format string, args ...
 	}
 }
 
+// unemulated says, once for each rule, that its source is one the emulator does not post
+// (channel.lifecycle, channel.occupancy), so that a rule that stays silent is explained.
+func (w *webhooks) unemulated(ruleID, appID, source string) {
+	w.mu.Lock()
+	seen := w.warned[ruleID]
+	w.warned[ruleID] = true
+	w.mu.Unlock()
+	if !seen {
+		w.note(httpRule{ID: ruleID, AppID: appID}, webhookLog{Source: source, Outcome: "unsupported"},
+			"source %q is not emulated: only %s and %s rules post", source, sourceMessage, sourcePresence)
+	}
+}
+
 // rulesFor are the enabled http rules of app on source whose filter matches channel.
 func (w *webhooks) rulesFor(appID, source, channel string) []httpRule {
 	var out []httpRule
@@ -143,7 +158,11 @@ func (w *webhooks) rulesFor(appID, source, channel string) []httpRule {
 			continue
 		}
 		src, _ := r["source"].(map[string]any)
-		if src == nil || src["type"] != source {
+		if t, _ := src["type"].(string); t != sourceMessage && t != sourcePresence {
+			w.unemulated(r.ID(), appID, t)
+			continue
+		}
+		if src["type"] != source {
 			continue
 		}
 		rule := httpRule{ID: r.ID(), AppID: appID, Mode: str(r, "requestMode"), Source: source, Enveloped: true}

@@ -195,7 +195,7 @@ func TestWebhookPresence(t *testing.T) {
 }
 
 // Deliveries, retries and failures are written to the app's [meta]log as "webhook"
-// messages, which no rule posts in turn.
+// messages, which no rule posts in turn; a rule of a source not emulated is told once.
 func TestWebhookLog(t *testing.T) {
 	emu := start(t)
 	emu.hooks.retries = []time.Duration{10 * time.Millisecond}
@@ -204,11 +204,15 @@ func TestWebhookLog(t *testing.T) {
 		"source": map[string]any{"channelFilter": "", "type": "channel.message"}, "target": map[string]any{"url": url + "?token=s3cret"}})
 	deadID := rule(t, emu, map[string]any{"ruleType": "http", "requestMode": "single",
 		"source": map[string]any{"channelFilter": "", "type": "channel.message"}, "target": map[string]any{"url": "http://127.0.0.1:1/gone"}})
+	lifeID := rule(t, emu, map[string]any{"ruleType": "http", "requestMode": "single",
+		"source": map[string]any{"channelFilter": "", "type": "channel.lifecycle"}, "target": map[string]any{"url": url}})
 	do(t, "POST", emu.URL+"/channels/logged/messages", basic(emu.Seeded.APIKey), map[string]string{"data": "x"})
+	wait(t, got)
+	do(t, "POST", emu.URL+"/channels/logged/messages", basic(emu.Seeded.APIKey), map[string]string{"data": "y"})
 	wait(t, got)
 	var outcomes []string
 	deadline := time.Now().Add(10 * time.Second)
-	for len(outcomes) < 4 && time.Now().Before(deadline) {
+	for len(outcomes) < 8 && time.Now().Before(deadline) {
 		outcomes = outcomes[:0]
 		for _, m := range emu.Realtime.App(emu.Seeded.AppID).Messages("[meta]log") {
 			var e webhookLog
@@ -218,18 +222,19 @@ func TestWebhookLog(t *testing.T) {
 			if strings.Contains(e.Target, "s3cret") {
 				t.Errorf("the log shows the target's credentials: %+v", e)
 			}
-			rule := map[string]string{id: "live", deadID: "dead"}[e.RuleID]
+			rule := map[string]string{id: "live", deadID: "dead", lifeID: "lifecycle"}[e.RuleID]
 			outcomes = append(outcomes, rule+" "+e.Outcome)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	slices.Sort(outcomes)
-	if want := []string{"dead failed", "dead retrying", "live delivered", "live retrying"}; !slices.Equal(outcomes, want) {
+	want := []string{"dead failed", "dead failed", "dead retrying", "dead retrying", "lifecycle unsupported", "live delivered", "live delivered", "live retrying"}
+	if !slices.Equal(outcomes, want) {
 		t.Errorf("logged %v, want %v", outcomes, want)
 	}
 	select {
 	case extra := <-got:
-		t.Errorf("a rule posted more than the one message: %s", extra.body)
+		t.Errorf("a rule posted more than the two messages: %s", extra.body)
 	case <-time.After(100 * time.Millisecond):
 	}
 }
