@@ -867,6 +867,7 @@ func (c *Conn) Close(ctx context.Context) error {
 	}
 	select {
 	case <-closed:
+		<-c.done // the waiters hear before the end completes: so that Err says ErrClosed on return
 	case <-ctx.Done():
 		c.Abort()
 	}
