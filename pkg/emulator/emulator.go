@@ -16,6 +16,7 @@
 package emulator
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -148,7 +149,7 @@ func Start(opts Options) (*Emulator, error) {
 		_ = ln.Close()
 		return nil, err
 	}
-	front := newFront(e.Control.Handler(), e.Realtime.Handler(), opts.Logf)
+	front := newFront(e.Control.Handler(), e.Realtime.Handler(), opts.Now, opts.Logf)
 	var sampling context.Context
 	sampling, e.stopSampling = context.WithCancel(context.Background())
 	go counter.run(sampling, e.Realtime, time.Second)
@@ -257,11 +258,20 @@ type Status struct {
 // newFront is the one port's handler: /v1 to the Control API, everything else (REST, and
 // the Realtime upgrade at /) to the data plane, each served in this process (a WebSocket is
 // accepted on this port's own connection, not passed through a proxy).
-func newFront(control, data http.Handler, logf func(string, ...any)) http.Handler {
+func newFront(control, data http.Handler, now func() time.Time, logf func(string, ...any)) http.Handler {
 	status, _ := json.Marshal(Status{PID: os.Getpid()})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if logf != nil {
-			logf("%s %s", r.Method, httpcore.Redact(r.URL))
+			sw, start := &statusWriter{ResponseWriter: w}, now()
+			w = sw
+			defer func() {
+				took := now().Sub(start)
+				if sw.status == http.StatusSwitchingProtocols {
+					logf("%s %s -> 101, a Realtime connection of %s", r.Method, httpcore.Redact(r.URL), took.Round(time.Millisecond))
+					return
+				}
+				logf("%s %s -> %d in %s", r.Method, httpcore.Redact(r.URL), sw.status, took.Round(100*time.Microsecond))
+			}()
 		}
 		switch {
 		case r.URL.Path == StatusPath && r.Method == http.MethodGet:
@@ -274,6 +284,40 @@ func newFront(control, data http.Handler, logf func(string, ...any)) http.Handle
 		}
 	})
 }
+
+// statusWriter keeps the status of an answer, for the log; a hijacked connection (a
+// WebSocket) counts as 101.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Hijack hands the connection to a WebSocket, as the writer beneath allows.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil {
+		w.status = http.StatusSwitchingProtocols
+	}
+	return conn, rw, err
+}
+
+// Flush and Unwrap let handlers beneath stream and reach the connection.
+func (w *statusWriter) Flush()                      { _ = http.NewResponseController(w.ResponseWriter).Flush() }
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func isAddrInUse(err error) bool {
 	var op *net.OpError
