@@ -27,6 +27,7 @@ type Server struct {
 	rand     io.Reader          // key secrets; nil: derived from the key's name (reproducible)
 	spec     fakeserver.Checker // checking from the start; nil: none
 	logLimit int
+	embedded bool        // Embedded
 	stats    StatsSource // nil: made-up numbers                // fakeserver.Config.LogLimit
 
 	mu         sync.Mutex // guards everything below
@@ -63,6 +64,13 @@ func WithRequestLogLimit(n int) Option {
 	return func(s *Server) { s.logLimit = n }
 }
 
+// Embedded makes a server served only through Handler, by a program with a port of its own
+// (the emulator): it opens no port of its own (fakeserver.Config.Embedded), and URL is "/v1"
+// until that program sets it.
+func Embedded() Option {
+	return func(s *Server) { s.embedded = true }
+}
+
 // WithSpec makes the server check every request and response with spec (controlspec.Load,
 // for control-v1.yaml) from the start; see UseChecker and SpecViolations. A nil spec leaves
 // checking off.
@@ -96,6 +104,7 @@ func New(opts ...Option) *Server {
 		MaxBody:  maxBody,
 		LogLimit: s.logLimit,
 		Checker:  s.spec,
+		Embedded: s.embedded,
 	})
 	s.URL = s.Origin() + "/v1"
 	return s

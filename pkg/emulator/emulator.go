@@ -110,7 +110,7 @@ func Start(opts Options) (*Emulator, error) {
 	}
 	e := &Emulator{ln: ln, done: make(chan struct{})}
 	var counter *statsCounter // made once the Control API fake is, which it reads
-	e.Control = controltest.New(controltest.WithClock(opts.Now), controltest.WithRandom(opts.Rand),
+	e.Control = controltest.New(controltest.Embedded(), controltest.WithClock(opts.Now), controltest.WithRandom(opts.Rand),
 		controltest.WithRequestLogLimit(requestLogLimit),
 		controltest.WithStats(func(id string, account bool, from, to time.Time) map[string]int64 {
 			return counter.entries(id, account, from, to)
@@ -125,7 +125,7 @@ func Start(opts Options) (*Emulator, error) {
 		}
 		counter.observe(ev, subscribers)
 	}
-	e.Realtime = realtimetest.New(realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand), realtimetest.WithObserver(observe),
+	e.Realtime = realtimetest.New(realtimetest.Embedded(), realtimetest.WithClock(opts.Now), realtimetest.WithRandom(opts.Rand), realtimetest.WithObserver(observe),
 		realtimetest.WithREST(resttest.WithSeparateApps(), resttest.WithKeys(KeysOf(e.Control)), resttest.WithMutable(MutableOf(e.Control)),
 			resttest.WithRetention(RetentionOf(e.Control)), resttest.WithRequestLogLimit(requestLogLimit)))
 	e.hooks.record = func(appID string, entry webhookLog) {
@@ -154,6 +154,8 @@ func Start(opts Options) (*Emulator, error) {
 	sampling, e.stopSampling = context.WithCancel(context.Background())
 	go counter.run(sampling, e.Realtime, time.Second)
 	e.URL = "http://" + ln.Addr().String()
+	e.Control.URL = e.ControlURL() // neither has a port of its own
+	e.Realtime.SetURL(e.URL)
 	e.http = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		defer close(e.done)

@@ -31,6 +31,9 @@ type Config struct {
 	// LogLimit bounds the request log to about the newest LogLimit requests, for a fake
 	// that serves for long (the emulator); 0 keeps every request, as tests want.
 	LogLimit int
+	// Embedded makes a fake served only through Handler, by a program with a port of its
+	// own (the emulator): Start then opens no port, and Origin is "".
+	Embedded bool
 }
 
 // Server is a running fake. Its methods are safe for concurrent use.
@@ -58,7 +61,9 @@ func Start(cfg Config) *Server {
 		cfg.MaxBody = DefaultMaxBody
 	}
 	s := &Server{cfg: cfg, checker: cfg.Checker, log: requestLog{now: cfg.Now, limit: cfg.LogLimit}}
-	s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	if !cfg.Embedded {
+		s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	}
 	return s
 }
 
@@ -66,18 +71,32 @@ func Start(cfg Config) *Server {
 // a program that serves the fake on a listener of its own (the emulator) besides Origin.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
-// Origin is the server's scheme, host and port, e.g. http://127.0.0.1:41234.
-func (s *Server) Origin() string { return s.hs.URL }
+// Origin is the server's scheme, host and port, e.g. http://127.0.0.1:41234; "" for an
+// Embedded one.
+func (s *Server) Origin() string {
+	if s.hs == nil {
+		return ""
+	}
+	return s.hs.URL
+}
 
 // Close shuts the server down. It cuts off requests in flight first, so that a long
 // injected delay does not hold it up.
 func (s *Server) Close() {
+	if s.hs == nil {
+		return
+	}
 	s.hs.CloseClientConnections()
 	s.hs.Close()
 }
 
 // Client returns an HTTP client suited to the server (no proxy, keep-alives to it).
-func (s *Server) Client() *http.Client { return s.hs.Client() }
+func (s *Server) Client() *http.Client {
+	if s.hs == nil {
+		return &http.Client{Transport: &http.Transport{Proxy: nil}}
+	}
+	return s.hs.Client()
+}
 
 // AddFault adds a fault after those already set.
 func (s *Server) AddFault(f Fault) { s.faults.add(f) }

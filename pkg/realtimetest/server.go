@@ -53,6 +53,7 @@ type Server struct {
 	stateTTL           time.Duration // guarded by mu once started
 	presenceLeaveDelay time.Duration // guarded by mu once started
 	restOpts           []resttest.Option
+	embedded           bool // Embedded
 
 	hs     *httptest.Server
 	ctx    context.Context // ended by Close
@@ -141,6 +142,13 @@ func WithObserver(observe func(resttest.Event)) Option {
 	return func(s *Server) { s.observe = observe }
 }
 
+// Embedded makes a server served only through Handler, by a program with a port of its own
+// (the emulator), which tells it its URL with SetURL: it opens no port of its own.
+func Embedded() Option { return func(s *Server) { s.embedded = true } }
+
+// SetURL tells an Embedded server the base URL it is served at.
+func (s *Server) SetURL(u string) { s.URL, s.Server.URL = u, u }
+
 // WithREST passes options to the REST fake (keys, spec, mutable rules). Its clock and
 // randomness are this server's; its observer and occupancy hooks are taken.
 func WithREST(opts ...resttest.Option) Option {
@@ -162,7 +170,7 @@ func New(opts ...Option) *Server {
 	s.events.init()
 	s.occ.init()
 	restOpts := append(append([]resttest.Option(nil), s.restOpts...),
-		resttest.WithClock(s.now), resttest.WithRandom(&lockedReader{r: s.rand}),
+		resttest.Embedded(), resttest.WithClock(s.now), resttest.WithRandom(&lockedReader{r: s.rand}),
 		resttest.WithObserver(s.events.push), resttest.WithOccupancy(s.occ.get))
 	s.Server = resttest.New(restOpts...)
 
@@ -176,9 +184,11 @@ func New(opts ...Option) *Server {
 		}
 		rest.ServeHTTP(w, r)
 	})
-	s.hs = httptest.NewServer(s.handler)
-	s.URL = s.hs.URL
-	s.Server.URL = s.hs.URL
+	if !s.embedded {
+		s.hs = httptest.NewServer(s.handler)
+		s.URL = s.hs.URL
+		s.Server.URL = s.hs.URL
+	}
 
 	s.wg.Add(1)
 	go s.dispatch()
@@ -214,8 +224,10 @@ func (s *Server) Close() {
 		t.end()
 	}
 	s.events.close()
-	s.hs.CloseClientConnections()
-	s.hs.Close()
+	if s.hs != nil {
+		s.hs.CloseClientConnections()
+		s.hs.Close()
+	}
 	s.wg.Wait()
 	s.Server.Close()
 }

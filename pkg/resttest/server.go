@@ -30,6 +30,7 @@ type Server struct {
 	rand     io.Reader          // message IDs; read with mu held
 	spec     fakeserver.Checker // checking from the start; nil: none
 	logLimit int                // fakeserver.Config.LogLimit
+	embedded bool               // Embedded
 	// retention says how long a channel keeps its messages; nil: for ever.
 	retention func(appID, channel string) time.Duration
 	lookup    func(keyName string) (Key, bool) // nil: only keys added with AddKey
@@ -108,6 +109,7 @@ func New(opts ...Option) *Server {
 		MaxBody:  maxBody,
 		LogLimit: s.logLimit,
 		Checker:  s.spec,
+		Embedded: s.embedded,
 	})
 	s.URL = s.Origin()
 	return s
@@ -118,6 +120,13 @@ func New(opts ...Option) *Server {
 // checking off.
 func WithSpec(spec fakeserver.Checker) Option {
 	return func(s *Server) { s.spec = spec }
+}
+
+// Embedded makes a server served only through Handler, by a program with a port of its own
+// (pkg/realtimetest): it opens no port of its own (fakeserver.Config.Embedded), and URL is ""
+// until that program sets it.
+func Embedded() Option {
+	return func(s *Server) { s.embedded = true }
 }
 
 // WithRequestLogLimit keeps only about the newest n requests in the request log
