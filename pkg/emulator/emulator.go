@@ -257,6 +257,10 @@ type Status struct {
 	PID int `json:"pid"`
 }
 
+// officialCLIPrefix is where Ably's official CLI looks for the Control API on a host whose
+// name does not start with control (its website proxy's path).
+const officialCLIPrefix = "/api/v1"
+
 // newFront is the one port's handler: /v1 to the Control API, everything else (REST, and
 // the Realtime upgrade at /) to the data plane, each served in this process (a WebSocket is
 // accepted on this port's own connection, not passed through a proxy).
@@ -280,6 +284,13 @@ func newFront(control, data http.Handler, now func() time.Time, logf func(string
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(status)
 		case r.URL.Path == "/v1" || strings.HasPrefix(r.URL.Path, "/v1/"):
+			control.ServeHTTP(w, r)
+		case r.URL.Path == officialCLIPrefix || strings.HasPrefix(r.URL.Path, officialCLIPrefix+"/"):
+			// Ably's official CLI asks for the Control API under /api/v1 of a host not named
+			// control.*, such as localhost:8281: the same API.
+			r = r.Clone(r.Context())
+			r.URL.Path = strings.TrimPrefix(r.URL.Path, "/api")
+			r.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, "/api")
 			control.ServeHTTP(w, r)
 		default:
 			data.ServeHTTP(w, r)

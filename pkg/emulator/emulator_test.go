@@ -119,6 +119,9 @@ func TestSeededCredentialsWorkOnBothPlanes(t *testing.T) {
 	if code, body := do(t, "GET", emu.ControlURL()+"/me", bearer, nil); code != 200 || !strings.Contains(string(body), `"Emulator"`) {
 		t.Fatalf("GET /me: %d %s", code, body)
 	}
+	if code, body := do(t, "GET", emu.URL+"/api/v1/me", bearer, nil); code != 200 || !strings.Contains(string(body), `"Emulator"`) {
+		t.Errorf("GET /api/v1/me, where Ably's official CLI looks for a local Control API: %d %s", code, body)
+	}
 	if code, _ := do(t, "GET", emu.ControlURL()+"/me", "Bearer test-access-token", nil); code != 401 {
 		t.Errorf("the well-known test token: %d, want 401", code)
 	}
