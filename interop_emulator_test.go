@@ -53,15 +53,7 @@ type jsMember struct {
 // (MessagePack, WebSocket pings): Realtime with a key and with a token, REST publish of
 // text and bytes, presence, history, and stats counting it all.
 func TestEmulatorInterop(t *testing.T) {
-	node, err := exec.LookPath("node")
-	_, sdkErr := os.Stat(filepath.Join("interop", "node_modules", "ably"))
-	if err != nil || sdkErr != nil {
-		msg := "Ably's JavaScript SDK is not at hand (node on PATH and 'npm ci --prefix interop'): the emulator interop test did not run"
-		if os.Getenv("ABLY_INTEROP_REQUIRED") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	node := nodeWithSDK(t)
 	emu, err := emulator.Start(emulator.Options{Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)

@@ -38,25 +38,17 @@ type jsStep struct {
 }
 
 // startRealtimeJS starts a step of interop/realtime.mjs with Ably's JavaScript SDK against
-// srv. Without Node or the SDK (npm ci --prefix interop) the test is skipped, saying so;
-// with ABLY_INTEROP_REQUIRED set (CI), it fails instead.
+// srv (skipped or failed as nodeWithSDK says).
 func startRealtimeJS(t *testing.T, srv *realtimetest.Server, env []string, step, channel, arg string) *jsStep {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	_, sdkErr := os.Stat(filepath.Join("interop", "node_modules", "ably"))
-	if err != nil || sdkErr != nil {
-		msg := "Ably's JavaScript SDK is not at hand (node on PATH and 'npm ci --prefix interop'): the Realtime interop tests did not run"
-		if os.Getenv("ABLY_INTEROP_REQUIRED") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	node := nodeWithSDK(t)
 	u, _ := url.Parse(srv.URL)
 	s := &jsStep{name: step + " " + channel, done: make(chan error, 1)}
 	s.cmd = exec.Command(node, filepath.Join("interop", "realtime.mjs"), step, channel, arg)
 	s.cmd.Env = append([]string{"ABLY_INTEROP_DEBUG=" + os.Getenv("ABLY_INTEROP_DEBUG"), "PATH=" + os.Getenv("PATH"), "ABLY_INTEROP_HOST=" + u.Hostname(), "ABLY_INTEROP_PORT=" + u.Port()}, env...)
 	s.cmd.Stdout = &s.out
 	s.cmd.Stderr = &s.log
+	var err error
 	if s.stdin, err = s.cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}

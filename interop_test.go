@@ -39,9 +39,10 @@ func ablyJSAt(t *testing.T, base string, env []string, step, channel string, out
 	}
 }
 
-// restJS runs a step of interop/rest.mjs against base and returns what it printed, for a
-// test that judges a failed step itself. It skips or fails as ablyJS says.
-func restJS(t *testing.T, base string, env []string, step, channel string) ([]byte, error) {
+// nodeWithSDK is the path of node, with Ably's JavaScript SDK installed beside the interop
+// scripts. Without either (npm ci --prefix interop) the test is skipped, saying so; with
+// ABLY_INTEROP_REQUIRED set (CI), it fails instead.
+func nodeWithSDK(t *testing.T) string {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	_, sdkErr := os.Stat(filepath.Join("interop", "node_modules", "ably"))
@@ -52,6 +53,14 @@ func restJS(t *testing.T, base string, env []string, step, channel string) ([]by
 		}
 		t.Skip(msg)
 	}
+	return node
+}
+
+// restJS runs a step of interop/rest.mjs against base and returns what it printed, for a
+// test that judges a failed step itself. It skips or fails as ablyJS says.
+func restJS(t *testing.T, base string, env []string, step, channel string) ([]byte, error) {
+	t.Helper()
+	node := nodeWithSDK(t)
 	u, _ := url.Parse(base)
 	cmd := exec.Command(node, filepath.Join("interop", "rest.mjs"), step, channel)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "ABLY_INTEROP_HOST=" + u.Hostname(), "ABLY_INTEROP_PORT=" + u.Port()}, env...)
