@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -166,7 +165,6 @@ type Attachment struct {
 // attached channels by name.
 func (s *Server) Connections() []Connection {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	out := make([]Connection, 0, len(s.sessions))
 	for _, ss := range s.sessions {
 		c := Connection{ID: ss.id, AppID: appOfKey(ss.ident.KeyName()), ClientID: ss.clientID(), Live: ss.t != nil}
@@ -178,10 +176,15 @@ func (s *Server) Connections() []Connection {
 				c.Channels = append(c.Channels, Attachment{Channel: ch, Modes: a.modes})
 			}
 		}
-		sort.Slice(c.Channels, func(i, j int) bool { return c.Channels[i].Channel < c.Channels[j].Channel })
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	s.mu.Unlock()
+	// Sorted once the lock is let go: with many connections (the emulator samples them every
+	// second) the fan-out need not wait for it.
+	for _, c := range out {
+		slices.SortFunc(c.Channels, func(a, b Attachment) int { return strings.Compare(a.Channel, b.Channel) })
+	}
+	slices.SortFunc(out, func(a, b Connection) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
 
