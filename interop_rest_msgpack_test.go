@@ -8,10 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/ably/ably-suite/internal/scripttest"
-	"github.com/ably/ably-suite/pkg/ablyauth"
 	"github.com/ably/ably-suite/pkg/fakeserver"
 	"github.com/ably/ably-suite/pkg/realtimetest"
 	"github.com/ably/ably-suite/pkg/resttest"
@@ -270,11 +268,7 @@ func TestRESTInteropMsgpack(t *testing.T) {
 	if !tok.Token.HasToken || tok.Token.KeyName != "interApp.interKey" || tok.Token.Capability != `{"mp-rest":["publish"]}` {
 		t.Errorf("token as ably-js requested it: %+v", tok.Token)
 	}
-	key, _ := ablyauth.ParseKey(interopKey)
-	jwt, err := ablyauth.NewIssuer().Issue(key, ablyauth.JWTRequest{ClientID: "js-with-jwt", TTL: time.Hour, Capability: ablyauth.Capability{"jwt:*": {"publish"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	jwt := interopJWT(t)
 	msgpack(t, "publish with a JWT", js(t, []string{"ABLY_INTEROP_TOKEN=" + jwt.Token, binaryEnv}, "publish", "jwt:mp", &pub), 3)
 	if got := srv.Messages("jwt:mp"); len(got) != 3 || got[0].ClientID != "js-with-jwt" || got[2].Encoding != "base64" {
 		t.Errorf("ably-js with the suite's JWT: %d messages stored, first %+v", len(got), got)

@@ -67,6 +67,18 @@ func restJS(t *testing.T, base string, env []string, step, channel string) ([]by
 	return cmd.Output()
 }
 
+// interopJWT is a JWT of the interop key for the client js-with-jwt, allowed to publish on
+// jwt:*, as the suite issues them.
+func interopJWT(t *testing.T) ablyauth.JWT {
+	t.Helper()
+	key, _ := ablyauth.ParseKey(interopKey)
+	jwt, err := ablyauth.NewIssuer().Issue(key, ablyauth.JWTRequest{ClientID: "js-with-jwt", TTL: time.Hour, Capability: ablyauth.Capability{"jwt:*": {"publish"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jwt
+}
+
 // suite runs one of the suite's commands against srv with the interop key.
 func suite(t *testing.T, srv *resttest.Server, args ...string) string {
 	t.Helper()
@@ -185,11 +197,7 @@ func TestRESTInterop(t *testing.T) {
 	if !tok.Token.HasToken || tok.Token.KeyName != "interApp.interKey" || tok.Token.Capability != `{"interop":["publish"]}` {
 		t.Errorf("token as ably-js requested it: %+v", tok.Token)
 	}
-	key, _ := ablyauth.ParseKey(interopKey)
-	jwt, err := ablyauth.NewIssuer().Issue(key, ablyauth.JWTRequest{ClientID: "js-with-jwt", TTL: time.Hour, Capability: ablyauth.Capability{"jwt:*": {"publish"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	jwt := interopJWT(t)
 	ablyJS(t, srv, []string{"ABLY_INTEROP_TOKEN=" + jwt.Token}, "publish", "jwt:1", &pub)
 	if got := srv.Messages("jwt:1"); len(got) != 3 || got[0].ClientID != "js-with-jwt" {
 		t.Errorf("ably-js with the suite's JWT: %d messages stored, first %+v", len(got), got)
