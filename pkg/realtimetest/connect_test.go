@@ -219,3 +219,46 @@ func TestReproducible(t *testing.T) {
 		t.Errorf("two runs: %s %s, %s %s; timestamp %d", id1, key1, id2, key2, ts)
 	}
 }
+
+// An idle connection holds no writer: its drain ends once no frame has come for a while,
+// and a frame later starts another, which delivers it.
+func TestIdleConnectionsHoldNoWriter(t *testing.T) {
+	srv := newServer(t)
+	srv.mu.Lock()
+	srv.drainLinger = 20 * time.Millisecond
+	srv.mu.Unlock()
+	var clients []*client
+	for range 10 {
+		c := connect(t, srv, testKey)
+		c.attach("quiet", 0, nil)
+		clients = append(clients, c)
+	}
+	writing := func() int {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		n := 0
+		for _, ss := range srv.sessions {
+			if ss.t != nil {
+				ss.t.mu.Lock()
+				if ss.t.writing {
+					n++
+				}
+				ss.t.mu.Unlock()
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(wait)
+	for writing() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := writing(); n != 0 {
+		t.Fatalf("%d of 10 idle connections still hold a drain", n)
+	}
+	srv.Publish("quiet", resttest.Message{Name: "wake"})
+	for _, c := range clients {
+		if m := c.expect(proto.ActionMessage); m.Messages[0].Name != "wake" {
+			t.Errorf("after the drains ended: %+v", m)
+		}
+	}
+}

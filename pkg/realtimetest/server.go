@@ -45,6 +45,7 @@ type Server struct {
 	// queueFrames and queueBytes bound what waits to be written to one connection
 	// (WithConnectionQueue).
 	queueFrames, queueBytes int
+	drainLinger             time.Duration        // how long a connection's drain waits for frames
 	observe                 func(resttest.Event) // WithObserver; nil: none
 
 	now                func() time.Time
@@ -162,7 +163,7 @@ func New(opts ...Option) *Server {
 		sessions:           map[string]*session{}, byKey: map[string]*session{}, expired: map[string]bool{},
 		attached: map[chanRef]int{}, attachedTo: map[chanRef]map[*session]struct{}{}, lastOcc: map[chanRef]resttest.Metrics{}, changed: make(chan struct{})}
 	s.maxIdle.Store(int64(DefaultMaxIdleInterval))
-	s.queueFrames, s.queueBytes = DefaultQueueFrames, DefaultQueueBytes
+	s.queueFrames, s.queueBytes, s.drainLinger = DefaultQueueFrames, DefaultQueueBytes, defaultDrainLinger
 	for _, o := range opts {
 		o(s)
 	}

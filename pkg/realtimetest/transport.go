@@ -13,7 +13,9 @@ import (
 )
 
 // transport is one WebSocket of a connection: frames queued to it are written in order by
-// its writer, which also keeps the connection alive (RTN23).
+// a drain, a goroutine started when there are frames and gone once there have been none for
+// a while (so that an idle connection costs no goroutine of its own, and a busy one no
+// goroutine a frame), and a timer keeps it alive (RTN23).
 type transport struct {
 	s          *Server
 	ws         *websocket.Conn
@@ -24,17 +26,19 @@ type transport struct {
 	cancel     context.CancelFunc
 	sess       *session // guarded by s.mu; nil until connected, or once replaced
 
-	mu          sync.Mutex // guards queue, queuedBytes, lost, attached and written
+	mu          sync.Mutex // guards queue, queuedBytes, lost, attached, written, writing and idleTimer
 	queue       []frame
 	queuedBytes int                    // of the messages' data in queue
 	lost        map[string]bool        // channels whose MESSAGE frames were dropped (continuity lost)
 	attached    map[string]proto.Flags // the modes of each channel's last ATTACHED
 	// written is, by channel, the serial of the last MESSAGE frame written in full: what
 	// a resumed connection's attachment carries on from (see attachment.delivered).
-	written map[string]string
-	ready   chan struct{}
-	once    sync.Once
-	pinging atomic.Bool // a ping awaits its pong
+	written   map[string]string
+	writing   bool          // a drain is under way
+	more      chan struct{} // tells a lingering drain there are frames
+	idleTimer *time.Timer   // fires after maxIdleInterval without a frame written (s.afterFunc)
+	once      sync.Once
+	pinging   atomic.Bool // a ping awaits its pong
 }
 
 // frame is a ProtocolMessage to write; closeAfter ends the transport once it is written.
@@ -52,20 +56,21 @@ func (s *Server) serveRealtime(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the fake is closed", http.StatusServiceUnavailable)
 		return
 	}
-	s.wg.Add(2) // this reader and the writer
+	s.wg.Add(1) // this reader; drains, pings and the idle timer count themselves
 	s.mu.Unlock()
 	defer s.wg.Done()
 
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
-		s.wg.Done() // no writer
-		return      // Accept answered
+		return // Accept answered
 	}
 	ws.SetReadLimit(readLimit)
-	t := &transport{s: s, ws: ws, codec: codecFor(r.URL.Query().Get("format")), heartbeats: r.URL.Query().Get("heartbeats") == "true", ready: make(chan struct{}, 1),
-		written: map[string]string{}, idle: time.Duration(s.maxIdle.Load())}
+	t := &transport{s: s, ws: ws, codec: codecFor(r.URL.Query().Get("format")), heartbeats: r.URL.Query().Get("heartbeats") == "true",
+		written: map[string]string{}, idle: time.Duration(s.maxIdle.Load()), more: make(chan struct{}, 1)}
 	t.ctx, t.cancel = context.WithCancel(s.ctx)
-	go t.writeLoop()
+	t.mu.Lock()
+	t.armIdleLocked()
+	t.mu.Unlock()
 
 	s.connect(t, r.URL.Query())
 	for {
@@ -115,9 +120,9 @@ func (t *transport) send(m proto.ProtocolMessage, closeAfter bool) {
 			t.queue = append(t.queue, frame{msg: proto.ProtocolMessage{Action: proto.ActionAttached, Channel: m.Channel,
 				Flags: t.attached[m.Channel],
 				Error: errInfo(CodeContinuityLost, 429, "continuity lost: messages were dropped, delivered faster than the connection took them")}})
+			t.drainLocked()
 		}
 		t.mu.Unlock()
-		t.wake()
 		return
 	}
 	if m.Action == proto.ActionAttached && m.Error == nil {
@@ -128,15 +133,35 @@ func (t *transport) send(m proto.ProtocolMessage, closeAfter bool) {
 	}
 	t.queue = append(t.queue, frame{m, closeAfter})
 	t.queuedBytes += size
+	t.drainLocked()
 	t.mu.Unlock()
-	t.wake()
 }
 
-// wake tells the write loop there are frames.
-func (t *transport) wake() {
-	select {
-	case t.ready <- struct{}{}:
-	default:
+// drainLocked starts a drain unless one is under way. Its callers run on goroutines the
+// server counts (a reader, the dispatcher, a timer), so adding to the count is safe while
+// Close waits. The caller holds t.mu.
+func (t *transport) drainLocked() {
+	if t.writing {
+		select {
+		case t.more <- struct{}{}:
+		default:
+		}
+		return
+	}
+	if t.ctx.Err() != nil {
+		return
+	}
+	t.writing = true
+	t.s.wg.Add(1)
+	go t.drain()
+}
+
+// armIdleLocked (re)starts the idle timer. The caller holds t.mu.
+func (t *transport) armIdleLocked() {
+	t.s.stopTimer(t.idleTimer)
+	t.idleTimer = nil
+	if t.idle > 0 && t.ctx.Err() == nil {
+		t.idleTimer = t.s.afterFunc(t.idle, t.onIdle)
 	}
 }
 
@@ -152,95 +177,121 @@ func (t *transport) end() {
 	t.once.Do(func() {
 		t.cancel()
 		_ = t.ws.CloseNow()
+		t.mu.Lock()
+		t.s.stopTimer(t.idleTimer)
+		t.idleTimer = nil
+		t.mu.Unlock()
 	})
 }
 
-// writeLoop writes queued frames, each after the injected delay, and a HEARTBEAT (or a
-// ping, for a client that can see pings) after maxIdleInterval without a frame (RTN23).
-func (t *transport) writeLoop() {
+// defaultDrainLinger is how long a drain waits for more frames before it ends.
+const defaultDrainLinger = 100 * time.Millisecond
+
+// drain writes the queued frames, each after the injected delay, re-arming the idle timer
+// after each batch, until none has come for the server's drainLinger. A transport that ends stays
+// writing, so that no drain starts again.
+func (t *transport) drain() {
 	defer t.s.wg.Done()
-	idle := t.idle
-	var tick <-chan time.Time
-	var timer *time.Timer
-	if idle > 0 {
-		timer = time.NewTimer(idle)
-		defer timer.Stop()
-		tick = timer.C
-	}
-	reset := func() {
-		if timer != nil {
-			if !timer.Stop() {
-				select {
-				case <-timer.C:
-				default:
-				}
-			}
-			timer.Reset(idle)
-		}
-	}
+	linger := time.NewTimer(t.s.drainLinger)
+	defer linger.Stop()
 	for {
-		select {
-		case <-t.ctx.Done():
-			return
-		case <-t.ready:
+		t.mu.Lock()
+		frames := t.queue
+		t.queue, t.queuedBytes = nil, 0
+		t.mu.Unlock()
+		if len(frames) == 0 {
+			linger.Reset(t.s.drainLinger)
+			select {
+			case <-t.more:
+				continue
+			case <-t.ctx.Done():
+				return
+			case <-linger.C:
+			}
 			t.mu.Lock()
-			frames := t.queue
-			t.queue, t.queuedBytes = nil, 0
+			if len(t.queue) == 0 {
+				t.writing = false
+				t.mu.Unlock()
+				return
+			}
 			t.mu.Unlock()
-			for _, f := range frames {
-				if d := t.s.faults.frameDelay(); d > 0 {
-					select {
-					case <-time.After(d):
-					case <-t.ctx.Done():
-						return
-					}
-				}
-				if f.msg.Action == proto.ActionAttached && f.msg.Error != nil && f.msg.Error.Code == CodeContinuityLost {
-					t.mu.Lock()
-					delete(t.lost, f.msg.Channel) // a later drop marks a new gap
-					t.mu.Unlock()
-				}
-				err := t.write(f.msg)
-				if err == nil && f.msg.Action == proto.ActionMessage && f.msg.ChannelSerial != "" {
-					t.mu.Lock()
-					t.written[f.msg.Channel] = f.msg.ChannelSerial
-					t.mu.Unlock()
-				}
-				if err != nil || f.closeAfter {
-					if err == nil {
-						ctx, cancel := context.WithTimeout(t.ctx, time.Second)
-						go func() { <-ctx.Done(); t.end() }() // a peer that never answers the close
-						_ = t.ws.Close(websocket.StatusNormalClosure, "")
-						cancel()
-					}
-					t.end()
-					return
-				}
+			continue
+		}
+		for _, f := range frames {
+			if !t.writeFrame(f) {
+				return
 			}
-			reset()
-		case <-tick:
-			if !t.s.faults.heartbeatsStopped() {
-				if t.heartbeats {
-					if t.write(proto.ProtocolMessage{Action: proto.ActionHeartbeat}) != nil {
-						t.end()
-						return
-					}
-				} else if t.pinging.CompareAndSwap(false, true) {
-					// The pong is awaited beside the writes, which go on meanwhile; a client
-					// that sends none within maxIdleInterval loses the WebSocket.
-					t.s.wg.Add(1) // this loop is counted, so Close waits for the ping too
-					go func() {
-						defer t.s.wg.Done()
-						defer t.pinging.Store(false)
-						ctx, cancel := context.WithTimeout(t.ctx, idle)
-						defer cancel()
-						_ = t.ws.Ping(ctx)
-					}()
-				}
-			}
-			timer.Reset(idle)
+		}
+		t.mu.Lock()
+		t.armIdleLocked()
+		t.mu.Unlock()
+	}
+}
+
+// writeFrame writes one queued frame; false when the transport has ended (a failed write,
+// or a frame that closes it).
+func (t *transport) writeFrame(f frame) bool {
+	if d := t.s.faults.frameDelay(); d > 0 {
+		select {
+		case <-time.After(d):
+		case <-t.ctx.Done():
+			return false
 		}
 	}
+	if f.msg.Action == proto.ActionAttached && f.msg.Error != nil && f.msg.Error.Code == CodeContinuityLost {
+		t.mu.Lock()
+		delete(t.lost, f.msg.Channel) // a later drop marks a new gap
+		t.mu.Unlock()
+	}
+	err := t.write(f.msg)
+	if err == nil && f.msg.Action == proto.ActionMessage && f.msg.ChannelSerial != "" {
+		t.mu.Lock()
+		t.written[f.msg.Channel] = f.msg.ChannelSerial
+		t.mu.Unlock()
+	}
+	if err == nil && !f.closeAfter {
+		return true
+	}
+	if err == nil {
+		ctx, cancel := context.WithTimeout(t.ctx, time.Second)
+		go func() { <-ctx.Done(); t.end() }() // a peer that never answers the close
+		_ = t.ws.Close(websocket.StatusNormalClosure, "")
+		cancel()
+	}
+	t.end()
+	return false
+}
+
+// onIdle runs after maxIdleInterval without a frame written: a HEARTBEAT, or a ping for a
+// client that can see pings (RTN23).
+func (t *transport) onIdle() {
+	t.mu.Lock()
+	t.idleTimer = nil // this one has fired
+	if t.ctx.Err() != nil {
+		t.mu.Unlock()
+		return
+	}
+	if t.heartbeats && !t.s.faults.heartbeatsStopped() {
+		t.queue = append(t.queue, frame{msg: proto.ProtocolMessage{Action: proto.ActionHeartbeat}})
+		t.drainLocked() // which re-arms the timer once it is written
+		t.mu.Unlock()
+		return
+	}
+	t.armIdleLocked()
+	t.mu.Unlock()
+	if t.heartbeats || t.s.faults.heartbeatsStopped() || !t.pinging.CompareAndSwap(false, true) {
+		return
+	}
+	// The pong is awaited beside the writes, which go on meanwhile; a client that sends
+	// none within maxIdleInterval loses the WebSocket.
+	t.s.wg.Add(1) // this timer is counted, so Close waits for the ping too
+	go func() {
+		defer t.s.wg.Done()
+		defer t.pinging.Store(false)
+		ctx, cancel := context.WithTimeout(t.ctx, t.idle)
+		defer cancel()
+		_ = t.ws.Ping(ctx)
+	}()
 }
 
 // write writes a frame in the connection's format.
