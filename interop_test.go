@@ -30,7 +30,10 @@ func ablyJS(t *testing.T, srv *resttest.Server, env []string, step, channel stri
 // ablyJSAt is ablyJS against the REST API at base.
 func ablyJSAt(t *testing.T, base string, env []string, step, channel string, out any) {
 	t.Helper()
-	b, err := restJS(t, base, env, step, channel)
+	u, _ := url.Parse(base)
+	cmd := exec.Command(nodeWithSDK(t), filepath.Join("interop", "rest.mjs"), step, channel)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "ABLY_INTEROP_HOST=" + u.Hostname(), "ABLY_INTEROP_PORT=" + u.Port()}, env...)
+	b, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("ably-js %s: %v\n%s", step, err, b)
 	}
@@ -56,17 +59,6 @@ func nodeWithSDK(t *testing.T) string {
 	return node
 }
 
-// restJS runs a step of interop/rest.mjs against base and returns what it printed, for a
-// test that judges a failed step itself. It skips or fails as ablyJS says.
-func restJS(t *testing.T, base string, env []string, step, channel string) ([]byte, error) {
-	t.Helper()
-	node := nodeWithSDK(t)
-	u, _ := url.Parse(base)
-	cmd := exec.Command(node, filepath.Join("interop", "rest.mjs"), step, channel)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "ABLY_INTEROP_HOST=" + u.Hostname(), "ABLY_INTEROP_PORT=" + u.Port()}, env...)
-	return cmd.Output()
-}
-
 // interopJWT is a JWT of the interop key for the client js-with-jwt, allowed to publish on
 // jwt:*, as the suite issues them.
 func interopJWT(t *testing.T) ablyauth.JWT {
@@ -77,6 +69,17 @@ func interopJWT(t *testing.T) ablyauth.JWT {
 		t.Fatal(err)
 	}
 	return jwt
+}
+
+// jsStatus is what rest.mjs's status step prints: the channel's details as ably-js reads them.
+type jsStatus struct {
+	Details struct {
+		ChannelID string
+		Status    struct {
+			IsActive  bool
+			Occupancy struct{ Metrics map[string]int }
+		}
+	}
 }
 
 // suite runs one of the suite's commands against srv with the interop key.
@@ -163,15 +166,7 @@ func TestRESTInterop(t *testing.T) {
 	if len(pres.Members) != 1 || pres.Members[0].ClientID != "alice" || pres.Members[0].Action != "present" || pres.Members[0].Data != "here" {
 		t.Errorf("presence as ably-js reads it: %+v", pres.Members)
 	}
-	var status struct {
-		Details struct {
-			ChannelID string
-			Status    struct {
-				IsActive  bool
-				Occupancy struct{ Metrics map[string]int }
-			}
-		}
-	}
+	var status jsStatus
 	ablyJS(t, srv, keyEnv, "status", "interop", &status)
 	if status.Details.ChannelID != "interop" || !status.Details.Status.IsActive || status.Details.Status.Occupancy.Metrics["presenceMembers"] != 1 {
 		t.Errorf("status as ably-js reads it: %+v", status.Details)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ably/ably-suite/pkg/controltest"
 	"github.com/ably/ably-suite/pkg/httpcore"
+	"github.com/ably/ably-suite/pkg/realtime/proto"
 	"github.com/ably/ably-suite/pkg/resttest"
 )
 
@@ -223,12 +224,19 @@ func (ev events) one(i int) events {
 	return out
 }
 
-// id is the ID of the first event, for logs and a batch item's serial.
+// id and timestamp are the first event's, for logs and a batch item.
 func (ev events) id() string {
 	if len(ev.presence) > 0 {
 		return ev.presence[0].ID
 	}
 	return ev.messages[0].ID
+}
+
+func (ev events) timestamp() int64 {
+	if len(ev.presence) > 0 {
+		return ev.presence[0].Timestamp
+	}
+	return ev.messages[0].Timestamp
 }
 
 // observe is the Realtime server's observer: messages published and presence changes go to
@@ -318,7 +326,7 @@ func singleRequest(rule httpRule, ev events) ([]byte, http.Header, error) {
 		data, encoding = p.Data, p.Encoding
 		for k, v := range map[string]string{"x-ably-message-client-id": p.ClientID, "x-ably-message-connection-id": p.ConnectionID,
 			"x-ably-message-id": p.ID, "x-ably-message-timestamp": strconv.FormatInt(p.Timestamp, 10),
-			"x-ably-message-action": presenceActionName(p.Action)} {
+			"x-ably-message-action": proto.PresenceAction(p.Action).String()} {
 			fields[k] = v
 		}
 	} else {
@@ -337,19 +345,6 @@ func singleRequest(rule httpRule, ev events) ([]byte, http.Header, error) {
 	body, contentType, err := rawData(data, encoding)
 	h.Set("Content-Type", contentType)
 	return body, h, err
-}
-
-// presenceActionName names a presence change's action (TP2) as headers carry it.
-func presenceActionName(action int) string {
-	switch action {
-	case resttest.PresenceActionEnter:
-		return "enter"
-	case resttest.PresenceActionLeave:
-		return "leave"
-	case resttest.PresenceActionUpdate:
-		return "update"
-	}
-	return "present"
 }
 
 // rawData is an event's data as a non-enveloped request carries it: a string as text, binary
@@ -518,13 +513,11 @@ func batchBody(rule httpRule, items []batchItem) ([]byte, error) {
 		Items []item `json:"items"`
 	}{}
 	for _, it := range items {
-		name, timestamp := "channel.message", int64(0)
+		name := "channel.message"
 		if it.source == sourcePresence {
-			name, timestamp = "presence.message", it.presence[0].Timestamp
-		} else {
-			timestamp = it.messages[0].Timestamp
+			name = "presence.message"
 		}
-		out.Items = append(out.Items, item{WebhookID: rule.ID, Source: it.source, Serial: it.id(), Timestamp: timestamp,
+		out.Items = append(out.Items, item{WebhookID: rule.ID, Source: it.source, Serial: it.id(), Timestamp: it.timestamp(),
 			Name: name, Data: data{ChannelID: it.channel, Site: webhookSite, Messages: it.messages, Presence: it.presence}})
 	}
 	return json.Marshal(out)

@@ -38,7 +38,8 @@ type Config struct {
 
 // Server is a running fake. Its methods are safe for concurrent use.
 type Server struct {
-	hs     *httptest.Server
+	hs     *httptest.Server // nil when Embedded
+	client *http.Client
 	cfg    Config
 	faults faultList
 	log    requestLog
@@ -61,8 +62,11 @@ func Start(cfg Config) *Server {
 		cfg.MaxBody = DefaultMaxBody
 	}
 	s := &Server{cfg: cfg, checker: cfg.Checker, log: requestLog{now: cfg.Now, limit: cfg.LogLimit}}
-	if !cfg.Embedded {
+	if cfg.Embedded {
+		s.client = &http.Client{Transport: &http.Transport{Proxy: nil}}
+	} else {
 		s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+		s.client = s.hs.Client()
 	}
 	return s
 }
@@ -91,12 +95,7 @@ func (s *Server) Close() {
 }
 
 // Client returns an HTTP client suited to the server (no proxy, keep-alives to it).
-func (s *Server) Client() *http.Client {
-	if s.hs == nil {
-		return &http.Client{Transport: &http.Transport{Proxy: nil}}
-	}
-	return s.hs.Client()
-}
+func (s *Server) Client() *http.Client { return s.client }
 
 // AddFault adds a fault after those already set.
 func (s *Server) AddFault(f Fault) { s.faults.add(f) }

@@ -137,9 +137,9 @@ func (t *transport) send(m proto.ProtocolMessage, closeAfter bool) {
 	t.mu.Unlock()
 }
 
-// drainLocked starts a drain unless one is under way. Its callers run on goroutines the
-// server counts (a reader, the dispatcher, a timer), so adding to the count is safe while
-// Close waits. The caller holds t.mu.
+// drainLocked starts a drain unless one is under way (which it tells there is more). While
+// the transport is live its reader is counted in s.wg, so adding a drain to the count is
+// safe even as Close waits. The caller holds t.mu.
 func (t *transport) drainLocked() {
 	if t.writing {
 		select {
@@ -188,8 +188,8 @@ func (t *transport) end() {
 const defaultDrainLinger = 100 * time.Millisecond
 
 // drain writes the queued frames, each after the injected delay, re-arming the idle timer
-// after each batch, until none has come for the server's drainLinger. A transport that ends stays
-// writing, so that no drain starts again.
+// after each batch, until none has come for the server's drainLinger. A transport that
+// ends stays writing, so that no drain starts again.
 func (t *transport) drain() {
 	defer t.s.wg.Done()
 	linger := time.NewTimer(t.s.drainLinger)
